@@ -1,0 +1,89 @@
+// Google Benchmark programs for the engine: time per evaluation of each propagation model on a
+// 300-point profile, and village evaluation on the real SRTM tile.
+//   build/cpp/phusong_bench --benchmark_min_time=0.2
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <random>
+
+#include "phusong/coverage.hpp"
+#include "phusong/radio.hpp"
+#include "phusong/radio/itm.hpp"
+#include "phusong/terrain.hpp"
+
+using namespace phusong;
+
+namespace {
+// A hilly 300-point profile, 30 km (100 m spacing).
+struct Hills {
+  std::vector<double> d_m, d_km, h_m;
+  Hills() {
+    for (int i = 0; i < 300; ++i) {
+      d_m.push_back(i * 100.0);
+      d_km.push_back(i * 0.1);
+      h_m.push_back(400 + 250 * std::sin(i * 0.05) + 80 * std::sin(i * 0.31));
+    }
+  }
+};
+const Hills& hills() {
+  static Hills h;
+  return h;
+}
+}  // namespace
+
+static void BM_FreeSpace(benchmark::State& st) {
+  const auto& p = hills();
+  radio::PathInput in;
+  in.model = radio::PathModel::free_space;
+  for (auto _ : st) benchmark::DoNotOptimize(radio::path_loss(p.d_m, p.h_m, in));
+}
+BENCHMARK(BM_FreeSpace);
+
+static void BM_DeltaBullington300(benchmark::State& st) {
+  const auto& p = hills();
+  for (auto _ : st)
+    benchmark::DoNotOptimize(radio::delta_bullington(p.d_km, p.h_m, p.h_m.front() + 30, p.h_m.back() + 1.5,
+                                                     1800, 8495, radio::Polarization::vertical));
+}
+BENCHMARK(BM_DeltaBullington300);
+
+static void BM_Itm300(benchmark::State& st) {
+  const auto& p = hills();
+  radio::ItmParams ip;
+  ip.h_tx_m = 30;
+  ip.h_rx_m = 1.5;
+  ip.freq_mhz = 1800;
+  for (auto _ : st) benchmark::DoNotOptimize(radio::itm_p2p_tls(p.h_m, 100.0, ip, 50, 50, 50));
+}
+BENCHMARK(BM_Itm300);
+
+static void BM_VillagesOnSrtmTile(benchmark::State& st) {
+  const char* env = std::getenv("PHUSONG_DATA");
+  const std::string path = std::string(env ? env : "../shared/data") + "/dem/N21E105.hgt";
+  auto dem = terrain::Dem::open({path});
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<double> u(0.05, 0.95);
+  std::vector<Site> sites(40);
+  std::vector<Village> vs(200);
+  for (std::size_t i = 0; i < sites.size(); ++i) {
+    sites[i].id = "S" + std::to_string(i);
+    sites[i].lon = 105 + u(rng);
+    sites[i].lat = 21 + u(rng);
+  }
+  for (std::size_t i = 0; i < vs.size(); ++i) {
+    vs[i].id = "V" + std::to_string(i);
+    vs[i].lon = 105 + u(rng);
+    vs[i].lat = 21 + u(rng);
+  }
+  coverage::CoverageParams p;
+  p.radius_km = 30;
+  p.threads = static_cast<int>(st.range(0));
+  std::size_t links = 0;
+  for (auto _ : st) links = coverage::evaluate_villages(dem, vs, sites, p).links.size();
+  st.counters["links"] = static_cast<double>(links);
+  st.counters["links_per_s"] = benchmark::Counter(static_cast<double>(links), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_VillagesOnSrtmTile)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+BENCHMARK_MAIN();

@@ -1,0 +1,35 @@
+"""phusong (phủ sóng, "to cover with signal"): rural 4G/5G coverage planning.
+
+The compiled engine lives in :mod:`phusong._core`; this package adds the scenario runner,
+the CLI, the data registry and the outputs.
+
+Example:
+    >>> import phusong
+    >>> result = phusong.run_scenario("scenarios/demo-n21e105.yaml", out_dir="out/demo")
+    >>> result.summary["white_villages"]
+"""
+
+from ._core import (  # noqa: F401
+    Dem,
+    InputError,
+    PhusongError,
+    RangeError,
+    Site,
+    Village,
+    crs_wkt,
+    delta_bullington,
+    earth_bulge_m,
+    evaluate_villages,
+    free_space_loss_db,
+    geodesic_distance_m,
+    greedy_cover,
+    path_loss_db,
+    read_sites,
+    read_villages,
+    rsrp_dbm,
+    transform,
+    write_points,
+)
+from .scenario import RunResult, Scenario, ScenarioError, load_scenario, run_scenario  # noqa: F401
+
+__version__ = "0.1.0"

@@ -1,0 +1,87 @@
+"""The data registry: real public files, their sources and sha256, read from a data directory.
+
+The data directory is ``PHUSONG_DATA`` (tests and CI: ``../shared/data``), else a user cache.
+A registered file that is present is checked against its sha256; a missing one is downloaded
+from its public source with pooch when the machine is online; offline, the error names the
+file and where to put it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ._core import InputError
+
+DATA_PREFIX = "data:"
+
+
+def _registry_path() -> Path:
+    packaged = resources.files("phusong") / "datasets" / "registry.toml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    # Running from a source tree (editable checkout).
+    return Path(__file__).resolve().parents[2] / "datasets" / "registry.toml"
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, dict]:
+    """Registered files: name -> {url, sha256, what, licence}."""
+    with open(_registry_path(), "rb") as f:
+        return tomllib.load(f)["files"]
+
+
+def data_dir() -> Path:
+    """The data directory: $PHUSONG_DATA, else the user cache folder of phusong."""
+    env = os.environ.get("PHUSONG_DATA")
+    if env:
+        return Path(env).expanduser().resolve()
+    import pooch
+
+    return Path(pooch.os_cache("phusong"))
+
+
+def fetch(name: str) -> Path:
+    """Local path of registered file `name` (e.g. ``dem/N21E105.hgt``), verified by sha256."""
+    reg = registry()
+    if name not in reg:
+        raise InputError(f"data file '{name}' is not in the registry (known: {', '.join(sorted(reg))})")
+    entry = reg[name]
+    import pooch
+
+    base = data_dir()
+    target = base / name
+    if target.is_file():
+        actual = pooch.file_hash(str(target), alg="sha256")
+        if actual != entry["sha256"]:
+            raise InputError(
+                f"data file '{target}' does not match its registered sha256 "
+                f"(expected {entry['sha256']}, found {actual})"
+            )
+        return target
+    try:
+        path = pooch.retrieve(
+            url=entry["url"],
+            known_hash=f"sha256:{entry['sha256']}",
+            fname=Path(name).name,
+            path=target.parent,
+            progressbar=False,
+        )
+    except Exception as exc:  # network unreachable, or the download does not match
+        raise InputError(
+            f"data file '{name}' is missing from the data directory {base} and could not be "
+            f"downloaded from {entry['url']} ({type(exc).__name__}). Put the file at {target} "
+            f"or set PHUSONG_DATA to a folder that has it."
+        ) from exc
+    return Path(path)
+
+
+def resolve(ref: str, base_dir: Path) -> Path:
+    """A scenario path: ``data:NAME`` from the registry, else relative to `base_dir`."""
+    if ref.startswith(DATA_PREFIX):
+        return fetch(ref[len(DATA_PREFIX):])
+    p = Path(ref).expanduser()
+    return p if p.is_absolute() else (base_dir / p)

@@ -1,0 +1,114 @@
+// Bindings of the terrain layer: DEM mosaics, elevations and profiles.
+#include "common.hpp"
+#include "phusong/terrain.hpp"
+
+namespace phusong::bind {
+
+using terrain::Dem;
+using terrain::Profile;
+
+void init_terrain(py::module_& m) {
+  py::class_<Dem, std::shared_ptr<Dem>>(m, "Dem", R"doc(A DEM in memory (float32, voids as NaN).
+
+Open one or more tiles (GeoTIFF, SRTM .hgt, anything GDAL reads); several tiles are mosaicked.
+
+Example:
+    >>> dem = Dem.open(["N21E105.hgt"])
+    >>> dem.elevation_at_lonlat_m([105.5], [21.5]))doc")
+      .def_static(
+          "open",
+          [](const std::vector<std::string>& paths) {
+            py::gil_scoped_release nogil;
+            return std::make_shared<Dem>(Dem::open(paths));
+          },
+          py::arg("paths"), "Opens and mosaics DEM files; InputError names a file that fails.")
+      .def(py::init([](py::array_t<float, py::array::c_style | py::array::forcecast> heights,
+                       std::vector<double> geotransform, const std::string& crs) {
+             if (heights.ndim() != 2) throw py::value_error("heights must be a 2-D array");
+             if (geotransform.size() != 6) throw py::value_error("geotransform needs 6 values");
+             terrain::Grid g;
+             g.origin_x = geotransform[0];
+             g.dx = geotransform[1];
+             g.origin_y = geotransform[3];
+             g.dy = geotransform[5];
+             g.rows = static_cast<int>(heights.shape(0));
+             g.cols = static_cast<int>(heights.shape(1));
+             std::vector<float> h(heights.data(), heights.data() + heights.size());
+             return std::make_shared<Dem>(g, std::move(h), geo::crs_wkt(crs));
+           }),
+           py::arg("heights_m"), py::arg("geotransform"), py::arg("crs") = "WGS84",
+           "A DEM from a 2-D array (rows x cols, NaN = void) and a GDAL geotransform.")
+      .def_property_readonly(
+          "heights_m",
+          [](py::object self) {
+            auto& d = self.cast<Dem&>();
+            return py::array_t<float>({d.grid().rows, d.grid().cols},
+                                      {sizeof(float) * d.grid().cols, sizeof(float)},
+                                      d.heights_m().data(), self);
+          },
+          "Elevations (rows x cols float32 view, no copy; NaN = void).")
+      .def_property_readonly("geotransform",
+                             [](const Dem& d) {
+                               const auto& g = d.grid();
+                               return py::make_tuple(g.origin_x, g.dx, 0.0, g.origin_y, 0.0, g.dy);
+                             },
+                             "GDAL geotransform (origin_x, dx, 0, origin_y, 0, dy).")
+      .def_property_readonly("shape", [](const Dem& d) { return py::make_tuple(d.grid().rows, d.grid().cols); })
+      .def_property_readonly("crs_wkt", &Dem::crs_wkt)
+      .def_property_readonly("is_geographic", &Dem::is_geographic)
+      .def_property_readonly("void_count", &Dem::void_count, "Number of void (nodata) cells.")
+      .def_property_readonly("sources", &Dem::sources)
+      .def_property_readonly("cell_size_m", &Dem::cell_size_m)
+      .def("contains_lonlat",
+           [](const Dem& d, double lon, double lat) {
+             auto xy = d.lonlat_to_dem(lon, lat);
+             return d.contains(xy.first, xy.second);
+           },
+           py::arg("lon"), py::arg("lat"), "True when the point lies within the DEM.")
+      .def("elevation_m",
+           [](const Dem& d, Doubles x, Doubles y) {
+             if (x.size() != y.size()) throw py::value_error("x and y differ in length");
+             std::vector<double> out(x.size());
+             for (py::ssize_t i = 0; i < x.size(); ++i) out[i] = d.elevation_m(x.data()[i], y.data()[i]);
+             return to_numpy(std::move(out));
+           },
+           py::arg("x"), py::arg("y"), "Bilinear elevations at points in the DEM's CRS (NaN: void/outside).")
+      .def("elevation_at_lonlat_m",
+           [](const Dem& d, Doubles lon, Doubles lat) {
+             if (lon.size() != lat.size()) throw py::value_error("lon and lat differ in length");
+             std::vector<double> x = to_vector(lon), y = to_vector(lat);
+             d.lonlat_to_dem(x, y);
+             std::vector<double> out(x.size());
+             for (std::size_t i = 0; i < x.size(); ++i) out[i] = d.elevation_m(x[i], y[i]);
+             return to_numpy(std::move(out));
+           },
+           py::arg("lon"), py::arg("lat"), "Bilinear elevations at WGS84 points (NaN: void/outside).")
+      .def("profile",
+           [](const Dem& d, double lon1, double lat1, double lon2, double lat2, double spacing_m, double k) {
+             Profile p;
+             {
+               py::gil_scoped_release nogil;
+               p = terrain::profile_lonlat(d, lon1, lat1, lon2, lat2, spacing_m, k);
+             }
+             py::dict r;
+             r["void_samples"] = p.void_samples;
+             r["k"] = p.k;
+             r["distance_m"] = to_numpy(std::move(p.distance_m));
+             r["x"] = to_numpy(std::move(p.x));
+             r["y"] = to_numpy(std::move(p.y));
+             r["elevation_m"] = to_numpy(std::move(p.elevation_m));
+             r["curved_m"] = to_numpy(std::move(p.curved_m));
+             return r;
+           },
+           py::arg("lon1"), py::arg("lat1"), py::arg("lon2"), py::arg("lat2"), py::arg("spacing_m"),
+           py::arg("k") = 4.0 / 3.0,
+           R"doc(Terrain profile between two WGS84 points, samples at most `spacing_m` apart.
+
+Returns:
+    dict with distance_m, x, y (DEM CRS), elevation_m (NaN at voids), curved_m (elevation plus
+    the earth bulge for factor k, relative to the chord), void_samples, k.)doc");
+  m.def("earth_bulge_m", &terrain::earth_bulge_m, py::arg("d1_m"), py::arg("d2_m"), py::arg("k") = 4.0 / 3.0,
+        "Earth bulge d1*d2/(2 k R), R = 6371 km.");
+}
+
+}  // namespace phusong::bind

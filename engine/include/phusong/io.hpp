@@ -1,0 +1,54 @@
+// phusong — io layer: reading villages and sites with OGR, writing vector outputs atomically.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "phusong/types.hpp"
+
+namespace phusong::io {
+
+/// Reads villages from CSV (columns lon/lat or longitude/latitude), GeoJSON, Shapefile or
+/// GeoPackage (points, any CRS: transformed to WGS84). Fields: id, name, population,
+/// households (required); commune, district (optional). Text is UTF-8. Throws InputError naming
+/// the file, the row/feature and the value on a missing field, an empty or non-numeric or
+/// negative value, a missing geometry or a duplicate id.
+std::vector<Village> read_villages(const std::string& path);
+
+/// Reads radio sites (towers or candidates). Fields: id, operator, technologies, height_m,
+/// freq_mhz and either eirp_dbm or tx_power_dbm (+ optional antenna_gain_dbi,
+/// feeder_loss_db); optional bandwidth_mhz (else `default_bandwidth_mhz`), kind.
+std::vector<Site> read_sites(const std::string& path, double default_bandwidth_mhz = 10);
+
+/// A column of a vector layer.
+struct Field {
+  enum class Type { real, integer, string };
+  std::string name;
+  Type type = Type::real;
+  std::vector<double> reals;
+  std::vector<std::int64_t> integers;
+  std::vector<std::string> strings;
+  int width = 0, precision = 0;  ///< 0 = driver default
+  std::size_t size() const {
+    return type == Type::real ? reals.size() : type == Type::integer ? integers.size() : strings.size();
+  }
+};
+
+/// Points in WGS84 lon/lat with attribute columns.
+struct PointTable {
+  std::vector<double> lon, lat;
+  std::vector<Field> fields;
+};
+
+/// Writes `table` to `path` with an OGR driver ("ESRI Shapefile", "GPKG", "GeoJSON", "KML",
+/// "CSV"), reprojected to `crs` (see geo::crs_wkt). Shapefiles get a .prj and a .cpg (UTF-8);
+/// their field names must be at most 10 bytes (InputError otherwise). The files are written in a
+/// staging folder beside the target and moved in place only when complete, so a failure never
+/// leaves a half-written file set and never touches an existing one.
+void write_points(const std::string& path, const std::string& driver, const std::string& crs,
+                  const PointTable& table, const std::string& layer_name);
+
+/// The files that make up an output dataset written by write_points (e.g. .shp .shx .dbf .prj .cpg).
+std::vector<std::string> dataset_files(const std::string& path, const std::string& driver);
+
+}  // namespace phusong::io

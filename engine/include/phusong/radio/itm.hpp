@@ -1,0 +1,137 @@
+// phusong — Longley-Rice Irregular Terrain Model (ITM), point-to-point mode.
+//
+// Independent C++17 implementation of the ITS Irregular Terrain Model, algorithm version 1.2.2
+// (G. A. Hufford, "The ITS Irregular Terrain Model, version 1.2.2: The Algorithm"), with the
+// numerical behaviour of NTIA's ITM library v1.4 (the reference the oracles were generated with).
+// Acknowledgement: the model and its constants are the work of NTIA/ITS.
+//
+// Thread safety: every function is reentrant; there is no global mutable state.
+// Allocations: the core computation performs no heap allocation (only fixed-size stack arrays),
+// so the pointer overloads can be called from a hot loop on a caller-owned profile buffer.
+//
+// Errors: phusong::RangeError where NTIA's library returns an error code (argument outside the
+// model's validity range, or an internally derived quantity out of range); phusong::InputError
+// for malformed input (too few profile points, non-positive spacing, non-finite numbers, bad PFL
+// array). Conditions where NTIA returns a warning are reported as bit flags in ItmResult::warnings.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace phusong::radio {
+
+/// Radio climate (NTIA numbering).
+enum class ItmClimate {
+  equatorial = 1,
+  continental_subtropical = 2,
+  maritime_subtropical = 3,
+  desert = 4,
+  continental_temperate = 5,
+  maritime_temperate_land = 6,
+  maritime_temperate_sea = 7
+};
+
+/// Mode of propagation reported by the model (NTIA's `propmode`).
+enum class ItmMode { line_of_sight = 1, diffraction = 2, troposcatter = 3 };
+
+/// Mode of variability (`mdvar`) base values; add 10 to remove location variability, 20 to remove
+/// direct situation variability (both: +30). Any value in {0..3, 10..13, 20..23, 30..33} is valid.
+enum ItmMdvar : int {
+  itm_mdvar_single_message = 0,
+  itm_mdvar_accidental = 1,
+  itm_mdvar_mobile = 2,
+  itm_mdvar_broadcast = 3,
+  itm_mdvar_no_location_variability = 10,
+  itm_mdvar_no_situation_variability = 20
+};
+
+/// Warning bit flags, values as defined by NTIA (ERRORS_AND_WARNINGS.md).
+enum ItmWarning : long {
+  itm_warn_none = 0x0000,
+  itm_warn_tx_terminal_height = 0x0001,      ///< TX height near its limits (outside 1..1000 m)
+  itm_warn_rx_terminal_height = 0x0002,      ///< RX height near its limits (outside 1..1000 m)
+  itm_warn_frequency = 0x0004,               ///< frequency near its limits (outside 40..10000 MHz)
+  itm_warn_path_distance_too_big_1 = 0x0008, ///< path distance > 1000 km
+  itm_warn_path_distance_too_big_2 = 0x0010, ///< path distance > 2000 km
+  itm_warn_path_distance_too_small_1 = 0x0020, ///< path shorter than |h_e,tx - h_e,rx| / 0.2
+  itm_warn_path_distance_too_small_2 = 0x0040, ///< path distance < 1 km
+  itm_warn_tx_horizon_angle = 0x0080,        ///< |theta_hzn,tx| > 200 mrad
+  itm_warn_rx_horizon_angle = 0x0100,        ///< |theta_hzn,rx| > 200 mrad
+  itm_warn_tx_horizon_distance_1 = 0x0200,   ///< TX horizon < 0.1 x smooth-earth horizon
+  itm_warn_rx_horizon_distance_1 = 0x0400,   ///< RX horizon < 0.1 x smooth-earth horizon
+  itm_warn_tx_horizon_distance_2 = 0x0800,   ///< TX horizon > 3 x smooth-earth horizon
+  itm_warn_rx_horizon_distance_2 = 0x1000,   ///< RX horizon > 3 x smooth-earth horizon
+  itm_warn_extreme_variabilities = 0x2000,   ///< a standard normal deviate beyond +/-3.10
+  itm_warn_surface_refractivity = 0x4000     ///< N_s in [150, 250) N-units
+};
+
+/// Model inputs. Heights are structural heights above ground; `n0` is the sea-level surface
+/// refractivity (N-units); `eps_r` the relative permittivity and `sigma_s_per_m` the
+/// conductivity (S/m) of the ground. The three fields without a natural default are NaN until
+/// set, so that forgetting one is reported as an InputError.
+struct ItmParams {
+  double h_tx_m = std::numeric_limits<double>::quiet_NaN();
+  double h_rx_m = std::numeric_limits<double>::quiet_NaN();
+  double n0 = 301;
+  double eps_r = 15;
+  double sigma_s_per_m = 0.005;
+  double freq_mhz = std::numeric_limits<double>::quiet_NaN();
+  int pol = 1;  ///< 0 horizontal, 1 vertical
+  ItmClimate climate = ItmClimate::continental_temperate;
+  int mdvar = 12;  ///< mode of variability, see ItmMdvar
+};
+
+/// Model outputs: the basic transmission loss and NTIA's intermediate values.
+struct ItmResult {
+  double loss_db;       ///< basic transmission loss (dB) = a_fs_db + variability-adjusted a_ref_db
+  int mode;             ///< ItmMode value (1 LOS, 2 diffraction, 3 troposcatter)
+  long warnings;        ///< ItmWarning bit flags
+  double d_km;          ///< path distance (km)
+  double theta_hzn_tx;  ///< TX horizon elevation angle (radians)
+  double theta_hzn_rx;  ///< RX horizon elevation angle (radians)
+  double d_hzn_tx_m;    ///< TX horizon distance (m)
+  double d_hzn_rx_m;    ///< RX horizon distance (m)
+  double h_e_tx_m;      ///< TX effective height (m)
+  double h_e_rx_m;      ///< RX effective height (m)
+  double n_s;           ///< surface refractivity (N-units)
+  double delta_h_m;     ///< terrain irregularity parameter (m)
+  double a_ref_db;      ///< reference attenuation (median, below free space) (dB)
+  double a_fs_db;       ///< free-space basic transmission loss (dB)
+};
+
+// ---------------------------------------------------------------------------------------------
+// Point-to-point prediction. `elevations_m` are ground heights (m above sea level) from TX to RX,
+// equally spaced by `spacing_m`; at least 2 points. Percentages are strictly between 0 and 100.
+
+/// Time / location / situation variability (percent).
+ItmResult itm_p2p_tls(const std::vector<double>& elevations_m, double spacing_m, const ItmParams& params,
+                      double time_pct, double location_pct, double situation_pct);
+
+/// Same, on a caller-owned buffer of `n_points` elevations (no copy, no allocation).
+ItmResult itm_p2p_tls(const double* elevations_m, std::size_t n_points, double spacing_m,
+                      const ItmParams& params, double time_pct, double location_pct, double situation_pct);
+
+/// Confidence / reliability variability (percent). As in NTIA's library this is the TLS
+/// prediction with time = reliability, location = 50 %, situation = confidence.
+ItmResult itm_p2p_cr(const std::vector<double>& elevations_m, double spacing_m, const ItmParams& params,
+                     double confidence_pct, double reliability_pct);
+
+/// Same, on a caller-owned buffer of `n_points` elevations (no copy, no allocation).
+ItmResult itm_p2p_cr(const double* elevations_m, std::size_t n_points, double spacing_m,
+                     const ItmParams& params, double confidence_pct, double reliability_pct);
+
+/// TLS prediction from an ITM PFL array: pfl[0] = number of intervals np, pfl[1] = spacing (m),
+/// then np + 1 elevations. The array must hold exactly np + 3 values.
+ItmResult itm_p2p_tls_pfl(const std::vector<double>& pfl, const ItmParams& params, double time_pct,
+                          double location_pct, double situation_pct);
+
+/// CR prediction from an ITM PFL array (see itm_p2p_tls_pfl).
+ItmResult itm_p2p_cr_pfl(const std::vector<double>& pfl, const ItmParams& params, double confidence_pct,
+                         double reliability_pct);
+
+/// One human-readable message per warning flag set in `warnings` (empty when none).
+std::vector<std::string> itm_warning_messages(long warnings);
+
+}  // namespace phusong::radio

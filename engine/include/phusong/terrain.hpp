@@ -1,0 +1,98 @@
+// phusong — terrain layer: DEM mosaics, voids, bilinear elevation, terrain profiles.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "phusong/geo.hpp"
+
+namespace phusong::terrain {
+
+/// Affine north-up grid: x = origin_x + (col + 0.5) * dx at cell centres (dy < 0 for north-up).
+struct Grid {
+  double origin_x = 0, origin_y = 0;  ///< outer corner of cell (0, 0)
+  double dx = 1, dy = -1;             ///< cell size (dy negative for north-up rasters)
+  int cols = 0, rows = 0;
+  double col_of(double x) const { return (x - origin_x) / dx - 0.5; }  ///< fractional, centre-based
+  double row_of(double y) const { return (y - origin_y) / dy - 0.5; }
+  double x_of(double col) const { return origin_x + (col + 0.5) * dx; }
+  double y_of(double row) const { return origin_y + (row + 0.5) * dy; }
+};
+
+/// A DEM held in memory as float32, voids as NaN. Opened from one or more GDAL rasters
+/// (GeoTIFF, SRTM .hgt, ...); several tiles are mosaicked into one grid (they must share a CRS
+/// and a resolution).
+class Dem {
+ public:
+  /// Opens and mosaics `paths`. Throws InputError naming the file on any failure.
+  static Dem open(const std::vector<std::string>& paths);
+  /// A DEM from an array already in memory (row-major, rows x cols, NaN = void).
+  Dem(Grid grid, std::vector<float> heights_m, std::string crs_wkt);
+
+  const Grid& grid() const { return grid_; }
+  const std::string& crs_wkt() const { return crs_wkt_; }
+  bool is_geographic() const { return geographic_; }
+  const std::vector<float>& heights_m() const { return heights_m_; }
+  std::vector<float>& heights_m() { return heights_m_; }
+  std::int64_t void_count() const { return void_count_; }
+  const std::vector<std::string>& sources() const { return sources_; }
+
+  /// Elevation of cell (col, row), NaN if void or outside.
+  float cell(int col, int row) const {
+    if (col < 0 || row < 0 || col >= grid_.cols || row >= grid_.rows)
+      return std::numeric_limits<float>::quiet_NaN();
+    return heights_m_[static_cast<std::size_t>(row) * grid_.cols + col];
+  }
+  /// True when (x, y), in the DEM's CRS, lies within the grid's cell centres.
+  bool contains(double x, double y) const;
+  /// Bilinear elevation at (x, y) in the DEM's CRS; NaN when outside or next to a void.
+  double elevation_m(double x, double y) const;
+  /// Same for lon/lat in WGS84 (transformed when the DEM is projected).
+  double elevation_at_lonlat_m(double lon, double lat) const;
+  /// lon/lat (WGS84) -> DEM CRS.
+  void lonlat_to_dem(std::vector<double>& x, std::vector<double>& y) const;
+  std::pair<double, double> lonlat_to_dem(double lon, double lat) const;
+  /// Approximate cell size in metres (mean of x and y at the centre of the grid).
+  double cell_size_m() const;
+
+ private:
+  Dem() = default;
+  void finish();
+  Grid grid_;
+  std::vector<float> heights_m_;
+  std::string crs_wkt_;
+  bool geographic_ = true;
+  std::int64_t void_count_ = 0;
+  std::vector<std::string> sources_;
+  std::shared_ptr<geo::Transformer> from_wgs84_;
+};
+
+/// Earth bulge (m) at distances d1, d2 from the two ends of a path, for effective earth radius
+/// factor k: d1 * d2 / (2 k R), R = 6371 km.
+inline double earth_bulge_m(double d1_m, double d2_m, double k = 4.0 / 3.0) {
+  return d1_m * d2_m / (2.0 * k * geo::kEarthRadiusM);
+}
+
+/// A terrain profile: samples equally spaced from point A to point B.
+struct Profile {
+  std::vector<double> distance_m;   ///< from A
+  std::vector<double> x, y;         ///< sample positions in the DEM's CRS
+  std::vector<double> elevation_m;  ///< bilinear terrain height AMSL, NaN where void/outside
+  std::vector<double> curved_m;     ///< elevation_m + earth bulge for factor k (relative to the chord A-B)
+  double k = 4.0 / 3.0;
+  std::size_t void_samples = 0;     ///< number of NaN samples
+  double length_m() const { return distance_m.empty() ? 0.0 : distance_m.back(); }
+};
+
+/// Extracts the profile between two lon/lat points (WGS84) with sample spacing at most
+/// `spacing_m` (geodesic on a geographic DEM, straight line on a projected one).
+Profile profile_lonlat(const Dem& dem, double lon1, double lat1, double lon2, double lat2,
+                       double spacing_m, double k = 4.0 / 3.0);
+/// Same with end points in the DEM's own CRS.
+Profile profile_native(const Dem& dem, double x1, double y1, double x2, double y2,
+                       double spacing_m, double k = 4.0 / 3.0);
+
+}  // namespace phusong::terrain

@@ -1,0 +1,176 @@
+#include <gdal_priv.h>
+#include <gdal_utils.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "geo/gdal_guard.hpp"
+#include "phusong/error.hpp"
+#include "phusong/terrain.hpp"
+
+namespace phusong::terrain {
+
+namespace {
+struct DatasetCloser {
+  void operator()(GDALDatasetH h) const {
+    if (h) GDALClose(h);
+  }
+};
+using DatasetPtr = std::unique_ptr<void, DatasetCloser>;
+}  // namespace
+
+Dem::Dem(Grid grid, std::vector<float> heights_m, std::string crs_wkt)
+    : grid_(grid), heights_m_(std::move(heights_m)), crs_wkt_(std::move(crs_wkt)) {
+  if (grid_.cols <= 0 || grid_.rows <= 0 ||
+      heights_m_.size() != static_cast<std::size_t>(grid_.cols) * grid_.rows)
+    throw InputError("DEM array of " + std::to_string(heights_m_.size()) +
+                     " values does not match a grid of " + std::to_string(grid_.rows) + " rows x " +
+                     std::to_string(grid_.cols) + " cols");
+  if (crs_wkt_.empty()) crs_wkt_ = geo::crs_wkt("WGS84");
+  finish();
+}
+
+void Dem::finish() {
+  geographic_ = geo::crs_is_geographic(crs_wkt_);
+  void_count_ = 0;
+  for (float v : heights_m_)
+    if (std::isnan(v)) ++void_count_;
+  if (!geographic_) from_wgs84_ = std::make_shared<geo::Transformer>("EPSG:4326", crs_wkt_);
+}
+
+Dem Dem::open(const std::vector<std::string>& paths) {
+  detail::ensure_gdal();
+  if (paths.empty()) throw InputError("DEM: no file given");
+  Dem dem;
+  dem.sources_ = paths;
+  detail::GdalErrorGuard guard;
+  std::vector<DatasetPtr> opened;
+  std::vector<GDALDatasetH> handles;
+  std::string wkt0;
+  double res0[2] = {0, 0};
+  for (const auto& p : paths) {
+    GDALDatasetH h = GDALOpen(p.c_str(), GA_ReadOnly);
+    if (!h) throw InputError("DEM file '" + p + "' cannot be opened: " + guard.message());
+    opened.emplace_back(h);
+    handles.push_back(h);
+    double gt[6];
+    if (GDALGetGeoTransform(h, gt) != CE_None)
+      throw InputError("DEM file '" + p + "' has no geotransform");
+    if (gt[2] != 0.0 || gt[4] != 0.0)
+      throw InputError("DEM file '" + p + "' is rotated (geotransform terms " +
+                       std::to_string(gt[2]) + ", " + std::to_string(gt[4]) + "); warp it first");
+    const char* w = GDALGetProjectionRef(h);
+    std::string wkt = w ? w : "";
+    if (wkt.empty()) throw InputError("DEM file '" + p + "' has no coordinate reference system");
+    if (handles.size() == 1) {
+      wkt0 = wkt;
+      res0[0] = gt[1];
+      res0[1] = gt[5];
+    } else {
+      OGRSpatialReference a(wkt0.c_str()), b(wkt.c_str());
+      if (!a.IsSame(&b))
+        throw InputError("DEM file '" + p + "' has a different CRS from '" + paths[0] + "'");
+      if (std::abs(gt[1] - res0[0]) > 1e-9 * std::abs(res0[0]) ||
+          std::abs(gt[5] - res0[1]) > 1e-9 * std::abs(res0[1]))
+        throw InputError("DEM file '" + p + "' has resolution " + std::to_string(gt[1]) +
+                         " but '" + paths[0] + "' has " + std::to_string(res0[0]));
+    }
+  }
+  GDALDatasetH src = handles[0];
+  DatasetPtr vrt;
+  if (handles.size() > 1) {
+    // Mosaic with a virtual raster; the nodata value of each source is kept.
+    const char* argv[] = {"-resolution", "highest", nullptr};
+    GDALBuildVRTOptions* opt = GDALBuildVRTOptionsNew(const_cast<char**>(argv), nullptr);
+    int err = 0;
+    GDALDatasetH v =
+        GDALBuildVRT("", static_cast<int>(handles.size()), handles.data(), nullptr, opt, &err);
+    GDALBuildVRTOptionsFree(opt);
+    if (!v || err) throw InputError("DEM tiles cannot be mosaicked: " + guard.message());
+    vrt.reset(v);
+    src = v;
+  }
+  double gt[6];
+  GDALGetGeoTransform(src, gt);
+  dem.grid_.origin_x = gt[0];
+  dem.grid_.origin_y = gt[3];
+  dem.grid_.dx = gt[1];
+  dem.grid_.dy = gt[5];
+  dem.grid_.cols = GDALGetRasterXSize(src);
+  dem.grid_.rows = GDALGetRasterYSize(src);
+  dem.crs_wkt_ = wkt0;
+  GDALRasterBandH band = GDALGetRasterBand(src, 1);
+  int has_nodata = 0;
+  const double nodata = GDALGetRasterNoDataValue(band, &has_nodata);
+  dem.heights_m_.resize(static_cast<std::size_t>(dem.grid_.cols) * dem.grid_.rows);
+  if (GDALRasterIO(band, GF_Read, 0, 0, dem.grid_.cols, dem.grid_.rows, dem.heights_m_.data(),
+                   dem.grid_.cols, dem.grid_.rows, GDT_Float32, 0, 0) != CE_None)
+    throw InputError("DEM '" + paths[0] + "' cannot be read: " + guard.message());
+  // Voids: the band's nodata value (SRTM: -32768) and the gaps between mosaicked tiles
+  // (filled with nodata by the VRT, or 0 when no nodata was declared) are never elevations.
+  const float nd = static_cast<float>(nodata);
+  for (float& v : dem.heights_m_)
+    if ((has_nodata && v == nd) || v <= -32768.0f || !std::isfinite(v))
+      v = std::numeric_limits<float>::quiet_NaN();
+  dem.finish();
+  return dem;
+}
+
+bool Dem::contains(double x, double y) const {
+  const double c = grid_.col_of(x) + 1e-9, r = grid_.row_of(y) + 1e-9;
+  return c >= 0.0 && r >= 0.0 && c <= grid_.cols - 1 + 2e-9 && r <= grid_.rows - 1 + 2e-9;
+}
+
+namespace {
+// Fractional cell coordinates within 1e-9 of a whole number are snapped to it, so a point
+// computed as a cell centre reads that cell exactly (and a void beside it is not used).
+double snap(double v) {
+  const double r = std::round(v);
+  return std::abs(v - r) < 1e-9 ? r : v;
+}
+}  // namespace
+
+double Dem::elevation_m(double x, double y) const {
+  const double c = snap(grid_.col_of(x)), r = snap(grid_.row_of(y));
+  if (!(c >= 0.0 && r >= 0.0 && c <= grid_.cols - 1 && r <= grid_.rows - 1))
+    return std::numeric_limits<double>::quiet_NaN();
+  if (grid_.cols < 2 || grid_.rows < 2) return cell(static_cast<int>(c), static_cast<int>(r));
+  int c0 = static_cast<int>(c), r0 = static_cast<int>(r);
+  if (c0 == grid_.cols - 1) --c0;
+  if (r0 == grid_.rows - 1) --r0;
+  const double fc = c - c0, fr = r - r0;
+  const std::size_t i = static_cast<std::size_t>(r0) * grid_.cols + c0;
+  // Corners with zero weight are skipped, so a point on a cell centre or edge next to a
+  // void still gets its value; a void with non-zero weight makes the result NaN.
+  const double w[4] = {(1 - fc) * (1 - fr), fc * (1 - fr), (1 - fc) * fr, fc * fr};
+  const std::size_t idx[4] = {i, i + 1, i + grid_.cols, i + grid_.cols + 1};
+  double z = 0.0;
+  for (int k = 0; k < 4; ++k) {
+    if (w[k] == 0.0) continue;
+    z += w[k] * heights_m_[idx[k]];
+  }
+  return z;
+}
+
+void Dem::lonlat_to_dem(std::vector<double>& x, std::vector<double>& y) const {
+  if (from_wgs84_) from_wgs84_->transform(x, y);
+}
+
+std::pair<double, double> Dem::lonlat_to_dem(double lon, double lat) const {
+  if (!from_wgs84_) return {lon, lat};
+  return from_wgs84_->transform(lon, lat);
+}
+
+double Dem::elevation_at_lonlat_m(double lon, double lat) const {
+  auto [x, y] = lonlat_to_dem(lon, lat);
+  return elevation_m(x, y);
+}
+
+double Dem::cell_size_m() const {
+  if (!geographic_) return 0.5 * (std::abs(grid_.dx) + std::abs(grid_.dy));
+  const double lat = grid_.y_of(grid_.rows / 2.0);
+  const double m_per_deg = geo::kEarthRadiusM * M_PI / 180.0;
+  return 0.5 * m_per_deg * (std::abs(grid_.dx) * std::cos(lat * M_PI / 180.0) + std::abs(grid_.dy));
+}
+
+}  // namespace phusong::terrain

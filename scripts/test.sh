@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test: the C++ suite through ctest, then the Python suite (which also runs the CLI
+# end to end) through pytest. Data and oracles come from ../shared unless PHUSONG_SHARED says.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED="$(cd "${PHUSONG_SHARED:-../shared}" && pwd)"
+export PHUSONG_DATA="$SHARED/data" PHUSONG_ORACLES="$SHARED/oracles"
+
+cmake -S . -B build/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DPHUSONG_BUILD_TESTS=ON \
+  -DPHUSONG_BUILD_BENCHMARKS=ON -DPHUSONG_SHARED_DIR="$SHARED" >/dev/null
+cmake --build build/cpp -j2
+ctest --test-dir build/cpp --output-on-failure -j2
+.venv/bin/python -m pytest -q

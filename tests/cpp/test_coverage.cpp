@@ -1,0 +1,106 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "phusong/coverage.hpp"
+#include "phusong/error.hpp"
+#include "test_support.hpp"
+
+using namespace phusong;
+
+namespace {
+terrain::Dem flat_dem(float h) {
+  terrain::Grid g;
+  g.origin_x = 105.0;
+  g.origin_y = 22.0;
+  g.dx = 1.0 / 1200;
+  g.dy = -1.0 / 1200;
+  g.cols = 600;
+  g.rows = 600;
+  return terrain::Dem(g, std::vector<float>(600 * 600, h), "");
+}
+Site site(const std::string& id, double lon, double lat) {
+  Site s;
+  s.id = id;
+  s.lon = lon;
+  s.lat = lat;
+  s.height_m = 30;
+  s.freq_mhz = 1800;
+  s.eirp_dbm = 60;
+  s.bandwidth_mhz = 10;
+  return s;
+}
+Village village(const std::string& id, double lon, double lat) {
+  Village v;
+  v.id = id;
+  v.lon = lon;
+  v.lat = lat;
+  v.population = 100;
+  return v;
+}
+}  // namespace
+
+TEST(Coverage, FlatEarthShortPathIsFreeSpaceRsrp) {
+  auto dem = flat_dem(200);
+  std::vector<Site> sites{site("A", 105.1, 21.9)};
+  std::vector<Village> vs{village("V1", 105.12, 21.9), village("V2", 105.45, 21.6)};
+  coverage::CoverageParams p;
+  p.radius_km = 20;
+  auto r = coverage::evaluate_villages(dem, vs, sites, p);
+  ASSERT_EQ(r.links.size(), 1u);  // V2 is ~50 km away: out of range
+  const auto& l = r.links[0];
+  // 2.08 km at 1800 MHz with 28.5 m height difference: free space, RSRP = 60 - L - 27.78.
+  const double d_km = std::hypot(l.distance_km * 1000, 28.5) / 1000;
+  const double fs = 32.45 + 20 * std::log10(1800.0) + 20 * std::log10(d_km);
+  EXPECT_NEAR(l.loss_db, fs, 0.5);
+  EXPECT_NEAR(l.rsrp_dbm, 60 - l.loss_db - 10 * std::log10(600.0), 1e-9);
+  EXPECT_TRUE(r.covered[0]);
+  EXPECT_FALSE(r.covered[1]);
+  EXPECT_EQ(r.best_site[1], -1);
+  EXPECT_TRUE(std::isinf(r.best_rsrp_dbm[1]));
+}
+
+TEST(Coverage, OutsideDemIsAnError) {
+  auto dem = flat_dem(0);
+  std::vector<Site> sites{site("A", 105.1, 21.9)};
+  std::vector<Village> vs{village("FAR", 107.0, 21.0)};
+  try {
+    coverage::evaluate_villages(dem, vs, sites, {});
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("FAR"), std::string::npos);
+  }
+}
+
+TEST(Coverage, SameResultForAnyThreadCount) {
+  auto dem = terrain::Dem::open({test::data_path("dem/N21E105.hgt")});
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(0.02, 0.98);
+  std::vector<Site> sites;
+  std::vector<Village> vs;
+  for (int i = 0; i < 12; ++i) sites.push_back(site("S" + std::to_string(i), 105 + u(rng) * 0.5, 21 + u(rng) * 0.5));
+  for (int i = 0; i < 40; ++i) vs.push_back(village("V" + std::to_string(i), 105 + u(rng) * 0.5, 21 + u(rng) * 0.5));
+  coverage::CoverageParams p;
+  p.radius_km = 15;
+  p.threads = 1;
+  auto a = coverage::evaluate_villages(dem, vs, sites, p);
+  p.threads = 2;
+  auto b = coverage::evaluate_villages(dem, vs, sites, p);
+  p.threads = 5;
+  std::size_t calls = 0;
+  auto c = coverage::evaluate_villages(dem, vs, sites, p, [&](std::size_t done, std::size_t total) {
+    ++calls;
+    EXPECT_LE(done, total);
+  });
+  EXPECT_GT(calls, 0u);
+  ASSERT_GT(a.links.size(), 10u);
+  ASSERT_EQ(a.links.size(), b.links.size());
+  ASSERT_EQ(a.links.size(), c.links.size());
+  for (std::size_t i = 0; i < a.links.size(); ++i) {
+    EXPECT_EQ(a.links[i].site, b.links[i].site);
+    EXPECT_EQ(a.links[i].rsrp_dbm, b.links[i].rsrp_dbm);  // bit-identical
+    EXPECT_EQ(a.links[i].rsrp_dbm, c.links[i].rsrp_dbm);
+  }
+  EXPECT_EQ(a.best_site, c.best_site);
+}
