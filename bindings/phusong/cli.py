@@ -23,6 +23,8 @@ class _Bars:
         from tqdm import tqdm
 
         bar = self.bars.get(step)
+        if bar is not None and bar.disable is False and bar.n >= bar.total:
+            return  # finished and closed
         if bar is None:
             bar = self.bars[step] = tqdm(total=total, desc=step, unit="village", file=sys.stderr, leave=True)
         bar.update(done - bar.n)
@@ -63,8 +65,7 @@ def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) 
     if "proposed_sites" in s:
         click.echo(f"plan: {s['proposed_sites']} new sites cover {s['villages_covered_by_plan']} white villages; "
                    f"{s['still_white_villages']} stay white ({s['uncoverable_villages']} uncoverable)")
-    for f in result.files:
-        click.echo(f"wrote {f}")
+    click.echo(f"wrote {len(result.files)} files to {result.files[0].parent if result.files else '-'}")
 
 
 if __name__ == "__main__":

@@ -178,7 +178,7 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
     sc = path if isinstance(path, Scenario) else load_scenario(path)
     if threads is not None:
         sc.threads = threads
-    out = Path(out_dir) if out_dir is not None else sc.base_dir / sc.outputs.dir
+    out = (Path(out_dir) if out_dir is not None else sc.base_dir / sc.outputs.dir).resolve()
 
     def step(name: str):
         if progress is None:

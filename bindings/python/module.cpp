@@ -5,6 +5,23 @@
 #include "phusong/error.hpp"
 
 namespace {
+// The exception types, created once at import (the translator must be a plain function).
+PyObject* g_base = nullptr;
+PyObject* g_input = nullptr;
+PyObject* g_range = nullptr;
+
+void translate(std::exception_ptr p) {
+  try {
+    if (p) std::rethrow_exception(p);
+  } catch (const phusong::RangeError& e) {
+    PyErr_SetString(g_range, e.what());
+  } catch (const phusong::InputError& e) {
+    PyErr_SetString(g_input, e.what());
+  } catch (const phusong::Error& e) {
+    PyErr_SetString(g_base, e.what());
+  }
+}
+
 PyObject* make_exception(py::module_& m, const char* name, PyObject* bases, const char* doc) {
   const std::string full = std::string("phusong._core.") + name;
   PyObject* t = PyErr_NewExceptionWithDoc(full.c_str(), doc, bases, nullptr);
@@ -24,17 +41,10 @@ PYBIND11_MODULE(_core, m) {
   Py_DECREF(in_bases);
   PyObject* range = make_exception(m, "RangeError", input,
                                    "An argument outside a model's validity range (a ValueError).");
-  py::register_exception_translator([base, input, range](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const phusong::RangeError& e) {
-      PyErr_SetString(range, e.what());
-    } catch (const phusong::InputError& e) {
-      PyErr_SetString(input, e.what());
-    } catch (const phusong::Error& e) {
-      PyErr_SetString(base, e.what());
-    }
-  });
+  g_base = base;
+  g_input = input;
+  g_range = range;
+  py::register_exception_translator(&translate);
   phusong::bind::init_geo(m);
   phusong::bind::init_terrain(m);
   phusong::bind::init_radio(m);
