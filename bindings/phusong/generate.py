@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _core
+from .planner import highest_cell
 
 SYLLABLES = ["Nà", "Pá", "Huổi", "Co", "Lái", "Mòn", "Hát", "Sản", "Phiêng", "Khoang", "Púng",
              "Chiềng", "Tà", "Nậm", "Lọng", "Mường", "Đồng", "Bó", "Kẻ", "Vường", "Thẳm", "Mít"]
@@ -79,13 +80,10 @@ def demo_n21e105(dem_path: str | Path, out_dir: str | Path, seed: int = 2026,
         lon0 = rng.uniform(DEMO_BOX[0], DEMO_BOX[2] - 0.04)
         lat0 = rng.uniform(DEMO_BOX[1], DEMO_BOX[3] - 0.04)
         c0, r0 = int((lon0 - gt[0]) / gt[1]), int((lat0 + 0.04 - gt[3]) / gt[5])
-        win = h[r0:r0 + 48, c0:c0 + 48]
-        if np.all(np.isnan(win)):
+        top = highest_cell(dem, r0, c0, 48)
+        if top is None:
             continue
-        k = int(np.nanargmax(win))
-        r, c = divmod(k, win.shape[1])
-        lon = gt[0] + (c0 + c + 0.5) * gt[1]
-        lat = gt[3] + (r0 + r + 0.5) * gt[5]
+        lon, lat = top
         if any(_core.geodesic_distance_m(lon, lat, t[7], t[8]) < 3000 for t in towers):
             continue
         i = len(towers)

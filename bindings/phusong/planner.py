@@ -11,6 +11,17 @@ import numpy as np
 from . import _core
 
 
+def highest_cell(dem: _core.Dem, r0: int, c0: int, size: int):
+    """Centre (x, y in the DEM's CRS) of the highest cell of the size x size window at (r0, c0),
+    or None when the window is all void."""
+    block = dem.heights_m[r0:r0 + size, c0:c0 + size]
+    if block.size == 0 or np.all(np.isnan(block)):
+        return None
+    br, bc = divmod(int(np.nanargmax(block)), block.shape[1])
+    gt = dem.geotransform
+    return gt[0] + (c0 + bc + 0.5) * gt[1], gt[3] + (r0 + br + 0.5) * gt[5]
+
+
 def grid_candidates(dem: _core.Dem, villages: list, spacing_km: float, radius_km: float,
                     height_m: float, freq_mhz: float, eirp_dbm: float, bandwidth_mhz: float,
                     operator: str = "new") -> list:
@@ -38,14 +49,9 @@ def grid_candidates(dem: _core.Dem, villages: list, spacing_km: float, radius_km
             rc, cc = r0 + step / 2.0, c0 + step / 2.0
             if not np.any((vr - rc) ** 2 + (vc - cc) ** 2 <= reach * reach):
                 continue
-            block = h[r0:r0 + step, c0:c0 + step]
-            if np.all(np.isnan(block)):
-                continue
-            k = int(np.nanargmax(block))
-            br, bc = divmod(k, block.shape[1])
-            x = gt[0] + (c0 + bc + 0.5) * gt[1]
-            y = gt[3] + (r0 + br + 0.5) * gt[5]
-            out.append((x, y))
+            top = highest_cell(dem, r0, c0, step)
+            if top is not None:
+                out.append(top)
     if not out:
         return []
     xs = np.array([p[0] for p in out])
