@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "phusong/radio.hpp"
+#include "phusong/radio/itm.hpp"
 #include "phusong/terrain.hpp"
 #include "phusong/types.hpp"
 
@@ -45,5 +46,68 @@ VillageCoverage evaluate_villages(const terrain::Dem& dem, const std::vector<Vil
 /// Path loss and RSRP of one site at one point (lon/lat).
 Link evaluate_link(const terrain::Dem& dem, const Site& site, double lon, double lat,
                    const CoverageParams& params);
+
+// ---------------------------------------------------------------------------------------------
+// Rasters: one site over the DEM grid, and the best-server composite of many sites.
+
+enum class RasterModel {
+  los,   ///< line of sight (viewshed), as gdal_viewshed computes it
+  p526,  ///< free space + ITU-R P.526 delta-Bullington diffraction
+  itm,   ///< Longley-Rice ITM point-to-point
+};
+RasterModel raster_model_from_string(const std::string& name);
+
+struct RasterParams {
+  RasterModel model = RasterModel::p526;
+  double radius_km = 30;
+  double rx_height_m = 1.5;          ///< receiver (target) height above ground
+  double k_factor = 4.0 / 3.0;       ///< effective earth radius factor for the radio models
+  double curvature_coeff = 0.85714;  ///< LOS: height drop cc * d^2 / (2 R) (gdal_viewshed's -cc)
+  // ITM parameters (NTIA defaults), variability in time/location/situation percent.
+  double itm_n0 = 301, itm_eps_r = 15, itm_sigma_s_per_m = 0.005;
+  int itm_pol = 1;
+  radio::ItmClimate itm_climate = radio::ItmClimate::continental_temperate;
+  double itm_time_pct = 50, itm_location_pct = 50, itm_situation_pct = 50;
+  int threads = 0;  ///< 0 = all cores; the result does not depend on it
+};
+
+/// A raster on a window of the DEM grid. NaN = no value (outside the radius, or a DEM void at
+/// the cell: never guessed).
+struct SiteRaster {
+  terrain::Grid grid;           ///< window of the DEM's grid (same CRS)
+  std::vector<float> values;    ///< rows x cols: path loss (dB), or 1/0 visibility for los
+  std::int64_t void_cells = 0;  ///< cells inside the radius left NaN because the DEM is void there
+};
+
+/// Path loss (dB; LOS: 1 visible / 0 hidden) from one site to every cell of the DEM grid within
+/// the radius, at rx_height_m above ground.
+///
+/// Algorithms (cost per cell close to constant; see README for the measured error against the
+/// exact per-cell profile):
+///  * los: rings of cells outward from the observer; each cell's line of sight crosses the
+///    previous ring between two cells whose "visibility height" is interpolated and projected
+///    (the reference-plane method of Wang, Robinson & White 2000); O(1) per cell.
+///  * p526: rays from the site, one sample per cell size; along a ray, delta-Bullington is
+///    updated incrementally: a running maximum for the transmitter-side slope, upper convex hulls
+///    of the profile for the receiver-side slope and the smooth-earth obstruction terms, running
+///    trapezoid sums for the least-squares smooth surface; cells take the bilinear value of the
+///    two nearest rays and samples.
+///  * itm: the same rays; ITM on each ray prefix (the ray profile is extracted once).
+SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterParams& params,
+                       const ProgressFn& progress = {});
+
+/// Best-server composite over the whole DEM grid.
+struct Composite {
+  terrain::Grid grid;
+  std::vector<float> best_rsrp_dbm;      ///< NaN where no site reaches (or DEM void)
+  std::vector<std::int32_t> server;      ///< index of the best site, -1 where none
+  std::vector<std::uint16_t> n_servers;  ///< sites at or above the threshold
+};
+
+/// RSRP composite of many sites (RSRP = EIRP - loss - 10 log10(12 N_RB)); ties go to the lower
+/// site index, so the result is the same for any thread count. Memory: the composite plus one
+/// site window per thread.
+Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, const RasterParams& params,
+                      double threshold_dbm, const ProgressFn& progress = {});
 
 }  // namespace phusong::coverage

@@ -422,6 +422,14 @@ double bullington_loss_db(const std::vector<double>& d_km, const std::vector<dou
       .loss_db;
 }
 
+double spherical_earth_loss_db(double d_km, double hte_m, double hre_m, double ap_km, double freq_mhz,
+                               Polarization pol, double eps_r, double sigma_s_per_m) {
+  const Ground ground{eps_r, sigma_s_per_m};
+  const GroundMix gm{0.0, ground, ground};
+  const double lambda_m = kSpeedOfLight_m_per_s / (freq_mhz * 1e6);
+  return spherical_earth(d_km, hte_m, hre_m, ap_km, freq_mhz * 1e-3, lambda_m, pol, gm).ldsph_db;
+}
+
 double inverse_complementary_normal(double x) {
   if (!(x > 0.0 && x < 1.0)) throw_range("inverse_complementary_normal", "x", x, "(0, 1)");
   // P.452 Attachment 3: I(x) = T(x) - xi(x) for x <= 0.5, with T(x) = sqrt(-2 ln x) and a rational

@@ -99,6 +99,12 @@ P452DiffractionResult p452_diffraction(const std::vector<double>& d_km, const st
                                        double p_pct, double beta0_pct, Polarization pol, double omega = 0.0,
                                        const std::vector<double>& clutter_height_m = {});
 
+/// Spherical-Earth diffraction loss (P.452 §4.2.2 eqs. (23)-(36), = P.526-15 §3.2) for a path of
+/// d_km with antenna heights hte/hre (m) above the smooth surface, effective radius ap_km, over
+/// homogeneous ground. Used by the raster sweep, which computes hte/hre incrementally.
+double spherical_earth_loss_db(double d_km, double hte_m, double hre_m, double ap_km, double freq_mhz,
+                               Polarization pol, double eps_r = 22.0, double sigma_s_per_m = 0.003);
+
 /// Inverse complementary cumulative normal distribution I(x), P.452-18 Attachment 3 approximation
 /// (valid for 1e-6 <= x <= 1 - 1e-6). Exposed for the other P.452 components.
 double inverse_complementary_normal(double x);

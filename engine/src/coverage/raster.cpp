@@ -1,0 +1,519 @@
+// Coverage rasters: one site over the DEM grid (LOS, delta-Bullington, ITM) and the
+// best-server composite of many sites. See coverage.hpp for the algorithms.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+#include "common/parallel.hpp"
+#include "phusong/coverage.hpp"
+#include "phusong/error.hpp"
+
+namespace phusong::coverage {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kTwoPi = 6.283185307179586;
+
+// Site-centred metric frame on the DEM grid: a point `e` metres east and `n` metres north of the
+// site lies at fractional cell (c0 + e * col_per_m, r0 + n * row_per_m).
+struct Frame {
+  double c0, r0;               // site, fractional centre-based cell coordinates
+  double mx, my;               // metres per column / row step
+  double col_per_m, row_per_m; // signed steps per metre east / north
+  double step_m;               // ray sample spacing: the smaller cell side
+};
+
+Frame make_frame(const terrain::Dem& dem, double x0, double y0, double lat0) {
+  const auto& g = dem.grid();
+  Frame f{};
+  f.c0 = g.col_of(x0);
+  f.r0 = g.row_of(y0);
+  if (dem.is_geographic()) {
+    // Metres per degree on the WGS84 ellipsoid at the site's latitude (meridian and normal radii).
+    const double a = 6378137.0, e2 = 0.00669437999014;
+    const double s = std::sin(lat0 * M_PI / 180.0);
+    const double w = 1.0 - e2 * s * s;
+    const double m_lat = a * (1 - e2) / (w * std::sqrt(w)) * M_PI / 180.0;
+    const double m_lon = a / std::sqrt(w) * std::cos(lat0 * M_PI / 180.0) * M_PI / 180.0;
+    f.mx = std::abs(g.dx) * m_lon;
+    f.my = std::abs(g.dy) * m_lat;
+    f.col_per_m = 1.0 / (g.dx * m_lon);
+    f.row_per_m = 1.0 / (g.dy * m_lat);
+  } else {
+    f.mx = std::abs(g.dx);
+    f.my = std::abs(g.dy);
+    f.col_per_m = 1.0 / g.dx;
+    f.row_per_m = 1.0 / g.dy;
+  }
+  f.step_m = std::min(f.mx, f.my);
+  return f;
+}
+
+// Bilinear height at fractional cell (c, r); NaN outside or where a void has weight.
+inline double bilinear(const terrain::Dem& dem, double c, double r) {
+  const auto& g = dem.grid();
+  if (!(c >= 0.0 && r >= 0.0 && c <= g.cols - 1 && r <= g.rows - 1)) return kNaN;
+  int c0 = static_cast<int>(c), r0 = static_cast<int>(r);
+  if (c0 >= g.cols - 1) c0 = std::max(0, g.cols - 2);
+  if (r0 >= g.rows - 1) r0 = std::max(0, g.rows - 2);
+  const double fc = c - c0, fr = r - r0;
+  const float* p = dem.heights_m().data() + static_cast<std::size_t>(r0) * g.cols + c0;
+  double z = 0.0;
+  if ((1 - fc) * (1 - fr) > 0) z += (1 - fc) * (1 - fr) * p[0];
+  if (fc * (1 - fr) > 0) z += fc * (1 - fr) * p[1];
+  if ((1 - fc) * fr > 0) z += (1 - fc) * fr * p[g.cols];
+  if (fc * fr > 0) z += fc * fr * p[g.cols + 1];
+  return z;
+}
+
+struct Window {
+  int c_lo, c_hi, r_lo, r_hi;  // inclusive
+  int cols() const { return c_hi - c_lo + 1; }
+  int rows() const { return r_hi - r_lo + 1; }
+};
+
+Window make_window(const terrain::Dem& dem, const Frame& f, double radius_m) {
+  const auto& g = dem.grid();
+  Window w;
+  w.c_lo = std::max(0, static_cast<int>(std::floor(f.c0 - radius_m / f.mx)));
+  w.c_hi = std::min(g.cols - 1, static_cast<int>(std::ceil(f.c0 + radius_m / f.mx)));
+  w.r_lo = std::max(0, static_cast<int>(std::floor(f.r0 - radius_m / f.my)));
+  w.r_hi = std::min(g.rows - 1, static_cast<int>(std::ceil(f.r0 + radius_m / f.my)));
+  return w;
+}
+
+terrain::Grid window_grid(const terrain::Grid& g, const Window& w) {
+  terrain::Grid out = g;
+  out.origin_x = g.origin_x + w.c_lo * g.dx;
+  out.origin_y = g.origin_y + w.r_lo * g.dy;
+  out.cols = w.cols();
+  out.rows = w.rows();
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line of sight: reference-plane sweep over rings of cells.
+
+SiteRaster los_raster(const terrain::Dem& dem, const Frame& f, const Window& w, const Site& site,
+                      const RasterParams& p) {
+  SiteRaster out;
+  out.grid = window_grid(dem.grid(), w);
+  const int oc = static_cast<int>(std::lround(f.c0)), orow = static_cast<int>(std::lround(f.r0));
+  const float oz_ground = dem.cell(oc, orow);
+  if (std::isnan(oz_ground)) throw InputError("site '" + site.id + "' stands on a DEM void");
+  const double oz = oz_ground + site.height_m;
+  const double radius_m = p.radius_km * 1000.0;
+  const double curv = p.curvature_coeff / (2.0 * 6371000.0);
+  const int cols = w.cols(), rows = w.rows();
+  out.values.assign(static_cast<std::size_t>(cols) * rows, static_cast<float>(kNaN));
+  // zp: the lowest height (after curvature) a cell must reach to be seen: max(terrain, horizon).
+  std::vector<double> zp(static_cast<std::size_t>(cols) * rows, -std::numeric_limits<double>::infinity());
+  auto at = [&](int i, int j) -> std::size_t {  // offsets from the observer cell
+    return static_cast<std::size_t>(orow + j - w.r_lo) * cols + (oc + i - w.c_lo);
+  };
+  auto inside = [&](int i, int j) {
+    const int c = oc + i, r = orow + j;
+    return c >= w.c_lo && c <= w.c_hi && r >= w.r_lo && r <= w.r_hi;
+  };
+  const int kmax = std::max({oc - w.c_lo, w.c_hi - oc, orow - w.r_lo, w.r_hi - orow});
+  auto visit = [&](int i, int j) {
+    if (!inside(i, j)) return;
+    const double dist = std::hypot(i * f.mx, j * f.my);
+    if (dist > radius_m) return;
+    const float zc = dem.cell(oc + i, orow + j);
+    const double z = std::isnan(zc) ? kNaN : zc - curv * dist * dist;
+    double horizon = -std::numeric_limits<double>::infinity();
+    const int ai = std::abs(i), aj = std::abs(j);
+    if (ai > 1 || aj > 1) {
+      // The sightline crosses the previous ring between two cells: interpolate their zp there
+      // and project that height from the observer out to this cell.
+      const bool xdom = ai >= aj;
+      const int a = xdom ? ai : aj;                       // dominant offset
+      const double t = static_cast<double>(a - 1) / a;    // fraction of the way at the crossing
+      const double minor = (xdom ? j : i) * t;            // minor-axis offset at the crossing
+      const int m0 = static_cast<int>(std::floor(minor));
+      const double fm = minor - m0;
+      const int di = xdom ? (i > 0 ? i - 1 : i + 1) : 0, dj = xdom ? 0 : (j > 0 ? j - 1 : j + 1);
+      auto zp_at = [&](int mm) {
+        return xdom ? zp[at(di, mm)] : zp[at(mm, dj)];
+      };
+      double zc_cross;
+      if (fm == 0.0) zc_cross = zp_at(m0);
+      else zc_cross = (1 - fm) * zp_at(m0) + fm * zp_at(m0 + 1);
+      horizon = oz + (zc_cross - oz) / t;
+    }
+    const std::size_t k = at(i, j);
+    if (std::isnan(z)) {
+      zp[k] = horizon;  // a void carries the horizon on
+      ++out.void_cells;
+      return;
+    }
+    out.values[k] = (z + p.rx_height_m >= horizon) ? 1.0f : 0.0f;
+    zp[k] = std::max(z, horizon);
+  };
+  if (inside(0, 0)) {
+    out.values[at(0, 0)] = 1.0f;
+    zp[at(0, 0)] = oz_ground;
+  }
+  for (int k = 1; k <= kmax; ++k) {
+    for (int i = -k; i <= k; ++i) {
+      visit(i, -k);
+      visit(i, k);
+    }
+    for (int j = -k + 1; j <= k - 1; ++j) {
+      visit(-k, j);
+      visit(k, j);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rays: sample the terrain once per cell size along each of n rays.
+
+struct Rays {
+  int n = 0, samples = 0;   // rays; samples per ray (index 0 = the site)
+  double dtheta = 0, step_m = 0;
+  std::vector<float> loss;  // n x samples
+};
+
+// Upper convex hull of points (x[i], y[i]) added with increasing x.
+struct UpperHull {
+  std::vector<int> idx;
+  void clear() { idx.clear(); }
+  void add(int i, const double* x, const double* y) {
+    while (idx.size() >= 2) {
+      const int a = idx[idx.size() - 2], b = idx.back();
+      const double cross = (x[b] - x[a]) * (y[i] - y[a]) - (y[b] - y[a]) * (x[i] - x[a]);
+      if (cross >= 0) idx.pop_back();
+      else break;
+    }
+    idx.push_back(i);
+  }
+};
+
+// Bullington loss from the slopes, P.452 eqs. (17), (19)-(22).
+inline double bullington_from(bool los, double nu_los, double stim, double srim, double d, double hts,
+                              double hrs, double lambda_m) {
+  double nu = nu_los;
+  if (!los) {
+    const double dbp = (hrs - hts + srim * d) / (stim + srim);
+    nu = (hts + stim * dbp - (hts * (d - dbp) + hrs * dbp) / d) * std::sqrt(0.002 * d / (lambda_m * dbp * (d - dbp)));
+  }
+  const double luc = radio::knife_edge_loss_db(nu);
+  return luc + (1.0 - std::exp(-luc / 6.0)) * (10.0 + 0.02 * d);
+}
+
+inline double signed_sqrt(double v) { return std::copysign(std::sqrt(std::fabs(v)), v); }
+
+// Bullington loss of the zero-height smooth profile sampled at i * s_km (i = 1..k-1), heights
+// a = hts', b = hrs' (P.452 eq. (38)). Each slope is a concave function of the position, so its
+// maximum is found at the analytic optimum's neighbours (or by ternary search for LoS).
+double smooth_bullington(int k, double s_km, double a, double b, double ce, double lambda_m) {
+  const double d = k * s_km;
+  auto clampi = [&](double v) { return std::clamp(static_cast<int>(v), 1, k - 1); };
+  // Stim = max Ce (d - x) - a / x, optimum x = sqrt(a / Ce).
+  double stim = -std::numeric_limits<double>::infinity();
+  {
+    const double xo = std::sqrt(std::max(a, 0.0) / ce) / s_km;
+    for (int i : {clampi(std::floor(xo)), clampi(std::floor(xo) + 1)}) {
+      const double x = i * s_km;
+      stim = std::max(stim, ce * (d - x) - a / x);
+    }
+  }
+  const double str = (b - a) / d;
+  if (stim < str) {
+    // LoS: max over x of c(x) / sqrt(x (d - x)), c = Ce x (d - x) - (a (d - x) + b x) / d (concave).
+    auto F = [&](int i) {
+      const double x = i * s_km;
+      const double c = ce * x * (d - x) - (a * (d - x) + b * x) / d;
+      return c / std::sqrt(x * (d - x));
+    };
+    int lo = 1, hi = k - 1;
+    while (hi - lo > 2) {
+      const int m1 = lo + (hi - lo) / 3, m2 = hi - (hi - lo) / 3;
+      if (F(m1) < F(m2)) lo = m1 + 1;
+      else hi = m2 - 1;
+    }
+    double best = F(lo);
+    for (int i = lo + 1; i <= hi; ++i) best = std::max(best, F(i));
+    const double nu = best * std::sqrt(0.002 * d / lambda_m);
+    return bullington_from(true, nu, 0, 0, d, a, b, lambda_m);
+  }
+  // Srim = max Ce x - b / (d - x), optimum d - x = sqrt(b / Ce).
+  double srim = -std::numeric_limits<double>::infinity();
+  {
+    const double xo = (d - std::sqrt(std::max(b, 0.0) / ce)) / s_km;
+    for (int i : {clampi(std::floor(xo)), clampi(std::floor(xo) + 1)}) {
+      const double x = i * s_km;
+      srim = std::max(srim, ce * x - b / (d - x));
+    }
+  }
+  return bullington_from(false, 0, stim, srim, d, a, b, lambda_m);
+}
+
+// Incremental delta-Bullington along one ray. h[] terrain (m AMSL) at distances k * s_km.
+void sweep_p526(const double* h, int samples, double s_km, double hts, double rx_h, double freq_mhz,
+                double k_factor, float* loss, UpperHull& hull_u, UpperHull& hull_t, std::vector<double>& dk,
+                std::vector<double>& u) {
+  const double ap = k_factor * 6371.0;
+  const double ce = 500.0 / ap;  // earth-curvature term Ce' (m per km^2): bulge = ce * di * (d - di)
+  const double lambda_m = radio::kSpeedOfLightMps / (freq_mhz * 1e6);
+  dk.resize(samples);
+  u.resize(samples);
+  hull_u.clear();
+  hull_t.clear();
+  double stim_run = -std::numeric_limits<double>::infinity();  // max (u_i - hts) / d_i
+  double atm_run = -std::numeric_limits<double>::infinity();   // max (h_i - hts) / d_i
+  double v1 = 0, v2 = 0;                                       // trapezoid sums, P.452 Att. 2 §5.1.6.2
+  for (int k = 0; k < samples; ++k) {
+    const double d = k * s_km;
+    dk[k] = d;
+    u[k] = h[k] - ce * d * d;
+    const double hrs = h[k] + rx_h;
+    const double d3_km = std::hypot(d * 1000.0, hts - hrs) / 1000.0;
+    const double fs = radio::free_space_loss_db(std::max(d3_km, 1e-3), freq_mhz);
+    if (k >= 1) {
+      const double dd = d - dk[k - 1];
+      v1 += dd * (h[k] + h[k - 1]);
+      v2 += dd * (h[k] * (2.0 * d + dk[k - 1]) + h[k - 1] * (d + 2.0 * dk[k - 1]));
+    }
+    if (k >= 2) {  // point k-1 becomes an intermediate point
+      const int i = k - 1;
+      stim_run = std::max(stim_run, (u[i] - hts) / dk[i]);
+      atm_run = std::max(atm_run, (h[i] - hts) / dk[i]);
+      hull_u.add(i, dk.data(), u.data());
+      hull_t.add(i, dk.data(), h);
+    }
+    if (k < 2) {
+      loss[k] = static_cast<float>(fs);
+      continue;
+    }
+    // Bullington on the actual profile.
+    const double stim = stim_run + ce * d;
+    const double str = (hrs - hts) / d;
+    double lba;
+    if (stim < str) {
+      double best = -std::numeric_limits<double>::infinity();
+      for (int i : hull_u.idx) {
+        const double di = dk[i];
+        const double c = u[i] + ce * di * d - (hts * (d - di) + hrs * di) / d;
+        best = std::max(best, c * std::fabs(c) / (di * (d - di)));
+      }
+      lba = bullington_from(true, signed_sqrt(best * 0.002 * d / lambda_m), 0, 0, d, hts, hrs, lambda_m);
+    } else {
+      double srim = -std::numeric_limits<double>::infinity();
+      for (int i : hull_u.idx) {
+        const double di = dk[i];
+        srim = std::max(srim, (u[i] + ce * di * d - hrs) / (d - di));
+      }
+      lba = bullington_from(false, 0, stim, srim, d, hts, hrs, lambda_m);
+    }
+    // Smooth-earth heights, P.452 Att. 2 §5.1.6.2-3.
+    const double hst = (2.0 * v1 * d - v2) / (d * d);
+    const double hsr = (v2 - v1 * d) / (d * d);
+    double hobs = -std::numeric_limits<double>::infinity(), aobr = -std::numeric_limits<double>::infinity();
+    for (int i : hull_t.idx) {
+      const double di = dk[i];
+      hobs = std::max(hobs, h[i] - (hts * (d - di) + hrs * di) / d);
+      aobr = std::max(aobr, (h[i] - hrs) / (d - di));
+    }
+    double hstp = hst, hsrp = hsr;
+    if (hobs > 0.0) {
+      const double at = atm_run + (hts - hrs) / d;
+      const double ar = aobr - (hts - hrs) / d;
+      hstp = hst - hobs * at / (at + ar);
+      hsrp = hsr - hobs * ar / (at + ar);
+    }
+    const double hts_s = hts - std::min(hstp, h[0]);
+    const double hrs_s = hrs - std::min(hsrp, h[k]);
+    const double lbs = smooth_bullington(k, s_km, hts_s, hrs_s, ce, lambda_m);
+    const double lsph = radio::spherical_earth_loss_db(d, hts_s, hrs_s, ap, freq_mhz, radio::Polarization::vertical);
+    loss[k] = static_cast<float>(fs + lba + std::max(lsph - lbs, 0.0));
+  }
+}
+
+Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const RasterParams& p,
+               const ProgressFn& progress) {
+  Rays rays;
+  const double radius_m = p.radius_km * 1000.0;
+  rays.step_m = f.step_m;
+  rays.samples = static_cast<int>(std::floor(radius_m / f.step_m)) + 2;  // one beyond the radius
+  rays.n = std::max(8, static_cast<int>(std::ceil(kTwoPi * radius_m / f.step_m)));
+  rays.dtheta = kTwoPi / rays.n;
+  rays.loss.assign(static_cast<std::size_t>(rays.n) * rays.samples, static_cast<float>(kNaN));
+  const double h0 = bilinear(dem, f.c0, f.r0);
+  if (std::isnan(h0)) throw InputError("site '" + site.id + "' stands on a DEM void or outside the DEM");
+  const double hts = h0 + site.height_m;
+  const double s_km = f.step_m / 1000.0;
+  detail::parallel_for(
+      static_cast<std::size_t>(rays.n), p.threads,
+      [&](std::size_t j) {
+        thread_local std::vector<double> h, dk, u;
+        thread_local UpperHull hu, ht;
+        const double th = j * rays.dtheta;
+        const double se = std::sin(th), cn = std::cos(th);
+        h.resize(rays.samples);
+        int n = rays.samples;
+        double last = h0;
+        for (int k = 0; k < rays.samples; ++k) {
+          const double dist = k * f.step_m;
+          const double z = bilinear(dem, f.c0 + dist * se * f.col_per_m, f.r0 + dist * cn * f.row_per_m);
+          if (std::isnan(z)) {
+            const auto& g = dem.grid();
+            const double c = f.c0 + dist * se * f.col_per_m, r = f.r0 + dist * cn * f.row_per_m;
+            if (!(c >= 0 && r >= 0 && c <= g.cols - 1 && r <= g.rows - 1)) {  // left the DEM
+              n = k;
+              break;
+            }
+            h[k] = last;  // a void inside the DEM: bridged (the cell itself stays NaN)
+          } else {
+            h[k] = last = z;
+          }
+        }
+        float* out = rays.loss.data() + j * rays.samples;
+        if (n < 1) return;
+        if (p.model == RasterModel::p526) {
+          sweep_p526(h.data(), n, s_km, hts, p.rx_height_m, site.freq_mhz, p.k_factor, out, hu, ht, dk, u);
+        } else {  // ITM on each ray prefix
+          radio::ItmParams ip;
+          ip.h_tx_m = site.height_m;
+          ip.h_rx_m = p.rx_height_m;
+          ip.freq_mhz = site.freq_mhz;
+          ip.n0 = p.itm_n0;
+          ip.eps_r = p.itm_eps_r;
+          ip.sigma_s_per_m = p.itm_sigma_s_per_m;
+          ip.pol = p.itm_pol;
+          ip.climate = p.itm_climate;
+          const double d3 = std::max(std::abs(p.rx_height_m - site.height_m), 1.0) / 1000.0;
+          out[0] = static_cast<float>(radio::free_space_loss_db(d3, site.freq_mhz));
+          for (int k = 1; k < n; ++k)
+            out[k] = static_cast<float>(radio::itm_p2p_tls(h.data(), k + 1, f.step_m, ip, p.itm_time_pct,
+                                                           p.itm_location_pct, p.itm_situation_pct)
+                                            .loss_db);
+        }
+      },
+      progress);
+  return rays;
+}
+
+// Each cell within the radius takes the bilinear value of the two nearest rays and samples.
+SiteRaster rasterize(const terrain::Dem& dem, const Frame& f, const Window& w, const Rays& rays,
+                     const RasterParams& p) {
+  SiteRaster out;
+  out.grid = window_grid(dem.grid(), w);
+  const int cols = w.cols(), rows = w.rows();
+  out.values.assign(static_cast<std::size_t>(cols) * rows, static_cast<float>(kNaN));
+  const double radius_m = p.radius_km * 1000.0;
+  std::vector<std::int64_t> voids(rows, 0);
+  detail::parallel_for(static_cast<std::size_t>(rows), p.threads, [&](std::size_t rr) {
+    const int r = w.r_lo + static_cast<int>(rr);
+    for (int c = w.c_lo; c <= w.c_hi; ++c) {
+      const double e = (c - f.c0) / f.col_per_m, n = (r - f.r0) / f.row_per_m;
+      const double dist = std::hypot(e, n);
+      if (dist > radius_m) continue;
+      if (std::isnan(dem.cell(c, r))) {
+        ++voids[rr];
+        continue;
+      }
+      double th = std::atan2(e, n);
+      if (th < 0) th += kTwoPi;
+      const double a = th / rays.dtheta;
+      int j0 = static_cast<int>(a);
+      const double fa = a - j0;
+      j0 %= rays.n;
+      const int j1 = (j0 + 1) % rays.n;
+      const double sidx = dist / rays.step_m;
+      const int k0 = std::min(static_cast<int>(sidx), rays.samples - 2);
+      const double fs = sidx - k0;
+      const float* r0 = rays.loss.data() + static_cast<std::size_t>(j0) * rays.samples;
+      const float* r1 = rays.loss.data() + static_cast<std::size_t>(j1) * rays.samples;
+      double acc = 0, wsum = 0;
+      const double ws[4] = {(1 - fa) * (1 - fs), (1 - fa) * fs, fa * (1 - fs), fa * fs};
+      const float vs[4] = {r0[k0], r0[k0 + 1], r1[k0], r1[k0 + 1]};
+      for (int q = 0; q < 4; ++q)
+        if (ws[q] > 0 && !std::isnan(vs[q])) {
+          acc += ws[q] * vs[q];
+          wsum += ws[q];
+        }
+      if (wsum > 0) out.values[static_cast<std::size_t>(rr) * cols + (c - w.c_lo)] = static_cast<float>(acc / wsum);
+    }
+  });
+  for (auto v : voids) out.void_cells += v;
+  return out;
+}
+
+}  // namespace
+
+RasterModel raster_model_from_string(const std::string& name) {
+  if (name == "los") return RasterModel::los;
+  if (name == "p526" || name == "delta_bullington") return RasterModel::p526;
+  if (name == "itm") return RasterModel::itm;
+  throw InputError("unknown raster model '" + name + "' (expected los, p526 or itm)");
+}
+
+SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterParams& p, const ProgressFn& progress) {
+  if (!(p.radius_km > 0)) throw InputError("raster: radius_km must be > 0, got " + std::to_string(p.radius_km));
+  const auto xy = dem.lonlat_to_dem(site.lon, site.lat);
+  if (!dem.contains(xy.first, xy.second))
+    throw InputError("site '" + site.id + "' at (" + std::to_string(site.lon) + ", " + std::to_string(site.lat) +
+                     ") lies outside the DEM");
+  const Frame f = make_frame(dem, xy.first, xy.second, site.lat);
+  const Window w = make_window(dem, f, p.radius_km * 1000.0);
+  if (p.model == RasterModel::los) {
+    if (progress) progress(0, 1);
+    auto r = los_raster(dem, f, w, site, p);
+    if (progress) progress(1, 1);
+    return r;
+  }
+  const Rays rays = cast_rays(dem, f, site, p, progress);
+  return rasterize(dem, f, w, rays, p);
+}
+
+Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, const RasterParams& params,
+                      double threshold_dbm, const ProgressFn& progress) {
+  if (params.model == RasterModel::los) throw InputError("best_server needs a path-loss model (p526 or itm), not los");
+  Composite out;
+  out.grid = dem.grid();
+  const std::size_t n = static_cast<std::size_t>(out.grid.cols) * out.grid.rows;
+  out.best_rsrp_dbm.assign(n, static_cast<float>(kNaN));
+  out.server.assign(n, -1);
+  out.n_servers.assign(n, 0);
+  // Rows are merged under one lock per band of 64 rows; max-with-lowest-index and counting are
+  // order-independent, so any schedule gives the same composite.
+  const int bands = (out.grid.rows + 63) / 64;
+  std::vector<std::mutex> locks(static_cast<std::size_t>(bands));
+  RasterParams one = params;
+  one.threads = 1;  // parallel over sites instead
+  detail::parallel_for(
+      sites.size(), params.threads,
+      [&](std::size_t s) {
+        const Site& site = sites[s];
+        const SiteRaster r = site_raster(dem, site, one);
+        const double offset = site.eirp_dbm - 10.0 * std::log10(12.0 * radio::lte_resource_blocks(site.bandwidth_mhz));
+        const int c_lo = static_cast<int>(std::lround((r.grid.origin_x - out.grid.origin_x) / out.grid.dx));
+        const int r_lo = static_cast<int>(std::lround((r.grid.origin_y - out.grid.origin_y) / out.grid.dy));
+        for (int rr = 0; rr < r.grid.rows; ++rr) {
+          const int row = r_lo + rr;
+          std::lock_guard<std::mutex> lock(locks[static_cast<std::size_t>(row / 64)]);
+          for (int cc = 0; cc < r.grid.cols; ++cc) {
+            const float loss = r.values[static_cast<std::size_t>(rr) * r.grid.cols + cc];
+            if (std::isnan(loss)) continue;
+            const float rsrp = static_cast<float>(offset - loss);
+            const std::size_t k = static_cast<std::size_t>(row) * out.grid.cols + (c_lo + cc);
+            const float best = out.best_rsrp_dbm[k];
+            if (std::isnan(best) || rsrp > best || (rsrp == best && static_cast<int>(s) < out.server[k])) {
+              out.best_rsrp_dbm[k] = rsrp;
+              out.server[k] = static_cast<std::int32_t>(s);
+            }
+            if (rsrp >= threshold_dbm && out.n_servers[k] < 65535) ++out.n_servers[k];
+          }
+        }
+      },
+      progress);
+  return out;
+}
+
+}  // namespace phusong::coverage
