@@ -15,6 +15,7 @@ from ._core import (  # noqa: F401
     PhusongError,
     RangeError,
     Site,
+    best_server,
     Village,
     crs_wkt,
     delta_bullington,
@@ -27,8 +28,11 @@ from ._core import (  # noqa: F401
     read_sites,
     read_villages,
     rsrp_dbm,
+    site_raster,
     transform,
     write_points,
+    write_polygons,
+    write_raster,
 )
 from .scenario import RunResult, Scenario, ScenarioError, load_scenario, run_scenario  # noqa: F401
 

@@ -93,6 +93,95 @@ Runs multi-threaded with the GIL released; the result does not depend on `thread
 Returns:
     dict: links (village, site, distance_km, loss_db, rsrp_dbm, line_of_sight, void_samples
     arrays), best_rsrp_dbm (-inf: no site in range), best_site (-1: none), servers, covered.)doc");
+
+  auto raster_params = [](const std::string& model, double radius_km, double rx_height_m, double k, double cc,
+                          double itm_n0, double itm_eps_r, double itm_sigma, int itm_pol, int itm_climate,
+                          double itm_time_pct, double itm_location_pct, double itm_situation_pct, int threads) {
+    coverage::RasterParams p;
+    p.model = coverage::raster_model_from_string(model);
+    p.radius_km = radius_km;
+    p.rx_height_m = rx_height_m;
+    p.k_factor = k;
+    p.curvature_coeff = cc;
+    p.itm_n0 = itm_n0;
+    p.itm_eps_r = itm_eps_r;
+    p.itm_sigma_s_per_m = itm_sigma;
+    p.itm_pol = itm_pol;
+    p.itm_climate = static_cast<radio::ItmClimate>(itm_climate);
+    p.itm_time_pct = itm_time_pct;
+    p.itm_location_pct = itm_location_pct;
+    p.itm_situation_pct = itm_situation_pct;
+    p.threads = threads;
+    return p;
+  };
+  auto grid_tuple = [](const terrain::Grid& g) { return py::make_tuple(g.origin_x, g.dx, 0.0, g.origin_y, 0.0, g.dy); };
+  auto grid2d = [](auto&& vec, const terrain::Grid& g) {
+    using T = typename std::decay_t<decltype(vec)>::value_type;
+    auto* heap = new std::vector<T>(std::move(vec));
+    py::capsule owner(heap, [](void* q) { delete static_cast<std::vector<T>*>(q); });
+    return py::array_t<T>({g.rows, g.cols}, {sizeof(T) * g.cols, sizeof(T)}, heap->data(), owner);
+  };
+
+  m.def(
+      "site_raster",
+      [=](const terrain::Dem& dem, const Site& site, const std::string& model, double radius_km, double rx_height_m,
+          double k, double curvature_coeff, double itm_n0, double itm_eps_r, double itm_sigma_s_per_m, int itm_pol,
+          int itm_climate, double itm_time_pct, double itm_location_pct, double itm_situation_pct, int threads,
+          const py::object& progress) {
+        const auto p = raster_params(model, radius_km, rx_height_m, k, curvature_coeff, itm_n0, itm_eps_r,
+                                     itm_sigma_s_per_m, itm_pol, itm_climate, itm_time_pct, itm_location_pct,
+                                     itm_situation_pct, threads);
+        const ProgressFn cb = wrap_progress(progress);
+        coverage::SiteRaster r;
+        {
+          py::gil_scoped_release nogil;
+          r = coverage::site_raster(dem, site, p, cb);
+        }
+        py::dict out;
+        out["geotransform"] = grid_tuple(r.grid);
+        out["void_cells"] = r.void_cells;
+        out["values"] = grid2d(std::move(r.values), r.grid);
+        return out;
+      },
+      py::arg("dem"), py::arg("site"), py::arg("model") = "p526", py::arg("radius_km") = 30.0,
+      py::arg("rx_height_m") = 1.5, py::arg("k") = 4.0 / 3.0, py::arg("curvature_coeff") = 0.85714,
+      py::arg("itm_n0") = 301.0, py::arg("itm_eps_r") = 15.0, py::arg("itm_sigma_s_per_m") = 0.005,
+      py::arg("itm_pol") = 1, py::arg("itm_climate") = 5, py::arg("itm_time_pct") = 50.0,
+      py::arg("itm_location_pct") = 50.0, py::arg("itm_situation_pct") = 50.0, py::arg("threads") = 0,
+      py::arg("progress") = py::none(),
+      R"doc(Path loss (dB) from one site over the DEM grid within radius_km; model "los" gives 1/0 visibility.
+
+Returns:
+    dict: values (rows x cols float32 array, NaN = no value: outside the radius or a DEM void),
+    geotransform of that window of the DEM grid, void_cells.)doc");
+
+  m.def(
+      "best_server",
+      [=](const terrain::Dem& dem, const std::vector<Site>& sites, const std::string& model, double radius_km,
+          double rx_height_m, double threshold_dbm, double k, int threads, const py::object& progress) {
+        const auto p = raster_params(model, radius_km, rx_height_m, k, 0.85714, 301, 15, 0.005, 1, 5, 50, 50, 50,
+                                     threads);
+        const ProgressFn cb = wrap_progress(progress);
+        coverage::Composite c;
+        {
+          py::gil_scoped_release nogil;
+          c = coverage::best_server(dem, sites, p, threshold_dbm, cb);
+        }
+        py::dict out;
+        out["geotransform"] = grid_tuple(c.grid);
+        out["best_rsrp_dbm"] = grid2d(std::move(c.best_rsrp_dbm), c.grid);
+        out["server"] = grid2d(std::move(c.server), c.grid);
+        out["n_servers"] = grid2d(std::move(c.n_servers), c.grid);
+        return out;
+      },
+      py::arg("dem"), py::arg("sites"), py::arg("model") = "p526", py::arg("radius_km") = 30.0,
+      py::arg("rx_height_m") = 1.5, py::arg("threshold_dbm") = -110.0, py::arg("k") = 4.0 / 3.0,
+      py::arg("threads") = 0, py::arg("progress") = py::none(),
+      R"doc(Best-server RSRP composite of many sites over the whole DEM grid (same for any thread count).
+
+Returns:
+    dict: best_rsrp_dbm (float32, NaN: no site), server (int32 site index, -1: none),
+    n_servers (uint16, sites at or above threshold_dbm), geotransform.)doc");
 }
 
 }  // namespace phusong::bind

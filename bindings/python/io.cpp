@@ -1,5 +1,6 @@
 // Bindings of the io layer: reading villages/sites, writing point layers atomically.
 #include "common.hpp"
+#include "phusong/geo.hpp"
 #include "phusong/io.hpp"
 
 namespace phusong::bind {
@@ -60,6 +61,69 @@ void init_io(py::module_& m) {
 
 fields: list of (name, "real"|"integer"|"string", values[, width[, precision]]).
 Shapefiles get .prj and .cpg (UTF-8); names longer than 10 characters are an InputError.)doc");
+
+  m.def(
+      "write_raster",
+      [](const std::string& path, const py::list& bands, std::vector<double> geotransform, const std::string& crs) {
+        if (geotransform.size() != 6) throw py::value_error("geotransform needs 6 values");
+        std::vector<io::RasterBand> out;
+        std::vector<py::array> keep;
+        terrain::Grid g;
+        g.origin_x = geotransform[0];
+        g.dx = geotransform[1];
+        g.origin_y = geotransform[3];
+        g.dy = geotransform[5];
+        for (const auto& item : bands) {
+          auto tup = item.cast<py::tuple>();
+          io::RasterBand b;
+          b.description = tup[0].cast<std::string>();
+          py::array a = py::array::ensure(tup[1], py::array::c_style);
+          if (!a || a.ndim() != 2) throw py::value_error("band '" + b.description + "' must be a 2-D array");
+          if (out.empty()) {
+            g.rows = static_cast<int>(a.shape(0));
+            g.cols = static_cast<int>(a.shape(1));
+          } else if (a.shape(0) != g.rows || a.shape(1) != g.cols) {
+            throw py::value_error("band '" + b.description + "' has a different shape");
+          }
+          const auto dt = a.dtype();
+          if (dt.is(py::dtype::of<float>())) b.type = io::RasterBand::Type::float32;
+          else if (dt.is(py::dtype::of<std::int32_t>())) b.type = io::RasterBand::Type::int32;
+          else if (dt.is(py::dtype::of<std::uint16_t>())) b.type = io::RasterBand::Type::uint16;
+          else if (dt.is(py::dtype::of<std::uint8_t>())) b.type = io::RasterBand::Type::uint8;
+          else throw py::value_error("band '" + b.description + "': dtype must be float32, int32, uint16 or uint8");
+          if (tup.size() > 2 && !tup[2].is_none()) b.nodata = tup[2].cast<double>();
+          else b.has_nodata = false;
+          b.data = a.data();
+          keep.push_back(a);
+          out.push_back(b);
+        }
+        const std::string wkt = geo::crs_wkt(crs);
+        py::gil_scoped_release nogil;
+        io::write_raster(path, g, wkt, out);
+      },
+      py::arg("path"), py::arg("bands"), py::arg("geotransform"), py::arg("crs"),
+      R"doc(Writes a Cloud-Optimised GeoTIFF atomically. bands: list of (description, 2-D array[, nodata]).)doc");
+
+  m.def(
+      "write_polygons",
+      [](const std::string& path, const std::string& driver, py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> mask,
+         std::vector<double> geotransform, const std::string& crs, const std::string& layer, const std::string& field) {
+        if (mask.ndim() != 2 || geotransform.size() != 6) throw py::value_error("mask must be 2-D with a 6-value geotransform");
+        terrain::Grid g;
+        g.origin_x = geotransform[0];
+        g.dx = geotransform[1];
+        g.origin_y = geotransform[3];
+        g.dy = geotransform[5];
+        g.rows = static_cast<int>(mask.shape(0));
+        g.cols = static_cast<int>(mask.shape(1));
+        std::vector<std::uint8_t> m(mask.data(), mask.data() + mask.size());
+        const std::string wkt = geo::crs_wkt(crs);
+        py::gil_scoped_release nogil;
+        io::write_polygons(path, driver, g, wkt, m, layer, field);
+      },
+      py::arg("path"), py::arg("driver"), py::arg("mask"), py::arg("geotransform"), py::arg("crs"),
+      py::arg("layer") = "coverage", py::arg("field") = "value",
+      "Vectorises the non-zero cells of `mask` into polygons (GPKG or GeoJSON), atomically.");
 }
 
 }  // namespace phusong::bind

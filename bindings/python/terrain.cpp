@@ -59,6 +59,13 @@ Example:
       .def_property_readonly("void_count", &Dem::void_count, "Number of void (nodata) cells.")
       .def_property_readonly("sources", &Dem::sources)
       .def_property_readonly("cell_size_m", &Dem::cell_size_m)
+      .def(
+          "resampled",
+          [](const Dem& d, double resolution_m) {
+            py::gil_scoped_release nogil;
+            return std::make_shared<Dem>(d.resampled(resolution_m));
+          },
+          py::arg("resolution_m"), "A bilinear copy with cells of about resolution_m metres (same extent and CRS).")
       .def("contains_lonlat",
            [](const Dem& d, double lon, double lat) {
              auto xy = d.lonlat_to_dem(lon, lat);

@@ -90,7 +90,8 @@ TEST(OkumuraHata, UrbanLargeCity900MHzUsesHighFrequencyCorrection) {
   EXPECT_NEAR(r.loss_db, 152.080921, kTol);
   EXPECT_NEAR(pr::hata_mobile_correction_db(900, 5, HataEnvironment::urban_large_city), 5.044044, kTol);
   // Small/medium city a(5 m) at 900 MHz is 2.549667 * 5 - 3.808619 = 8.939716, not the same.
-  EXPECT_NEAR(pr::hata_mobile_correction_db(900, 5, HataEnvironment::urban_small_medium_city), 8.939716, kTol);
+  EXPECT_NEAR(pr::hata_mobile_correction_db(900, 5, HataEnvironment::urban_small_medium_city), 8.939716,
+              kTol);
 }
 
 TEST(OkumuraHata, UrbanLargeCity150MHzUsesLowFrequencyCorrection) {
@@ -240,15 +241,16 @@ TEST(ExtendedHata, Urban900MHz5km) {
   EXPECT_NEAR(r.loss_db, 151.192574, kTol);
   EXPECT_EQ(r.model, pr::EmpiricalModel::extended_hata);
   // Large city is the same in Extended Hata.
-  EXPECT_NEAR(pr::extended_hata(input(900, 30, 1.5, 5, HataEnvironment::urban_large_city)).loss_db, 151.192574,
-              kTol);
+  EXPECT_NEAR(pr::extended_hata(input(900, 30, 1.5, 5, HataEnvironment::urban_large_city)).loss_db,
+              151.192574, kTol);
 }
 
 TEST(ExtendedHata, SuburbanAndOpen900MHz) {
   // Same corrections as Okumura-Hata at 900 MHz: 9.942607 and 28.506418.
   // suburban L = 151.192574 - 9.942607 = 141.249967; open L = 151.192574 - 28.506418 = 122.686156
   EXPECT_NEAR(pr::extended_hata(input(900, 30, 1.5, 5, HataEnvironment::suburban)).loss_db, 141.249967, kTol);
-  EXPECT_NEAR(pr::extended_hata(input(900, 30, 1.5, 5, HataEnvironment::open_rural)).loss_db, 122.686156, kTol);
+  EXPECT_NEAR(pr::extended_hata(input(900, 30, 1.5, 5, HataEnvironment::open_rural)).loss_db, 122.686156,
+              kTol);
 }
 
 TEST(ExtendedHata, BeyondTwentyKmUsesAlpha) {

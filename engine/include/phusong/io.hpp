@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "phusong/terrain.hpp"
 #include "phusong/types.hpp"
 
 namespace phusong::io {
@@ -50,5 +51,26 @@ void write_points(const std::string& path, const std::string& driver, const std:
 
 /// The files that make up an output dataset written by write_points (e.g. .shp .shx .dbf .prj .cpg).
 std::vector<std::string> dataset_files(const std::string& path, const std::string& driver);
+
+/// One band of a raster to write: `data` has grid.rows x grid.cols values of `type`.
+struct RasterBand {
+  enum class Type { float32, int32, uint16, uint8 };
+  std::string description;
+  Type type = Type::float32;
+  const void* data = nullptr;
+  double nodata = 0;
+  bool has_nodata = true;
+};
+
+/// Writes a Cloud-Optimised GeoTIFF (GDAL's COG driver, deflate, overviews) with the grid's
+/// geotransform and CRS, atomically (staged beside the target, then renamed).
+void write_raster(const std::string& path, const terrain::Grid& grid, const std::string& crs_wkt,
+                  const std::vector<RasterBand>& bands);
+
+/// Vectorises the cells where `mask` is non-zero into polygons (GDALPolygonize, 8-connected) and
+/// writes them with attribute `field_name` = the mask value, atomically, in the raster's CRS.
+void write_polygons(const std::string& path, const std::string& driver, const terrain::Grid& grid,
+                    const std::string& crs_wkt, const std::vector<std::uint8_t>& mask,
+                    const std::string& layer_name, const std::string& field_name);
 
 }  // namespace phusong::io

@@ -1,16 +1,34 @@
 // phusong — planning layer: choosing sites to cover white villages.
+//
+// Two objectives over one instance (candidates j with cost c_j, items i with weight w_i, and
+// a_ij = 1 when candidate j covers item i):
+//   * set cover:                min sum_j c_j x_j  s.t.  sum_j a_ij x_j >= 1 for every item to cover
+//   * budgeted maximal covering: max sum_i w_i y_i  s.t.  y_i <= sum_j a_ij x_j,  sum_j c_j x_j <= B
+// both with optional side constraints: at most one chosen candidate per group (co-location on one
+// tower, one operator per site), and required items that must be covered whatever the budget.
+// Solvers: lazy greedy, local search, a Lagrangian lower bound and an exact MILP through CBC; every
+// solve reports the plan, a bound, the optimality gap and whether optimality was proven.
 #pragma once
+#include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 namespace phusong::planning {
 
-/// A weighted set-cover instance: candidate j covers the items sets[j] at cost cost[j];
+/// A weighted covering instance: candidate j covers the items sets[j] at cost cost[j];
 /// item i is worth weight[i] (people, households or 1 per village).
 struct CoverProblem {
   std::vector<std::vector<int>> sets;
   std::vector<double> cost;
   std::vector<double> weight;
+  /// Optional, one per candidate (or empty): a group id >= 0 means at most one candidate of that
+  /// group may be chosen (e.g. the candidates of one host tower); -1 means no group.
+  std::vector<int> group{};
+  /// Optional: items that must be covered in every plan (schools, commune centres). In the set
+  /// cover every coverable item with positive weight must be covered anyway; with a budget these
+  /// are covered first and the plan is infeasible when they cannot all be covered.
+  std::vector<int> required{};
 };
 
 struct CoverPlan {
@@ -22,11 +40,118 @@ struct CoverPlan {
   double covered_weight = 0;
 };
 
+/// Checks sizes, costs (> 0, finite), item indices, groups and required items; throws InputError
+/// naming the candidate or item at fault.
+void validate(const CoverProblem& problem);
+
 /// Lazy greedy: repeatedly picks the candidate with the largest newly covered weight per cost
 /// (ties: lowest index) while the budget allows, until every coverable item is covered. For
 /// unit weights and set cover this is within H(max set size) <= 1 + ln(max set size) of the
-/// optimum. Throws InputError on malformed input.
+/// optimum. Required items are covered first (by the same rule, counting only required items);
+/// a candidate whose group already has a chosen member is skipped. Throws InputError on
+/// malformed input.
 CoverPlan greedy_cover(const CoverProblem& problem,
                        double budget = std::numeric_limits<double>::infinity());
+
+/// Which solver to run.
+enum class Method { Greedy, Local, Exact };
+
+/// "greedy", "local" or "exact" (throws InputError otherwise).
+Method parse_method(const std::string& name);
+std::string to_string(Method method);
+
+struct SolveOptions {
+  /// Finite: budgeted maximal covering (maximise covered weight with total cost <= budget).
+  /// Infinite: least-cost set cover of every coverable item with positive weight.
+  double budget = std::numeric_limits<double>::infinity();
+  double time_limit_s = 60;   ///< wall-clock limit of the exact solve (and a cap for the others)
+  int threads = 1;            ///< CBC threads for the exact solve
+  std::uint64_t seed = 1;     ///< local search is deterministic for a given seed
+  int local_iterations = 4000;        ///< neighbourhood moves of the local search
+  int lagrangian_iterations = 2000;   ///< max subgradient iterations (set cover bound)
+  double relative_gap = 1e-9;  ///< the exact solve stops once (objective-bound)/objective <= this
+  bool warm_start = true;      ///< give CBC the local-search plan as its first incumbent
+  bool log = false;            ///< let CBC print its log to stdout
+};
+
+/// The outcome of one solve.
+struct SolveResult {
+  std::string method;   ///< "greedy", "local" or "exact"
+  /// "optimal" (proven), "feasible" (a plan, optimality not proven: heuristic or time limit),
+  /// "partial" (a heuristic plan that misses a constraint: an item to cover left uncovered
+  /// because of the group constraints, or a required item), "infeasible" (proven: no plan meets
+  /// the constraints, e.g. a required item beyond the budget or two items only coverable by one
+  /// group), "no_solution" (time limit before any plan).
+  std::string status;
+  std::vector<int> chosen;        ///< chosen candidates, ascending
+  double cost = 0;                ///< total cost of the chosen candidates
+  double covered_weight = 0;      ///< weight of the items they cover
+  /// The objective: cost for the set cover, covered weight for the budgeted variant.
+  double objective = 0;
+  /// Best proven bound on the objective: a lower bound on the cost (set cover) or an upper
+  /// bound on the covered weight (budgeted variant).
+  double bound = 0;
+  /// Relative optimality gap |objective - bound| / max(|objective|, 1e-9); 0 when proven optimal.
+  double gap = std::numeric_limits<double>::infinity();
+  bool proven_optimal = false;
+  double seconds = 0;             ///< wall-clock time of the solve
+  std::vector<int> uncovered;     ///< coverable items the plan leaves uncovered
+  std::vector<int> uncoverable;   ///< items no candidate covers at all (satellite/VSAT cases)
+};
+
+/// Greedy (lazy greedy of greedy_cover, then redundant candidates dropped). With a budget the
+/// better of the ratio greedy and the best single affordable candidate is kept (the classic
+/// (1 - 1/e)/2 guarantee). Bound: Lagrangian (set cover) or LP relaxation (budget).
+SolveResult solve_greedy(const CoverProblem& problem, const SolveOptions& options = {});
+
+/// Local search from the greedy plan (or from `start` when given): Lagrangian heuristic
+/// (Beasley 1990) along the subgradient run, then `local_iterations` moves of "remove a few
+/// candidates and re-cover greedily" with redundancy elimination and 1-for-1 swaps, accepting
+/// non-worsening moves. Deterministic for a given seed.
+SolveResult solve_local(const CoverProblem& problem, const SolveOptions& options = {},
+                        const std::vector<int>* start = nullptr);
+
+/// Exact MILP through CBC (COIN-OR branch and cut) with a time limit, warm-started with the
+/// local-search plan. Reports the best plan, CBC's best bound, the gap and whether optimality
+/// was proven.
+SolveResult solve_exact(const CoverProblem& problem, const SolveOptions& options = {});
+
+/// Evaluates a given plan: cost, covered weight, uncovered/uncoverable items, the gap against
+/// `bound` (a lower bound on the cost when `budget` is infinite, an upper bound on the covered
+/// weight otherwise; NaN if none) and the status ("partial" when a constraint is not met: an
+/// item to cover left uncovered, two candidates of one group, the budget exceeded).
+SolveResult evaluate_plan(const CoverProblem& problem, const std::vector<int>& chosen,
+                          double budget, double bound, const std::string& method);
+
+/// Bound from the LP relaxation (solved with Clp): a lower bound on the least cost (infinite
+/// budget) or an upper bound on the covered weight (finite budget). NaN if the LP is infeasible
+/// (e.g. required items that no plan within the budget covers).
+double lp_relaxation_bound(const CoverProblem& problem,
+                           double budget = std::numeric_limits<double>::infinity());
+
+/// Dispatch on the method.
+SolveResult solve(const CoverProblem& problem, Method method, const SolveOptions& options = {});
+
+/// Lagrangian relaxation of the set cover (coverage constraints relaxed with multipliers u_i>=0,
+/// group constraints dropped), maximised by subgradient optimisation (Held-Karp step, Beasley
+/// 1990). Every L(u) is a valid lower bound on the least cost.
+struct LagrangianResult {
+  double lower_bound = 0;            ///< best L(u) found
+  std::vector<double> multipliers;   ///< u at the best bound, one per item (0 if not to cover)
+  std::vector<double> reduced_cost;  ///< c_j - sum_{i in S_j} u_i at the best bound
+  std::vector<int> best_cover;       ///< best cover built by the Lagrangian heuristic (ascending)
+  double best_cover_cost = std::numeric_limits<double>::infinity();
+  int iterations = 0;
+};
+/// `upper_bound`: cost of a known cover (used in the step size); infinity to let the Lagrangian
+/// heuristic supply one. Items to cover: coverable with positive weight, plus required ones.
+LagrangianResult lagrangian_bound(const CoverProblem& problem, int max_iterations = 2000,
+                                  double upper_bound = std::numeric_limits<double>::infinity());
+
+/// Reads a set-covering instance in Beasley's OR-Library format: the number of rows m and of
+/// columns n, the n column costs, then for each row the number k of columns covering it and
+/// those k columns (1-based); numbers may wrap across lines. Rows become items (weight 1) and
+/// columns candidates (0-based). Throws InputError naming the file, the line and the value.
+CoverProblem read_orlib_scp(const std::string& path);
 
 }  // namespace phusong::planning

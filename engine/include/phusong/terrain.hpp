@@ -57,6 +57,10 @@ class Dem {
   std::pair<double, double> lonlat_to_dem(double lon, double lat) const;
   /// Approximate cell size in metres (mean of x and y at the centre of the grid).
   double cell_size_m() const;
+  /// A copy on a new grid of the same extent and CRS with cells of about `resolution_m` metres
+  /// (degrees converted at the grid's central latitude on geographic DEMs), sampled bilinearly;
+  /// cells next to a void stay void.
+  Dem resampled(double resolution_m) const;
 
  private:
   Dem() = default;

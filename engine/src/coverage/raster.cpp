@@ -173,10 +173,16 @@ SiteRaster los_raster(const terrain::Dem& dem, const Frame& f, const Window& w, 
 // ---------------------------------------------------------------------------------------------
 // Rays: sample the terrain once per cell size along each of n rays.
 
+// Near the site they are much closer than a cell, so at
+// sample k only every stride[k]-th ray is evaluated (stride[k]: the largest power of two with
+// stride * dtheta * k <= 1, i.e. the evaluated rays stay within a cell of each other); the others
+// only carry their running state forward. A cell between samples k and k+1 uses stride[k+1].
 struct Rays {
   int n = 0, samples = 0;   // rays; samples per ray (index 0 = the site)
   double dtheta = 0, step_m = 0;
-  std::vector<float> loss;  // n x samples
+  std::vector<int> stride;  // per sample
+  std::vector<float> loss;  // n x samples (NaN where not evaluated)
+  bool evaluated(int j, int k) const { return k + 1 >= samples || j % stride[k + 1] == 0; }
 };
 
 // Upper convex hull of points (x[i], y[i]) added with increasing x.
@@ -193,6 +199,19 @@ struct UpperHull {
     idx.push_back(i);
   }
 };
+
+// Index (into hull.idx) maximising f over the hull vertices, for f unimodal along the hull
+// (slopes from a point right of the hull, or a linear objective): binary search, O(log n).
+template <class F>
+inline double hull_max(const std::vector<int>& idx, F&& f) {
+  int lo = 0, hi = static_cast<int>(idx.size()) - 1;
+  while (lo < hi) {
+    const int m = (lo + hi) / 2;
+    if (f(idx[m]) < f(idx[m + 1])) lo = m + 1;
+    else hi = m;
+  }
+  return f(idx[lo]);
+}
 
 // Bullington loss from the slopes, P.452 eqs. (17), (19)-(22).
 inline double bullington_from(bool los, double nu_los, double stim, double srim, double d, double hts,
@@ -211,7 +230,7 @@ inline double signed_sqrt(double v) { return std::copysign(std::sqrt(std::fabs(v
 // Bullington loss of the zero-height smooth profile sampled at i * s_km (i = 1..k-1), heights
 // a = hts', b = hrs' (P.452 eq. (38)). Each slope is a concave function of the position, so its
 // maximum is found at the analytic optimum's neighbours (or by ternary search for LoS).
-double smooth_bullington(int k, double s_km, double a, double b, double ce, double lambda_m) {
+double smooth_bullington(int k, double s_km, double a, double b, double ce, double lambda_m, int& warm) {
   const double d = k * s_km;
   auto clampi = [&](double v) { return std::clamp(static_cast<int>(v), 1, k - 1); };
   // Stim = max Ce (d - x) - a / x, optimum x = sqrt(a / Ce).
@@ -231,14 +250,22 @@ double smooth_bullington(int k, double s_km, double a, double b, double ce, doub
       const double c = ce * x * (d - x) - (a * (d - x) + b * x) / d;
       return c / std::sqrt(x * (d - x));
     };
-    int lo = 1, hi = k - 1;
-    while (hi - lo > 2) {
-      const int m1 = lo + (hi - lo) / 3, m2 = hi - (hi - lo) / 3;
-      if (F(m1) < F(m2)) lo = m1 + 1;
-      else hi = m2 - 1;
+    // Concave in i: climb from the previous sample's optimum (it moves little along a ray).
+    int i = std::clamp(warm, 1, k - 1);
+    double best = F(i);
+    while (i + 1 <= k - 1) {
+      const double v = F(i + 1);
+      if (v <= best) break;
+      best = v;
+      ++i;
     }
-    double best = F(lo);
-    for (int i = lo + 1; i <= hi; ++i) best = std::max(best, F(i));
+    while (i - 1 >= 1) {
+      const double v = F(i - 1);
+      if (v <= best) break;
+      best = v;
+      --i;
+    }
+    warm = i;
     const double nu = best * std::sqrt(0.002 * d / lambda_m);
     return bullington_from(true, nu, 0, 0, d, a, b, lambda_m);
   }
@@ -255,12 +282,15 @@ double smooth_bullington(int k, double s_km, double a, double b, double ce, doub
 }
 
 // Incremental delta-Bullington along one ray. h[] terrain (m AMSL) at distances k * s_km.
+template <class Needed>
 void sweep_p526(const double* h, int samples, double s_km, double hts, double rx_h, double freq_mhz,
                 double k_factor, float* loss, UpperHull& hull_u, UpperHull& hull_t, std::vector<double>& dk,
-                std::vector<double>& u) {
+                std::vector<double>& u, Needed&& needed) {
   const double ap = k_factor * 6371.0;
   const double ce = 500.0 / ap;  // earth-curvature term Ce' (m per km^2): bulge = ce * di * (d - di)
   const double lambda_m = radio::kSpeedOfLightMps / (freq_mhz * 1e6);
+  const radio::SphericalEarth sph(ap, freq_mhz, radio::Polarization::vertical);
+  const double fs_const_db = 32.45 + 20.0 * std::log10(freq_mhz);  // free space, P.525
   dk.resize(samples);
   u.resize(samples);
   hull_u.clear();
@@ -268,13 +298,12 @@ void sweep_p526(const double* h, int samples, double s_km, double hts, double rx
   double stim_run = -std::numeric_limits<double>::infinity();  // max (u_i - hts) / d_i
   double atm_run = -std::numeric_limits<double>::infinity();   // max (h_i - hts) / d_i
   double v1 = 0, v2 = 0;                                       // trapezoid sums, P.452 Att. 2 §5.1.6.2
+  int warm = 1;                                                // smooth LoS optimum of the last sample
   for (int k = 0; k < samples; ++k) {
     const double d = k * s_km;
     dk[k] = d;
     u[k] = h[k] - ce * d * d;
     const double hrs = h[k] + rx_h;
-    const double d3_km = std::hypot(d * 1000.0, hts - hrs) / 1000.0;
-    const double fs = radio::free_space_loss_db(std::max(d3_km, 1e-3), freq_mhz);
     if (k >= 1) {
       const double dd = d - dk[k - 1];
       v1 += dd * (h[k] + h[k - 1]);
@@ -287,10 +316,15 @@ void sweep_p526(const double* h, int samples, double s_km, double hts, double rx
       hull_u.add(i, dk.data(), u.data());
       hull_t.add(i, dk.data(), h);
     }
+    auto free_space = [&] {  // over the 3-D distance, at least 1 m
+      const double d3_km = std::sqrt(d * d + 1e-6 * (hts - hrs) * (hts - hrs));
+      return fs_const_db + 20.0 * std::log10(std::max(d3_km, 1e-3));
+    };
     if (k < 2) {
-      loss[k] = static_cast<float>(fs);
+      loss[k] = static_cast<float>(free_space());
       continue;
     }
+    if (!needed(k)) continue;
     // Bullington on the actual profile.
     const double stim = stim_run + ce * d;
     const double str = (hrs - hts) / d;
@@ -304,22 +338,17 @@ void sweep_p526(const double* h, int samples, double s_km, double hts, double rx
       }
       lba = bullington_from(true, signed_sqrt(best * 0.002 * d / lambda_m), 0, 0, d, hts, hrs, lambda_m);
     } else {
-      double srim = -std::numeric_limits<double>::infinity();
-      for (int i : hull_u.idx) {
-        const double di = dk[i];
-        srim = std::max(srim, (u[i] + ce * di * d - hrs) / (d - di));
-      }
+      // Srim = max (u_i + Ce d_i d - hrs) / (d - d_i): with H = hrs - Ce d^2 this is
+      // max (u_i - H) / (d - d_i) - Ce d, a tangent from (d, H) to the hull of (d_i, u_i).
+      const double H = hrs - ce * d * d;
+      const double srim = hull_max(hull_u.idx, [&](int i) { return (u[i] - H) / (d - dk[i]); }) - ce * d;
       lba = bullington_from(false, 0, stim, srim, d, hts, hrs, lambda_m);
     }
     // Smooth-earth heights, P.452 Att. 2 §5.1.6.2-3.
     const double hst = (2.0 * v1 * d - v2) / (d * d);
     const double hsr = (v2 - v1 * d) / (d * d);
-    double hobs = -std::numeric_limits<double>::infinity(), aobr = -std::numeric_limits<double>::infinity();
-    for (int i : hull_t.idx) {
-      const double di = dk[i];
-      hobs = std::max(hobs, h[i] - (hts * (d - di) + hrs * di) / d);
-      aobr = std::max(aobr, (h[i] - hrs) / (d - di));
-    }
+    const double hobs = hull_max(hull_t.idx, [&](int i) { return h[i] - (hts * (d - dk[i]) + hrs * dk[i]) / d; });
+    const double aobr = hull_max(hull_t.idx, [&](int i) { return (h[i] - hrs) / (d - dk[i]); });
     double hstp = hst, hsrp = hsr;
     if (hobs > 0.0) {
       const double at = atm_run + (hts - hrs) / d;
@@ -329,9 +358,9 @@ void sweep_p526(const double* h, int samples, double s_km, double hts, double rx
     }
     const double hts_s = hts - std::min(hstp, h[0]);
     const double hrs_s = hrs - std::min(hsrp, h[k]);
-    const double lbs = smooth_bullington(k, s_km, hts_s, hrs_s, ce, lambda_m);
-    const double lsph = radio::spherical_earth_loss_db(d, hts_s, hrs_s, ap, freq_mhz, radio::Polarization::vertical);
-    loss[k] = static_cast<float>(fs + lba + std::max(lsph - lbs, 0.0));
+    const double lbs = smooth_bullington(k, s_km, hts_s, hrs_s, ce, lambda_m, warm);
+    const double lsph = sph.loss_db(d, hts_s, hrs_s);
+    loss[k] = static_cast<float>(free_space() + lba + std::max(lsph - lbs, 0.0));
   }
 }
 
@@ -341,8 +370,15 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
   const double radius_m = p.radius_km * 1000.0;
   rays.step_m = f.step_m;
   rays.samples = static_cast<int>(std::floor(radius_m / f.step_m)) + 2;  // one beyond the radius
-  rays.n = std::max(8, static_cast<int>(std::ceil(kTwoPi * radius_m / f.step_m)));
+  const int wanted = std::max(8, static_cast<int>(std::ceil(kTwoPi * radius_m / f.step_m)));
+  rays.n = wanted;
   rays.dtheta = kTwoPi / rays.n;
+  rays.stride.assign(rays.samples, 1);
+  for (int k = 0; k < rays.samples; ++k) {
+    int st = rays.n;
+    while (st > 1 && st * rays.dtheta * k > 1.0) st /= 2;
+    rays.stride[k] = st;
+  }
   rays.loss.assign(static_cast<std::size_t>(rays.n) * rays.samples, static_cast<float>(kNaN));
   const double h0 = bilinear(dem, f.c0, f.r0);
   if (std::isnan(h0)) throw InputError("site '" + site.id + "' stands on a DEM void or outside the DEM");
@@ -376,7 +412,8 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
         float* out = rays.loss.data() + j * rays.samples;
         if (n < 1) return;
         if (p.model == RasterModel::p526) {
-          sweep_p526(h.data(), n, s_km, hts, p.rx_height_m, site.freq_mhz, p.k_factor, out, hu, ht, dk, u);
+          sweep_p526(h.data(), n, s_km, hts, p.rx_height_m, site.freq_mhz, p.k_factor, out, hu, ht, dk, u,
+                     [&](int k) { return rays.evaluated(static_cast<int>(j), k); });
         } else {  // ITM on each ray prefix
           radio::ItmParams ip;
           ip.h_tx_m = site.height_m;
@@ -390,7 +427,8 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
           const double d3 = std::max(std::abs(p.rx_height_m - site.height_m), 1.0) / 1000.0;
           out[0] = static_cast<float>(radio::free_space_loss_db(d3, site.freq_mhz));
           for (int k = 1; k < n; ++k)
-            out[k] = static_cast<float>(radio::itm_p2p_tls(h.data(), k + 1, f.step_m, ip, p.itm_time_pct,
+            if (rays.evaluated(static_cast<int>(j), k))
+              out[k] = static_cast<float>(radio::itm_p2p_tls(h.data(), k + 1, f.step_m, ip, p.itm_time_pct,
                                                            p.itm_location_pct, p.itm_situation_pct)
                                             .loss_db);
         }
@@ -420,14 +458,16 @@ SiteRaster rasterize(const terrain::Dem& dem, const Frame& f, const Window& w, c
       }
       double th = std::atan2(e, n);
       if (th < 0) th += kTwoPi;
-      const double a = th / rays.dtheta;
-      int j0 = static_cast<int>(a);
-      const double fa = a - j0;
-      j0 %= rays.n;
-      const int j1 = (j0 + 1) % rays.n;
       const double sidx = dist / rays.step_m;
       const int k0 = std::min(static_cast<int>(sidx), rays.samples - 2);
       const double fs = sidx - k0;
+      const int st = rays.stride[k0 + 1];
+      // Evaluated rays at this distance: multiples of st, and ray 0 again at 2 pi.
+      int j0 = static_cast<int>(th / (rays.dtheta * st)) * st;
+      if (j0 >= rays.n) j0 = ((rays.n - 1) / st) * st;
+      const int span = std::min(j0 + st, rays.n) - j0;
+      const double fa = std::clamp((th / rays.dtheta - j0) / span, 0.0, 1.0);
+      const int j1 = (j0 + st >= rays.n) ? 0 : j0 + st;
       const float* r0 = rays.loss.data() + static_cast<std::size_t>(j0) * rays.samples;
       const float* r1 = rays.loss.data() + static_cast<std::size_t>(j1) * rays.samples;
       double acc = 0, wsum = 0;

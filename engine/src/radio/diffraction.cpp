@@ -202,38 +202,50 @@ struct FirstTerm {
   double ldft_db, fx_db, g_yt_db, g_yr_db;
 };
 
-// First-term spherical-Earth loss for one homogeneous ground, P.452 §4.2.2.1 eqs. (30)-(36).
-FirstTerm first_term_single(double d_km, double hte_m, double hre_m, double adft_km, double f_ghz, Polarization pol,
-                            const Ground& g) {
-  const double x_cond = 18.0 * g.sigma_s_per_m / f_ghz;
+}  // namespace
+
+// First-term spherical-Earth loss for one homogeneous ground, P.452 §4.2.2.1 eqs. (30)-(36),
+// split into the terms that depend only on (adft, f, ground) and the evaluation per path.
+FirstTermCoeffs first_term_coeffs(double adft_km, double f_ghz, Polarization pol, double eps_r,
+                                  double sigma_s_per_m) {
+  const double x_cond = 18.0 * sigma_s_per_m / f_ghz;
   // Eq. (30a): normalised surface admittance, horizontal polarisation; eq. (30b): vertical.
   double k = 0.036 * std::cbrt(1.0 / (adft_km * f_ghz)) *
-             std::pow((g.eps_r - 1.0) * (g.eps_r - 1.0) + x_cond * x_cond, -0.25);
-  if (pol == Polarization::vertical) k *= std::sqrt(g.eps_r * g.eps_r + x_cond * x_cond);
+             std::pow((eps_r - 1.0) * (eps_r - 1.0) + x_cond * x_cond, -0.25);
+  if (pol == Polarization::vertical) k *= std::sqrt(eps_r * eps_r + x_cond * x_cond);
   const double k2 = k * k;
   const double k4 = k2 * k2;
-  const double beta = (1.0 + 1.6 * k2 + 0.67 * k4) / (1.0 + 4.5 * k2 + 1.53 * k4);  // eq. (31)
+  FirstTermCoeffs c;
+  c.beta = (1.0 + 1.6 * k2 + 0.67 * k4) / (1.0 + 4.5 * k2 + 1.53 * k4);  // eq. (31)
+  c.x_per_km = 21.88 * c.beta * std::cbrt(f_ghz / (adft_km * adft_km));  // eq. (32)
+  c.y_per_m = 0.9575 * c.beta * std::cbrt(f_ghz * f_ghz / adft_km);     // eq. (33)
+  c.g_floor_db = 2.0 + 20.0 * std::log10(k);                             // limit of eq. (36)
+  return c;
+}
 
-  const double x = 21.88 * beta * std::cbrt(f_ghz / (adft_km * adft_km)) * d_km;  // eq. (32)
-  const double y_scale = 0.9575 * beta * std::cbrt(f_ghz * f_ghz / adft_km);      // eq. (33)
-  const double yt = y_scale * hte_m;
-  const double yr = y_scale * hre_m;
+namespace {
 
+FirstTerm first_term_eval(const FirstTermCoeffs& c, double d_km, double hte_m, double hre_m) {
+  const double x = c.x_per_km * d_km;
   // Eq. (34): distance term.
   const double fx = (x >= 1.6) ? 11.0 + 10.0 * std::log10(x) - 17.6 * x
                                : -20.0 * std::log10(x) - 5.6488 * std::pow(x, 1.425);
   // Eqs. (35)-(36): height-gain term, limited below by 2 + 20 log K.
-  const double g_floor = 2.0 + 20.0 * std::log10(k);
   auto height_gain = [&](double y) {
-    const double b = beta * y;
-    if (!(b > 0.0)) return g_floor;  // zero height: 20 log(0) = -inf, the floor applies
+    const double b = c.beta * y;
+    if (!(b > 0.0)) return c.g_floor_db;  // zero height: 20 log(0) = -inf, the floor applies
     const double gy = (b > 2.0) ? 17.6 * std::sqrt(b - 1.1) - 5.0 * std::log10(b - 1.1) - 8.0
                                 : 20.0 * std::log10(b + 0.1 * b * b * b);
-    return std::max(gy, g_floor);
+    return std::max(gy, c.g_floor_db);
   };
-  const double gt = height_gain(yt);
-  const double gr = height_gain(yr);
+  const double gt = height_gain(c.y_per_m * hte_m);
+  const double gr = height_gain(c.y_per_m * hre_m);
   return {-fx - gt - gr, fx, gt, gr};  // eq. (36): Ldft = -F(X) - G(Yt) - G(Yr)
+}
+
+FirstTerm first_term_single(double d_km, double hte_m, double hre_m, double adft_km, double f_ghz, Polarization pol,
+                            const Ground& g) {
+  return first_term_eval(first_term_coeffs(adft_km, f_ghz, pol, g.eps_r, g.sigma_s_per_m), d_km, hte_m, hre_m);
 }
 
 // Eq. (29): Ldft = omega * Ldft(sea) + (1 - omega) * Ldft(land); intermediate terms weighted alike.
@@ -257,12 +269,14 @@ struct SphericalOut {
 
 // Spherical-Earth diffraction loss for path length d, antenna heights hte/hre above the smooth
 // surface and effective radius ap, eqs. (23)-(28).
-SphericalOut spherical_earth(double d_km, double hte_m, double hre_m, double ap_km, double f_ghz, double lambda_m,
-                             Polarization pol, const GroundMix& gm) {
+// `ft(adft_km)` gives the first-term loss for the path with effective radius adft_km.
+template <class FirstTermAt>
+SphericalOut spherical_earth_with(double d_km, double hte_m, double hre_m, double ap_km, double lambda_m,
+                                  FirstTermAt&& ft_at) {
   // Eq. (23): marginal LoS distance for a smooth path.
   const double dlos = std::sqrt(2.0 * ap_km) * (std::sqrt(0.001 * hte_m) + std::sqrt(0.001 * hre_m));
   if (d_km >= dlos) {
-    const FirstTerm ft = first_term(d_km, hte_m, hre_m, ap_km, f_ghz, pol, gm);
+    const FirstTerm ft = ft_at(ap_km);
     return {ft.ldft_db, ft.fx_db, ft.g_yt_db, ft.g_yr_db, ap_km, false};
   }
   // Smallest clearance hse between the curved-Earth path and the ray, eqs. (24)-(25).
@@ -281,9 +295,16 @@ SphericalOut spherical_earth(double d_km, double hte_m, double hre_m, double ap_
   // Eq. (27): modified effective Earth radius giving marginal LoS at distance d.
   const double root_sum = std::sqrt(hte_m) + std::sqrt(hre_m);
   const double aem = 500.0 * (d_km / root_sum) * (d_km / root_sum);
-  const FirstTerm ft = first_term(d_km, hte_m, hre_m, aem, f_ghz, pol, gm);
+  const FirstTerm ft = ft_at(aem);
   const double ldsph = (ft.ldft_db < 0.0) ? 0.0 : (1.0 - hse / hreq) * ft.ldft_db;  // eq. (28)
   return {ldsph, ft.fx_db, ft.g_yt_db, ft.g_yr_db, aem, true};
+}
+
+SphericalOut spherical_earth(double d_km, double hte_m, double hre_m, double ap_km, double f_ghz, double lambda_m,
+                             Polarization pol, const GroundMix& gm) {
+  return spherical_earth_with(d_km, hte_m, hre_m, ap_km, lambda_m, [&](double adft_km) {
+    return first_term(d_km, hte_m, hre_m, adft_km, f_ghz, pol, gm);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,12 +443,26 @@ double bullington_loss_db(const std::vector<double>& d_km, const std::vector<dou
       .loss_db;
 }
 
+SphericalEarth::SphericalEarth(double ap_km, double freq_mhz, Polarization pol, double eps_r, double sigma_s_per_m)
+    : ap_km_(ap_km),
+      f_ghz_(freq_mhz * 1e-3),
+      lambda_m_(kSpeedOfLight_m_per_s / (freq_mhz * 1e6)),
+      pol_(pol),
+      eps_r_(eps_r),
+      sigma_(sigma_s_per_m),
+      at_ap_(first_term_coeffs(ap_km, freq_mhz * 1e-3, pol, eps_r, sigma_s_per_m)) {}
+
+double SphericalEarth::loss_db(double d_km, double hte_m, double hre_m) const {
+  return spherical_earth_with(d_km, hte_m, hre_m, ap_km_, lambda_m_, [&](double adft_km) {
+           const FirstTermCoeffs c =
+               adft_km == ap_km_ ? at_ap_ : first_term_coeffs(adft_km, f_ghz_, pol_, eps_r_, sigma_);
+           return first_term_eval(c, d_km, hte_m, hre_m);
+         }).ldsph_db;
+}
+
 double spherical_earth_loss_db(double d_km, double hte_m, double hre_m, double ap_km, double freq_mhz,
                                Polarization pol, double eps_r, double sigma_s_per_m) {
-  const Ground ground{eps_r, sigma_s_per_m};
-  const GroundMix gm{0.0, ground, ground};
-  const double lambda_m = kSpeedOfLight_m_per_s / (freq_mhz * 1e6);
-  return spherical_earth(d_km, hte_m, hre_m, ap_km, freq_mhz * 1e-3, lambda_m, pol, gm).ldsph_db;
+  return SphericalEarth(ap_km, freq_mhz, pol, eps_r, sigma_s_per_m).loss_db(d_km, hte_m, hre_m);
 }
 
 double inverse_complementary_normal(double x) {

@@ -51,8 +51,8 @@ void check_ranges(const char* model, const Range* ranges, int n, bool allow, Emp
     if ((flags & r.flag) == 0) continue;
     if (!first) os << "; ";
     first = false;
-    os << r.name << " = " << r.value << " is outside the validity range [" << r.lo << ", " << r.hi
-       << "] " << r.unit;
+    os << r.name << " = " << r.value << " is outside the validity range [" << r.lo << ", " << r.hi << "] "
+       << r.unit;
   }
   if (!allow) {
     os << " (set allow_extrapolation to extrapolate)";
@@ -154,13 +154,13 @@ double hata_mobile_correction_db(double freq_mhz, double rx_height_m, HataEnviro
 }
 
 EmpiricalResult okumura_hata(const EmpiricalInput& in) {
-  return hata_family("okumura_hata", EmpiricalModel::okumura_hata, in, 150.0, 1500.0, 69.55, 26.16, 0.0,
-                     0.0, HUGE_VAL);  // Hata's corrections unclamped
+  return hata_family("okumura_hata", EmpiricalModel::okumura_hata, in, 150.0, 1500.0, 69.55, 26.16, 0.0, 0.0,
+                     HUGE_VAL);  // Hata's corrections unclamped
 }
 
 EmpiricalResult cost231_hata(const EmpiricalInput& in) {
-  return hata_family("cost231_hata", EmpiricalModel::cost231_hata, in, 1500.0, 2000.0, 46.3, 33.9, 3.0,
-                     150.0, 2000.0);
+  return hata_family("cost231_hata", EmpiricalModel::cost231_hata, in, 1500.0, 2000.0, 46.3, 33.9, 3.0, 150.0,
+                     2000.0);
 }
 
 EmpiricalResult extended_hata(const EmpiricalInput& in) {
@@ -179,8 +179,8 @@ EmpiricalResult extended_hata(const EmpiricalInput& in) {
   const double f = in.freq_mhz, d = in.distance_km, hb = in.tx_height_m;
   const double hm = std::max(1.0, in.rx_height_m);
   const double lf = std::log10(f);
-  r.a_hm_db = (1.1 * lf - 0.7) * std::min(10.0, hm) - (1.56 * lf - 0.8) +
-              std::max(0.0, 20.0 * std::log10(hm / 10.0));
+  r.a_hm_db =
+      (1.1 * lf - 0.7) * std::min(10.0, hm) - (1.56 * lf - 0.8) + std::max(0.0, 20.0 * std::log10(hm / 10.0));
   const double fc = std::clamp(f, 150.0, 2000.0);
   r.environment_correction_db = environment_correction(in.environment, fc);
   const double fs = ext_free_space(f, d, hb, in.rx_height_m);
@@ -228,10 +228,14 @@ EmpiricalModel empirical_model_from_string(const std::string& name) {
 
 const char* to_string(EmpiricalModel m) {
   switch (m) {
-    case EmpiricalModel::okumura_hata: return "okumura_hata";
-    case EmpiricalModel::cost231_hata: return "cost231_hata";
-    case EmpiricalModel::hata: return "hata";
-    case EmpiricalModel::extended_hata: return "extended_hata";
+    case EmpiricalModel::okumura_hata:
+      return "okumura_hata";
+    case EmpiricalModel::cost231_hata:
+      return "cost231_hata";
+    case EmpiricalModel::hata:
+      return "hata";
+    case EmpiricalModel::extended_hata:
+      return "extended_hata";
   }
   return "?";
 }
@@ -247,10 +251,14 @@ HataEnvironment hata_environment_from_string(const std::string& name) {
 
 const char* to_string(HataEnvironment e) {
   switch (e) {
-    case HataEnvironment::urban_large_city: return "urban_large_city";
-    case HataEnvironment::urban_small_medium_city: return "urban_small_medium_city";
-    case HataEnvironment::suburban: return "suburban";
-    case HataEnvironment::open_rural: return "open_rural";
+    case HataEnvironment::urban_large_city:
+      return "urban_large_city";
+    case HataEnvironment::urban_small_medium_city:
+      return "urban_small_medium_city";
+    case HataEnvironment::suburban:
+      return "suburban";
+    case HataEnvironment::open_rural:
+      return "open_rural";
   }
   return "?";
 }

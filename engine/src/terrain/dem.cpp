@@ -173,4 +173,28 @@ double Dem::cell_size_m() const {
   return 0.5 * m_per_deg * (std::abs(grid_.dx) * std::cos(lat * M_PI / 180.0) + std::abs(grid_.dy));
 }
 
+Dem Dem::resampled(double resolution_m) const {
+  if (!(resolution_m > 0)) throw InputError("resolution_m must be > 0, got " + std::to_string(resolution_m));
+  Grid g = grid_;
+  double sx = resolution_m, sy = resolution_m;
+  if (geographic_) {
+    const double lat = grid_.y_of(grid_.rows / 2.0) * M_PI / 180.0;
+    const double m_per_deg = geo::kEarthRadiusM * M_PI / 180.0;
+    sx = resolution_m / (m_per_deg * std::cos(lat));
+    sy = resolution_m / m_per_deg;
+  }
+  const double width = grid_.cols * std::abs(grid_.dx), height = grid_.rows * std::abs(grid_.dy);
+  g.cols = std::max(1, static_cast<int>(std::floor(width / sx)));
+  g.rows = std::max(1, static_cast<int>(std::floor(height / sy)));
+  g.dx = grid_.dx > 0 ? sx : -sx;
+  g.dy = grid_.dy > 0 ? sy : -sy;
+  std::vector<float> h(static_cast<std::size_t>(g.cols) * g.rows);
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.cols; ++c)
+      h[static_cast<std::size_t>(r) * g.cols + c] = static_cast<float>(elevation_m(g.x_of(c), g.y_of(r)));
+  Dem out(g, std::move(h), crs_wkt_);
+  out.sources_ = sources_;
+  return out;
+}
+
 }  // namespace phusong::terrain

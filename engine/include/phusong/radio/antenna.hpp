@@ -49,16 +49,22 @@
 //  naming the file, the line number and the text.
 //  Each cut is interpolated linearly in angle, wrapping at 360.
 //
-// 3-D gain from the two cuts ("horizon-referenced summation"): with phi in (-180, 180] off
-// boresight and delta the depression,
-//    V_front(delta) = V(delta)       - V(0)     (vertical shape in the front half-plane)
-//    V_back(delta)  = V(180 - delta) - V(180)   (vertical shape in the back half-plane)
+// 3-D gain from the two cuts (summation with a front/back blend of the vertical cut): with phi in
+// (-180, 180] off boresight and delta the depression,
+//    V_front(delta) = V(delta)       - Vmin_front   (vertical shape in the front half-plane)
+//    V_back(delta)  = V(180 - delta) - Vmin_back    (vertical shape in the back half-plane)
 //    w = |phi| / 180
 //    A(phi, delta) = H(phi) + (1 - w) V_front(delta) + w V_back(delta), clipped to [0, A_max]
-// where A_max is the largest attenuation in either cut. When the cuts agree where they cross
-// (H(0) = V(0), H(180) = V(180), as in a consistent file) this reproduces both cuts exactly:
-// A(phi, 0) = H(phi), A(0, delta) = V(delta), A(180, delta) = V(180 - delta). The clip keeps the
-// gain at most the file's GAIN and no worse than the worst measured value.
+// where Vmin_front / Vmin_back are the minima of the vertical cut over its front (angles 270..90)
+// and back (90..270) halves, and A_max is the largest attenuation in either cut. The horizontal
+// cut is read as the cut through the main beam (so an electrically tilted file, whose horizontal
+// cut passes through the tilted beam peak, keeps its tilt), and H(180) as the back-lobe peak.
+// When the cuts are consistent (H(0) = Vmin_front, H(180) = Vmin_back) the method reproduces the
+// vertical cut exactly in the boresight plane, A(0, delta) = V(delta) and
+// A(180, delta) = V(180 - delta), and the horizontal cut exactly at a depression where both
+// halves of the vertical cut are at their minimum (delta = 0 for an untilted antenna whose
+// V(0) and V(180) are the minima). The clip keeps the gain at most the file's GAIN and no worse
+// than the worst measured value.
 //
 // Everything here is thread-safe: patterns are immutable values (a table is shared through a
 // shared_ptr to const) and gain evaluation does not allocate.
@@ -107,10 +113,11 @@ struct AntennaPatternTable {
   double h_beamwidth_deg = std::numeric_limits<double>::quiet_NaN();
   double v_beamwidth_deg = std::numeric_limits<double>::quiet_NaN();
   double front_to_back_db = std::numeric_limits<double>::quiet_NaN();
-  double electrical_tilt_deg = std::numeric_limits<double>::quiet_NaN();  ///< from TILT <number> / ELECTRICAL_TILT
-  double gain_dbi = 0.0;  ///< maximum gain, converted to dBi
-  std::vector<PatternCutPoint> horizontal;  ///< angle clockwise from the boresight
-  std::vector<PatternCutPoint> vertical;    ///< angle downwards from the front horizon
+  double electrical_tilt_deg =
+      std::numeric_limits<double>::quiet_NaN();            ///< from TILT <number> / ELECTRICAL_TILT
+  double gain_dbi = 0.0;                                   ///< maximum gain, converted to dBi
+  std::vector<PatternCutPoint> horizontal;                 ///< angle clockwise from the boresight
+  std::vector<PatternCutPoint> vertical;                   ///< angle downwards from the front horizon
   std::vector<std::pair<std::string, std::string>> extra;  ///< unknown keyword lines (keyword, rest)
 
   /// Linear interpolation of a cut (angles wrap at 360).
@@ -150,12 +157,12 @@ AntennaFrameAngles to_antenna_frame(double azimuth_to_rx_deg, double elevation_t
 /// An antenna as mounted: a pattern kind plus boresight azimuth and mechanical downtilt.
 /// Build it with the factories (they validate); copies are cheap (a table is shared).
 struct AntennaPattern {
-  /// Table patterns carry values precomputed from the table (clip level, V(0), V(180)).
+  /// Table patterns carry values precomputed from the table (clip level, vertical-cut minima).
   struct Table {
     std::shared_ptr<const AntennaPatternTable> table;
     double clip_db = 0.0;
-    double v_front_ref_db = 0.0;
-    double v_back_ref_db = 0.0;
+    double v_front_min_db = 0.0;
+    double v_back_min_db = 0.0;
   };
   using Kind = std::variant<OmniAntenna, Sector3gppAntenna, Table>;
 
@@ -192,7 +199,8 @@ struct GeodesicAzimuth {
   double azimuth_deg;
   double distance_m;
 };
-GeodesicAzimuth geodesic_azimuth(double from_lon_deg, double from_lat_deg, double to_lon_deg, double to_lat_deg);
+GeodesicAzimuth geodesic_azimuth(double from_lon_deg, double from_lat_deg, double to_lon_deg,
+                                 double to_lat_deg);
 
 /// Azimuth, elevation and ground distance from a transmitter to a receiver.
 struct LookAngles {

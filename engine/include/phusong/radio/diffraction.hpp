@@ -99,6 +99,30 @@ P452DiffractionResult p452_diffraction(const std::vector<double>& d_km, const st
                                        double p_pct, double beta0_pct, Polarization pol, double omega = 0.0,
                                        const std::vector<double>& clutter_height_m = {});
 
+/// The terms of the spherical-Earth first-term loss that depend only on the effective radius,
+/// the frequency and the ground (P.452 eqs. (30)-(33) and the floor of eq. (36)).
+struct FirstTermCoeffs {
+  double beta, x_per_km, y_per_m, g_floor_db;
+};
+FirstTermCoeffs first_term_coeffs(double adft_km, double f_ghz, Polarization pol, double eps_r,
+                                  double sigma_s_per_m);
+
+/// Spherical-Earth diffraction loss for many paths of one site: the terms that do not depend
+/// on the path are computed once.
+class SphericalEarth {
+ public:
+  SphericalEarth(double ap_km, double freq_mhz, Polarization pol, double eps_r = 22.0,
+                 double sigma_s_per_m = 0.003);
+  /// Loss (dB) for path length d_km, antenna heights hte/hre (m) above the smooth surface.
+  double loss_db(double d_km, double hte_m, double hre_m) const;
+
+ private:
+  double ap_km_, f_ghz_, lambda_m_;
+  Polarization pol_;
+  double eps_r_, sigma_;
+  FirstTermCoeffs at_ap_;
+};
+
 /// Spherical-Earth diffraction loss (P.452 §4.2.2 eqs. (23)-(36), = P.526-15 §3.2) for a path of
 /// d_km with antenna heights hte/hre (m) above the smooth surface, effective radius ap_km, over
 /// homogeneous ground. Used by the raster sweep, which computes hte/hre incrementally.

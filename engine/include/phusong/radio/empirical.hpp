@@ -87,8 +87,8 @@ struct EmpiricalResult {
   double urban_loss_db = 0;              ///< urban loss (incl. Cm) before the environment correction
   double environment_correction_db = 0;  ///< loss_db = urban_loss_db - environment_correction_db
   EmpiricalModel model = EmpiricalModel::okumura_hata;  ///< model actually evaluated
-  unsigned out_of_range = 0;             ///< EmpiricalRangeFlag bits; 0 inside the validity range
-  std::string warning;                   ///< empty inside the validity range
+  unsigned out_of_range = 0;  ///< EmpiricalRangeFlag bits; 0 inside the validity range
+  std::string warning;        ///< empty inside the validity range
   bool extrapolated() const { return out_of_range != 0; }
 };
 

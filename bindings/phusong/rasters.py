@@ -1,0 +1,103 @@
+"""Coverage rasters from Python and the CLI: one site's path loss / RSRP / visibility, or the
+best-server composite of many sites, as NumPy arrays with their geotransform, and written as
+Cloud-Optimised GeoTIFFs (and coverage polygons) atomically."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from . import _core
+
+
+@dataclass
+class CoverageRaster:
+    """values: rows x cols (float32, NaN = no value; visible: uint8 1/0, 255 = no value);
+    server: site index per cell (multi-site only, -1 = none)."""
+
+    values: np.ndarray
+    geotransform: tuple
+    crs_wkt: str
+    quantity: str
+    server: Optional[np.ndarray] = None
+    n_servers: Optional[np.ndarray] = None
+    void_cells: int = 0
+
+
+def parse_site(text: str, freq_mhz: float, eirp_dbm: float, bandwidth_mhz: float, index: int) -> _core.Site:
+    """A site from 'LON,LAT,HEIGHT_M'."""
+    parts = text.split(",")
+    try:
+        lon, lat, h = (float(x) for x in parts)
+    except ValueError:
+        raise _core.InputError(f"--site '{text}': expected LON,LAT,HEIGHT_M (three numbers)") from None
+    s = _core.Site()
+    s.id = f"site{index + 1}"
+    s.lon, s.lat, s.height_m = lon, lat, h
+    s.freq_mhz, s.eirp_dbm, s.bandwidth_mhz = freq_mhz, eirp_dbm, bandwidth_mhz
+    return s
+
+
+def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], model: str = "p526", radius_km: float = 30.0,
+                    quantity: str = "rsrp", rx_height_m: float = 1.5, threshold_dbm: float = -110.0,
+                    threads: int = 0, progress: Optional[Callable[[int, int], None]] = None) -> CoverageRaster:
+    """Computes a coverage raster (see the module doc). One site: any quantity; several sites:
+    the best-server RSRP composite."""
+    if not sites:
+        raise _core.InputError("coverage: no site given")
+    if quantity not in ("rsrp", "path-loss", "visible"):
+        raise _core.InputError(f"coverage: quantity must be rsrp, path-loss or visible, got '{quantity}'")
+    if (quantity == "visible") != (model == "los"):
+        raise _core.InputError(f"coverage: quantity '{quantity}' needs model {'los' if quantity == 'visible' else 'p526 or itm'}"
+                               f", got model '{model}'")
+    if len(sites) == 1:
+        s = sites[0]
+        r = _core.site_raster(dem, s, model=model, radius_km=radius_km, rx_height_m=rx_height_m,
+                              threads=threads, progress=progress)
+        v = r["values"]
+        if quantity == "visible":
+            out = np.where(np.isnan(v), 255, v).astype(np.uint8)
+        elif quantity == "rsrp":
+            out = (s.eirp_dbm - 10 * math.log10(12 * _n_rb(s.bandwidth_mhz)) - v).astype(np.float32)
+        else:
+            out = v
+        return CoverageRaster(out, r["geotransform"], dem.crs_wkt, quantity, void_cells=r["void_cells"])
+    if quantity != "rsrp":
+        raise _core.InputError(f"coverage: quantity '{quantity}' needs exactly one site; several sites give the "
+                               "best-server rsrp composite")
+    c = _core.best_server(dem, list(sites), model=model, radius_km=radius_km, rx_height_m=rx_height_m,
+                          threshold_dbm=threshold_dbm, threads=threads, progress=progress)
+    return CoverageRaster(c["best_rsrp_dbm"], c["geotransform"], dem.crs_wkt, "rsrp", c["server"], c["n_servers"])
+
+
+def _n_rb(bandwidth_mhz: float) -> int:
+    # Same table as the engine (radio::lte_resource_blocks): RSRP(0 dB loss) = EIRP - 10 log10(12 N_RB).
+    return round(10 ** ((60 - _core.rsrp_dbm(60.0, 0.0, bandwidth_mhz)) / 10) / 12)
+
+
+def write_coverage(r: CoverageRaster, out: Path, polygons: Optional[Path] = None,
+                   threshold_dbm: float = -110.0) -> list[Path]:
+    """Writes OUT (COG), OUT.server.tif for composites, and coverage polygons if asked."""
+    files = []
+    nodata = 255 if r.values.dtype == np.uint8 else float("nan")
+    _core.write_raster(str(out), [(r.quantity, r.values, nodata)], list(r.geotransform), r.crs_wkt)
+    files.append(out)
+    if r.server is not None:
+        sp = out.with_suffix(".server.tif")
+        _core.write_raster(str(sp), [("server", r.server, -1), ], list(r.geotransform), r.crs_wkt)
+        files.append(sp)
+    if polygons is not None:
+        if r.quantity == "visible":
+            mask = (r.values == 1).astype(np.uint8)
+        elif r.quantity == "rsrp":
+            mask = (np.nan_to_num(r.values, nan=-1e9) >= threshold_dbm).astype(np.uint8)
+        else:
+            raise _core.InputError("coverage polygons need --quantity rsrp or visible")
+        driver = "GeoJSON" if polygons.suffix.lower() in (".geojson", ".json") else "GPKG"
+        _core.write_polygons(str(polygons), driver, mask, list(r.geotransform), r.crs_wkt, "coverage", "covered")
+        files.append(polygons)
+    return files
