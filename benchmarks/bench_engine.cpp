@@ -58,6 +58,29 @@ static void BM_Itm300(benchmark::State& st) {
 }
 BENCHMARK(BM_Itm300);
 
+static void BM_P1812_300(benchmark::State& st) {
+  const auto& p = hills();
+  radio::P1812Input in;
+  in.d_km = p.d_km;
+  in.h_m = p.h_m;
+  in.freq_mhz = 900;
+  in.p_pct = 50;
+  in.pl_pct = 50;
+  in.htg_m = 30;
+  in.hrg_m = 1.5;
+  in.lat_deg = 21.3;
+  for (auto _ : st) benchmark::DoNotOptimize(radio::p1812(in));
+}
+BENCHMARK(BM_P1812_300);
+
+static void BM_Hata(benchmark::State& st) {
+  radio::EmpiricalInput in;
+  in.freq_mhz = 900;
+  in.distance_km = 10;
+  for (auto _ : st) benchmark::DoNotOptimize(radio::empirical_path_loss(radio::EmpiricalModel::hata, in));
+}
+BENCHMARK(BM_Hata);
+
 static void BM_VillagesOnSrtmTile(benchmark::State& st) {
   const char* env = std::getenv("PHUSONG_DATA");
   const std::string path = std::string(env ? env : "../shared/data") + "/dem/N21E105.hgt";

@@ -24,6 +24,7 @@ from ._core import (  # noqa: F401
     free_space_loss_db,
     geodesic_distance_m,
     greedy_cover,
+    link,
     path_loss_db,
     read_sites,
     read_villages,

@@ -73,6 +73,75 @@ def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) 
     click.echo(f"wrote {len(result.files)} files to {result.files[0].parent if result.files else '-'}")
 
 
+def _lonlat(text: str) -> tuple[float, float]:
+    try:
+        lon, lat = (float(x) for x in text.split(","))
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not LON,LAT") from None
+    return lon, lat
+
+
+@main.command()
+@click.option("--profile", type=click.Path(dir_okay=False), help="Profile CSV (d_km,h_m[,clutter_h_m,zone]) or ITM PFL.")
+@click.option("--dem", "dems", multiple=True, type=click.Path(dir_okay=False), help="DEM file(s), with --from/--to.")
+@click.option("--from", "from_", help="LON,LAT of the transmitter (with --dem).")
+@click.option("--to", help="LON,LAT of the receiver (with --dem).")
+@click.option("--spacing-m", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Profile sample spacing with --dem (default: the DEM cell size).")
+@click.option("--freq-mhz", type=float, required=True)
+@click.option("--tx-height-m", type=float, required=True)
+@click.option("--rx-height-m", type=float, required=True)
+@click.option("--model", type=click.Choice(["fspl", "p526", "p1812", "itm", "hata"]), required=True)
+@click.option("--k-factor", type=float, default=4 / 3, show_default=True)
+@click.option("--pol", type=click.Choice(["vertical", "horizontal"]), default="vertical", show_default=True)
+@click.option("--time-pct", type=float, default=50.0, show_default=True, help="P.1812 p / ITM time.")
+@click.option("--location-pct", type=float, default=50.0, show_default=True, help="P.1812 pL / ITM location.")
+@click.option("--situation-pct", type=float, default=50.0, show_default=True, help="ITM situation.")
+@click.option("--delta-n", type=float, default=45.0, show_default=True, help="P.1812 ΔN (N-units/km).")
+@click.option("--n0", type=float, default=325.0, show_default=True, help="P.1812 N0 (N-units).")
+@click.option("--lat-deg", type=float, default=None, help="P.1812 path-centre latitude (default: from --from/--to).")
+@click.option("--itm-n0", type=float, default=301.0, show_default=True, help="ITM surface refractivity.")
+@click.option("--eps-r", type=float, default=15.0, show_default=True, help="ITM ground permittivity.")
+@click.option("--sigma-s-per-m", type=float, default=0.005, show_default=True, help="ITM ground conductivity.")
+@click.option("--climate", type=click.IntRange(1, 7), default=5, show_default=True, help="ITM radio climate.")
+@click.option("--environment", type=click.Choice(["urban_large_city", "urban_small_medium_city", "suburban",
+                                                   "open_rural"]), default="open_rural", show_default=True)
+@click.option("--allow-extrapolation", is_flag=True, help="Hata outside its validity range: warn instead of fail.")
+def link(profile, dems, from_, to, spacing_m, freq_mhz, tx_height_m, rx_height_m, model, k_factor, pol, time_pct,
+         location_pct, situation_pct, delta_n, n0, lat_deg, itm_n0, eps_r, sigma_s_per_m, climate, environment,
+         allow_extrapolation) -> None:
+    """One point-to-point path: prints JSON (loss_db, mode, warnings, intermediate values)."""
+    import json
+    import math
+
+    from . import datasets
+    from .link import profile_from_dem, read_profile
+
+    try:
+        if bool(profile) == bool(dems):
+            raise click.UsageError("give --profile FILE, or --dem DEM with --from and --to")
+        if profile:
+            prof = read_profile(profile)
+        else:
+            if not (from_ and to):
+                raise click.UsageError("--dem needs --from LON,LAT and --to LON,LAT")
+            (lon1, lat1), (lon2, lat2) = _lonlat(from_), _lonlat(to)
+            paths = [str(datasets.resolve(d, Path.cwd())) for d in dems]
+            prof = profile_from_dem(paths, lon1, lat1, lon2, lat2, spacing_m)
+        lat = lat_deg if lat_deg is not None else prof.get("lat_deg", math.nan)
+        r = _core.link(prof["d_km"], prof["h_m"], model, freq_mhz, tx_height_m, rx_height_m,
+                       clutter_m=prof.get("clutter_m"), zone=prof.get("zone"), k=k_factor, vertical=pol == "vertical",
+                       time_pct=time_pct, location_pct=location_pct, situation_pct=situation_pct, delta_n=delta_n,
+                       n0=n0, lat_deg=lat, itm_n0=itm_n0, eps_r=eps_r, sigma_s_per_m=sigma_s_per_m,
+                       climate=climate, environment=environment, allow_extrapolation=allow_extrapolation)
+    except _core.PhusongError as exc:
+        raise click.ClickException(str(exc)) from None
+    r["profile_points"] = len(prof["d_km"])
+    if prof.get("void_samples"):
+        r["warnings"].append(f"{prof['void_samples']} profile samples fell in DEM voids and were interpolated")
+    click.echo(json.dumps(r, indent=2, ensure_ascii=False))
+
+
 @main.command()
 @click.option("--dem", "dems", multiple=True, required=True, type=click.Path(dir_okay=False),
               help="DEM file (repeat for tiles); data:NAME reads a registered file.")

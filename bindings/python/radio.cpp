@@ -1,8 +1,13 @@
 // Bindings of the radio layer: path loss models and link budget.
 #include "common.hpp"
+#include "phusong/error.hpp"
 #include "phusong/radio.hpp"
 
 namespace phusong::bind {
+
+namespace {
+InputError radio_error(const std::string& what) { return InputError("link: " + what); }
+}  // namespace
 
 void init_radio(py::module_& m) {
   m.def("free_space_loss_db", &radio::free_space_loss_db, py::arg("distance_km"), py::arg("freq_mhz"),
@@ -61,6 +66,71 @@ model: "fspl" or "p526" (free space + ITU-R P.526 delta-Bullington diffraction).
       py::arg("d_km"), py::arg("h_m"), py::arg("hts_m_amsl"), py::arg("hrs_m_amsl"), py::arg("freq_mhz"),
       py::arg("ae_km") = 8495.0, py::arg("vertical") = true,
       "ITU-R P.526 delta-Bullington diffraction loss and its intermediate values (dB).");
+
+  m.def(
+      "link",
+      [](Doubles d_km, Doubles h_m, const std::string& model, double freq_mhz, double tx_height_m, double rx_height_m,
+         const py::object& clutter_m, const py::object& zone, double k, bool vertical, double time_pct,
+         double location_pct, double situation_pct, double delta_n, double n0, double lat_deg, double itm_n0,
+         double eps_r, double sigma_s_per_m, int climate, const std::string& environment, bool allow_extrapolation) {
+        radio::PathInput in;
+        in.model = radio::path_model_from_string(model);
+        in.freq_mhz = freq_mhz;
+        in.tx_height_m = tx_height_m;
+        in.rx_height_m = rx_height_m;
+        in.k_factor = k;
+        in.pol = vertical ? radio::Polarization::vertical : radio::Polarization::horizontal;
+        in.time_pct = time_pct;
+        in.location_pct = location_pct;
+        in.situation_pct = situation_pct;
+        in.delta_n = delta_n;
+        in.n0 = n0;
+        in.lat_deg = lat_deg;
+        in.itm_n0 = itm_n0;
+        in.eps_r = eps_r;
+        in.sigma_s_per_m = sigma_s_per_m;
+        if (climate < 1 || climate > 7) throw radio_error("climate must be 1..7, got " + std::to_string(climate));
+        in.climate = static_cast<radio::ItmClimate>(climate);
+        in.environment = radio::hata_environment_from_string(environment);
+        in.allow_extrapolation = allow_extrapolation;
+        auto d = to_vector(d_km), h = to_vector(h_m);
+        std::vector<double> c;
+        std::vector<int> z;
+        if (!clutter_m.is_none()) c = to_vector(clutter_m.cast<Doubles>());
+        if (!zone.is_none()) z = zone.cast<std::vector<int>>();
+        radio::LinkReport r;
+        {
+          py::gil_scoped_release nogil;
+          r = radio::link_report(d, h, c, z, in);
+        }
+        py::dict values;
+        for (const auto& kv : r.values) values[py::str(kv.first)] = kv.second;
+        py::dict out;
+        out["model"] = r.model;
+        out["loss_db"] = r.loss_db;
+        out["mode"] = r.mode;
+        out["warnings"] = r.warnings;
+        out["values"] = values;
+        return out;
+      },
+      py::arg("d_km"), py::arg("h_m"), py::arg("model"), py::arg("freq_mhz"), py::arg("tx_height_m"),
+      py::arg("rx_height_m"), py::arg("clutter_m") = py::none(), py::arg("zone") = py::none(),
+      py::arg("k") = 4.0 / 3.0, py::arg("vertical") = true, py::arg("time_pct") = 50.0,
+      py::arg("location_pct") = 50.0, py::arg("situation_pct") = 50.0, py::arg("delta_n") = 45.0,
+      py::arg("n0") = 325.0, py::arg("lat_deg") = std::numeric_limits<double>::quiet_NaN(),
+      py::arg("itm_n0") = 301.0, py::arg("eps_r") = 15.0, py::arg("sigma_s_per_m") = 0.005, py::arg("climate") = 5,
+      py::arg("environment") = "open_rural", py::arg("allow_extrapolation") = false,
+      R"doc(One point-to-point path with any model: fspl, p526, p1812, itm or hata.
+
+Args:
+    d_km, h_m: the profile (distances from the transmitter, terrain heights AMSL).
+    clutter_m, zone: P.1812 representative clutter heights and zones (1 sea, 3 coastal, 4 inland).
+    time_pct, location_pct, situation_pct: P.1812 p and pL; ITM time/location/situation.
+    delta_n, n0, lat_deg: P.1812 radio-meteorology. itm_n0, eps_r, sigma_s_per_m, climate: ITM.
+    environment, allow_extrapolation: Hata.
+
+Returns:
+    dict: model, loss_db, mode, warnings, values (the model's intermediate values).)doc");
 }
 
 }  // namespace phusong::bind

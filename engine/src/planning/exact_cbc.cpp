@@ -22,6 +22,7 @@
 #include "CbcSolver.hpp"
 #include "CoinPackedMatrix.hpp"
 #include "CoinPackedVector.hpp"
+#include "ClpSolve.hpp"
 #include "OsiClpSolverInterface.hpp"
 #include "phusong/error.hpp"
 #include "phusong/planning.hpp"
@@ -133,6 +134,12 @@ void load(OsiClpSolverInterface& solver, const Milp& M) {
   solver.loadProblem(M.matrix, M.col_lb.data(), M.col_ub.data(), M.obj.data(), M.row_lb.data(),
                      M.row_ub.data());
   solver.messageHandler()->setLogLevel(0);
+  // Dual simplex for every initial solve: Clp 1.17's automatic choice runs the "Idiot" crash
+  // and its crossover, which crashes in presolve on some set-cover LPs (seen on scpa2).
+  ClpSolve options;
+  options.setSolveType(ClpSolve::useDual);
+  options.setPresolveType(ClpSolve::presolveOn);
+  solver.setSolveOptions(options);
 }
 
 int no_callback(CbcModel*, int) { return 0; }

@@ -14,13 +14,19 @@ double free_space_loss_db(double distance_km, double freq_mhz) {
 PathModel path_model_from_string(const std::string& name) {
   if (name == "fspl" || name == "free_space") return PathModel::free_space;
   if (name == "p526" || name == "delta_bullington") return PathModel::p526;
-  throw InputError("unknown path-loss model '" + name + "' (expected fspl or p526)");
+  if (name == "p1812") return PathModel::p1812;
+  if (name == "itm") return PathModel::itm;
+  if (name == "hata") return PathModel::hata;
+  throw InputError("unknown path-loss model '" + name + "' (expected fspl, p526, p1812, itm or hata)");
 }
 
 std::string to_string(PathModel m) {
   switch (m) {
     case PathModel::free_space: return "fspl";
     case PathModel::p526: return "p526";
+    case PathModel::p1812: return "p1812";
+    case PathModel::itm: return "itm";
+    case PathModel::hata: return "hata";
   }
   return "?";
 }
@@ -38,6 +44,15 @@ PathLoss path_loss(const std::vector<double>& distance_m, const std::vector<doub
   PathLoss r{};
   r.free_space_db = free_space_loss_db(std::max(d3_km, 1e-3), in.freq_mhz);
   r.line_of_sight = true;
+  if (in.model == PathModel::p1812 || in.model == PathModel::itm || in.model == PathModel::hata) {
+    std::vector<double> d_km(n);
+    for (std::size_t i = 0; i < n; ++i) d_km[i] = distance_m[i] / 1000.0;
+    const LinkReport rep = link_report(d_km, terrain_m, {}, {}, in);
+    r.loss_db = rep.loss_db;
+    r.diffraction_db = rep.loss_db - r.free_space_db;
+    r.line_of_sight = rep.mode == "line_of_sight";
+    return r;
+  }
   if (in.model == PathModel::p526 && n >= 3) {
     std::vector<double> d_km(n);
     for (std::size_t i = 0; i < n; ++i) d_km[i] = distance_m[i] / 1000.0;
@@ -48,6 +63,134 @@ PathLoss path_loss(const std::vector<double>& distance_m, const std::vector<doub
   }
   r.loss_db = r.free_space_db + r.diffraction_db;
   return r;
+}
+
+LinkReport link_report(const std::vector<double>& d_km, const std::vector<double>& h_m,
+                       const std::vector<double>& clutter_m, const std::vector<int>& zone, const PathInput& in) {
+  const std::size_t n = d_km.size();
+  if (n < 2 || h_m.size() != n)
+    throw InputError("link: profile needs >= 2 points with as many heights, got " + std::to_string(n) +
+                     " distances and " + std::to_string(h_m.size()) + " heights");
+  if (!clutter_m.empty() && clutter_m.size() != n)
+    throw InputError("link: clutter_h_m has " + std::to_string(clutter_m.size()) + " values for " + std::to_string(n) + " points");
+  if (!zone.empty() && zone.size() != n)
+    throw InputError("link: zone has " + std::to_string(zone.size()) + " values for " + std::to_string(n) + " points");
+  LinkReport rep;
+  rep.model = to_string(in.model);
+  const double d_total_km = d_km.back() - d_km.front();
+  const double hts = h_m.front() + in.tx_height_m, hrs = h_m.back() + in.rx_height_m;
+  auto add = [&](const char* name, double v) { rep.values.emplace_back(name, v); };
+  add("distance_km", d_total_km);
+  switch (in.model) {
+    case PathModel::free_space: {
+      const double d3 = std::hypot(d_total_km, (hts - hrs) / 1000.0);
+      rep.loss_db = free_space_loss_db(std::max(d3, 1e-3), in.freq_mhz);
+      rep.mode = "free_space";
+      add("free_space_db", rep.loss_db);
+      break;
+    }
+    case PathModel::p526: {
+      if (n < 3) throw InputError("link: p526 needs a profile of at least 3 points");
+      const double d3 = std::hypot(d_total_km, (hts - hrs) / 1000.0);
+      const double fs = free_space_loss_db(std::max(d3, 1e-3), in.freq_mhz);
+      const auto db = delta_bullington(d_km, h_m, hts, hrs, in.freq_mhz, in.k_factor * 6371.0, in.pol);
+      rep.loss_db = fs + db.ld_db;
+      rep.mode = db.line_of_sight ? "line_of_sight" : "diffraction";
+      add("free_space_db", fs);
+      add("diffraction_db", db.ld_db);
+      add("bullington_actual_db", db.lba_db);
+      add("bullington_smooth_db", db.lbs_db);
+      add("spherical_earth_db", db.lsph_db);
+      add("hts_smooth_m", db.hts_smooth_m);
+      add("hrs_smooth_m", db.hrs_smooth_m);
+      break;
+    }
+    case PathModel::p1812: {
+      P1812Input p;
+      p.d_km = d_km;
+      p.h_m = h_m;
+      p.r_m = clutter_m;
+      for (int z : zone) p.zone.push_back(static_cast<RadioClimaticZone>(z));
+      p.freq_mhz = in.freq_mhz;
+      p.p_pct = in.time_pct;
+      p.pl_pct = in.location_pct;
+      p.htg_m = in.tx_height_m;
+      p.hrg_m = in.rx_height_m;
+      p.pol = in.pol;
+      p.delta_n = in.delta_n;
+      p.n0 = in.n0;
+      if (std::isfinite(in.lat_deg)) p.lat_deg = in.lat_deg;
+      const P1812Result r = p1812(p);
+      rep.loss_db = r.lb_db;
+      rep.mode = r.trans_horizon ? "trans_horizon" : "line_of_sight";
+      rep.warnings = r.warnings;
+      add("free_space_db", r.lbfs_db);
+      add("lb0p_db", r.lb0p_db);
+      add("ldp_db", r.ldp_db);
+      add("ld50_db", r.ld50_db);
+      add("lbd_db", r.lbd_db);
+      add("lbs_troposcatter_db", r.lbs_db);
+      add("lba_ducting_db", r.lba_db);
+      add("lbc_db", r.lbc_db);
+      add("sigma_loc_db", r.sigma_loc_db);
+      add("theta_t_mrad", r.theta_t_mrad);
+      add("theta_r_mrad", r.theta_r_mrad);
+      add("beta0_pct", r.beta0_pct);
+      add("ae_km", r.ae_km);
+      break;
+    }
+    case PathModel::itm: {
+      ItmParams p;
+      p.h_tx_m = in.tx_height_m;
+      p.h_rx_m = in.rx_height_m;
+      p.freq_mhz = in.freq_mhz;
+      p.n0 = in.itm_n0;
+      p.eps_r = in.eps_r;
+      p.sigma_s_per_m = in.sigma_s_per_m;
+      p.pol = in.pol == Polarization::vertical ? 1 : 0;
+      p.climate = in.climate;
+      // ITM needs equally spaced heights.
+      const double spacing_m = (d_km.back() - d_km.front()) * 1000.0 / static_cast<double>(n - 1);
+      for (std::size_t i = 1; i < n; ++i)
+        if (std::abs((d_km[i] - d_km[i - 1]) * 1000.0 - spacing_m) > 1e-3 * std::max(1.0, spacing_m))
+          throw InputError("link: itm needs equally spaced profile points; point " + std::to_string(i) +
+                           " breaks the spacing of " + std::to_string(spacing_m) + " m");
+      const ItmResult r = itm_p2p_tls(h_m, spacing_m, p, in.time_pct, in.location_pct, in.situation_pct);
+      rep.loss_db = r.loss_db;
+      rep.mode = r.mode == 1 ? "line_of_sight" : r.mode == 2 ? "diffraction" : "troposcatter";
+      rep.warnings = itm_warning_messages(r.warnings);
+      add("free_space_db", r.a_fs_db);
+      add("a_ref_db", r.a_ref_db);
+      add("delta_h_m", r.delta_h_m);
+      add("h_e_tx_m", r.h_e_tx_m);
+      add("h_e_rx_m", r.h_e_rx_m);
+      add("d_hzn_tx_m", r.d_hzn_tx_m);
+      add("d_hzn_rx_m", r.d_hzn_rx_m);
+      add("theta_hzn_tx_rad", r.theta_hzn_tx);
+      add("theta_hzn_rx_rad", r.theta_hzn_rx);
+      add("n_s", r.n_s);
+      add("warning_flags", static_cast<double>(r.warnings));
+      break;
+    }
+    case PathModel::hata: {
+      EmpiricalInput e;
+      e.freq_mhz = in.freq_mhz;
+      e.distance_km = d_total_km;
+      e.tx_height_m = in.tx_height_m;
+      e.rx_height_m = in.rx_height_m;
+      e.environment = in.environment;
+      e.allow_extrapolation = in.allow_extrapolation;
+      const EmpiricalResult r = empirical_path_loss(EmpiricalModel::hata, e);
+      rep.loss_db = r.loss_db;
+      rep.mode = std::string("median ") + to_string(r.model) + " " + to_string(in.environment);
+      if (!r.warning.empty()) rep.warnings.push_back(r.warning);
+      add("a_hm_db", r.a_hm_db);
+      add("urban_loss_db", r.urban_loss_db);
+      add("environment_correction_db", r.environment_correction_db);
+      break;
+    }
+  }
+  return rep;
 }
 
 int lte_resource_blocks(double bandwidth_mhz) {

@@ -1,0 +1,85 @@
+"""Point-to-point paths for `phusong link`: profiles from a CSV (`d_km,h_m[,clutter_h_m,zone]`),
+from the ITM PFL format (`np, xi_m, z0 ... znp`), or from a DEM between two points."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from . import _core
+
+
+def read_profile(path: str | Path) -> dict:
+    """Reads a profile file; returns d_km, h_m and optional clutter_m, zone arrays. Errors name
+    the file, the line and the value."""
+    path = Path(path)
+    if not path.is_file():
+        raise _core.InputError(f"{path}: profile file not found")
+    text = path.read_text(encoding="utf-8-sig")
+    first = text.lstrip().split("\n", 1)[0]
+    if first and not any(c.isalpha() for c in first):
+        return _read_pfl(path, text)
+    rows = list(csv.reader(text.splitlines()))
+    header = [h.strip().lower() for h in rows[0]]
+    for need in ("d_km", "h_m"):
+        if need not in header:
+            raise _core.InputError(f"{path}: missing column '{need}' (a profile CSV needs d_km,h_m)")
+    cols = {name: [] for name in header}
+    for line_no, row in enumerate(rows[1:], start=2):
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise _core.InputError(f"{path}: line {line_no}: {len(row)} values for {len(header)} columns")
+        for name, value in zip(header, row):
+            try:
+                cols[name].append(float(value))
+            except ValueError:
+                raise _core.InputError(f"{path}: line {line_no}: column '{name}' is not a number: '{value}'") from None
+    out = {"d_km": np.array(cols["d_km"]), "h_m": np.array(cols["h_m"])}
+    if "clutter_h_m" in cols:
+        out["clutter_m"] = np.array(cols["clutter_h_m"])
+    if "zone" in cols:
+        out["zone"] = [int(z) for z in cols["zone"]]
+    if len(out["d_km"]) < 2:
+        raise _core.InputError(f"{path}: a profile needs at least 2 points")
+    bad = np.nonzero(np.diff(out["d_km"]) <= 0)[0]
+    if len(bad):
+        i = int(bad[0]) + 1
+        raise _core.InputError(f"{path}: line {i + 2}: d_km {out['d_km'][i]} does not increase")
+    return out
+
+
+def _read_pfl(path: Path, text: str) -> dict:
+    try:
+        vals = [float(v) for v in text.replace(",", " ").split()]
+    except ValueError as exc:
+        raise _core.InputError(f"{path}: ITM PFL format needs numbers: {exc}") from None
+    if len(vals) < 4:
+        raise _core.InputError(f"{path}: ITM PFL needs np, xi_m and at least 2 elevations")
+    n_int, xi = int(vals[0]), vals[1]
+    z = vals[2:]
+    if len(z) != n_int + 1:
+        raise _core.InputError(f"{path}: ITM PFL says np = {n_int} intervals but has {len(z)} elevations "
+                               f"(expected {n_int + 1})")
+    if not xi > 0:
+        raise _core.InputError(f"{path}: ITM PFL spacing xi_m must be > 0, got {xi}")
+    return {"d_km": np.arange(n_int + 1) * xi / 1000.0, "h_m": np.array(z)}
+
+
+def profile_from_dem(dem_paths: list[str], lon1: float, lat1: float, lon2: float, lat2: float,
+                     spacing_m: float | None = None) -> dict:
+    dem = _core.Dem.open(dem_paths)
+    for lon, lat, which in ((lon1, lat1, "--from"), (lon2, lat2, "--to")):
+        if not dem.contains_lonlat(lon, lat):
+            raise _core.InputError(f"{which} {lon},{lat} lies outside the DEM")
+    p = dem.profile(lon1, lat1, lon2, lat2, spacing_m or dem.cell_size_m)
+    if p["void_samples"]:
+        h = p["elevation_m"]
+        ok = ~np.isnan(h)
+        h = np.interp(p["distance_m"], p["distance_m"][ok], h[ok])
+    else:
+        h = p["elevation_m"]
+    return {"d_km": p["distance_m"] / 1000.0, "h_m": h, "void_samples": int(p["void_samples"]),
+            "lat_deg": (lat1 + lat2) / 2}
