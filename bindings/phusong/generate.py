@@ -101,3 +101,89 @@ def demo_n21e105(dem_path: str | Path, out_dir: str | Path, seed: int = 2026,
     _write_csv_atomic(tpath, ["id", "operator", "technologies", "height_m", "freq_mhz", "eirp_dbm",
                               "bandwidth_mhz", "lon", "lat", "source"], towers)
     return vpath, tpath
+
+
+# ---------------------------------------------------------------------------------------------
+# Sơn La province terrain (GENERATED): used when the real SRTM tiles of Sơn La are not in the
+# data directory. Realistic relief on the real province extent: fractal hills with ridges,
+# ~100-250 m valleys of the Đà and Mã rivers (approximate courses), the Tà Xùa massif of Bắc Yên
+# (peaks near 2,900 m) and the Mộc Châu plateau (~1,000 m).
+
+# Approximate river courses (lon, lat), upstream to downstream. GENERATED approximations.
+DA_RIVER = [(103.20, 22.02), (103.55, 21.82), (103.85, 21.62), (104.05, 21.49), (104.35, 21.40),
+            (104.75, 21.15), (105.05, 20.95), (105.30, 20.82)]
+MA_RIVER = [(103.20, 21.20), (103.50, 21.12), (103.80, 21.03), (104.05, 20.86), (104.30, 20.55)]
+MASSIFS = [  # (lon, lat, sigma_km, height_m): Tà Xùa (Bắc Yên), Mộc Châu plateau, Pha Luông
+    (104.48, 21.33, 9.0, 1500.0), (104.65, 20.85, 18.0, 500.0), (104.60, 20.67, 6.0, 800.0)]
+
+
+def _spectral_noise(rng: np.random.Generator, ny: int, nx: int, beta: float) -> np.ndarray:
+    """Fractal noise by spectral synthesis: white noise filtered by |k|^(-beta/2); 0..1."""
+    white = rng.standard_normal((ny, nx))
+    ky = np.fft.fftfreq(ny)[:, None]
+    kx = np.fft.rfftfreq(nx)[None, :]
+    k = np.sqrt(kx * kx + ky * ky)
+    k[0, 0] = 1.0
+    spec = np.fft.rfft2(white) * k ** (-beta / 2.0)
+    spec[0, 0] = 0.0
+    z = np.fft.irfft2(spec, s=(ny, nx))
+    return (z - z.min()) / (z.max() - z.min())
+
+
+def _distance_to_polyline_km(lon: np.ndarray, lat: np.ndarray, line) -> np.ndarray:
+    kx = 111.32 * np.cos(np.radians(21.3))
+    ky = 110.57
+    x, y = lon * kx, lat * ky
+    best = np.full(np.broadcast(x, y).shape, np.inf)
+    for (a_lon, a_lat), (b_lon, b_lat) in zip(line[:-1], line[1:]):
+        ax, ay, bx, by = a_lon * kx, a_lat * ky, b_lon * kx, b_lat * ky
+        dx, dy = bx - ax, by - ay
+        t = np.clip(((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy), 0.0, 1.0)
+        best = np.minimum(best, np.hypot(x - (ax + t * dx), y - (ay + t * dy)))
+    return best
+
+
+def sonla_bbox(districts_json: str | Path, pad_deg: float = 0.03) -> tuple[float, float, float, float]:
+    """lon_min, lat_min, lon_max, lat_max of the real Sơn La boundary, padded."""
+    import json
+
+    with open(districts_json, encoding="utf-8") as f:
+        b = json.load(f)["bbox"]
+    return b[0] - pad_deg, b[1] - pad_deg, b[2] + pad_deg, b[3] + pad_deg
+
+
+def sonla_terrain(districts_json: str | Path, out_path: str | Path, seed: int = 2019,
+                  arcsec: float = 3.0) -> Path:
+    """Writes a GENERATED DEM of Sơn La (float32 COG, WGS84, `arcsec` cells) and returns its path.
+    Deterministic for a seed; 100..2,900 m."""
+    lon0, lat0, lon1, lat1 = sonla_bbox(districts_json)
+    step = arcsec / 3600.0
+    nx = int(round((lon1 - lon0) / step))
+    ny = int(round((lat1 - lat0) / step))
+    rng = np.random.default_rng(seed)
+    hills = _spectral_noise(rng, ny, nx, 3.2)
+    ridges = 1.0 - np.abs(2.0 * _spectral_noise(rng, ny, nx, 2.9) - 1.0)
+    fine = _spectral_noise(rng, ny, nx, 2.4)
+    z = 0.55 * hills + 0.40 * ridges + 0.05 * fine
+    z = (z - z.min()) / (z.max() - z.min())
+    z = 250.0 + 2000.0 * z ** 1.7
+    lon = lon0 + (np.arange(nx) + 0.5) * step
+    lat = lat1 - (np.arange(ny) + 0.5) * step
+    LON, LAT = np.meshgrid(lon, lat)
+    for mlon, mlat, sigma_km, h in MASSIFS:
+        d2 = ((LON - mlon) * 111.32 * np.cos(np.radians(mlat))) ** 2 + ((LAT - mlat) * 110.57) ** 2
+        z += h * np.exp(-d2 / (2 * sigma_km ** 2))
+    # River valleys: the water level falls along the course; the valley sides rise with distance.
+    for line, top, bottom in ((DA_RIVER, 230.0, 90.0), (MA_RIVER, 420.0, 150.0)):
+        d = _distance_to_polyline_km(LON, LAT, line)
+        along = (LON - line[0][0]) / (line[-1][0] - line[0][0])
+        level = top + (bottom - top) * np.clip(along, 0, 1)
+        z = np.minimum(z, level + 300.0 * (d / 1.5) ** 1.2)
+    z = np.clip(z, 80.0, None)
+    z = 80.0 + (z - z.min()) * (2900.0 - 80.0) / (z.max() - z.min())
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    gt = [lon0, step, 0.0, lat1, 0.0, -step]
+    _core.write_raster(str(out), [("GENERATED elevation (m), phusong.generate.sonla_terrain seed=%d" % seed,
+                                   z.astype(np.float32), -32768.0)], gt, "WGS84")
+    return out

@@ -44,7 +44,8 @@ def parse_site(text: str, freq_mhz: float, eirp_dbm: float, bandwidth_mhz: float
 
 def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], model: str = "p526", radius_km: float = 30.0,
                     quantity: str = "rsrp", rx_height_m: float = 1.5, threshold_dbm: float = -110.0,
-                    threads: int = 0, progress: Optional[Callable[[int, int], None]] = None) -> CoverageRaster:
+                    threads: int = 0, progress: Optional[Callable[[int, int], None]] = None,
+                    ray_spacing_m: float = 0.0) -> CoverageRaster:
     """Computes a coverage raster (see the module doc). One site: any quantity; several sites:
     the best-server RSRP composite."""
     if not sites:
@@ -57,7 +58,7 @@ def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], model: str = "p
     if len(sites) == 1:
         s = sites[0]
         r = _core.site_raster(dem, s, model=model, radius_km=radius_km, rx_height_m=rx_height_m,
-                              threads=threads, progress=progress)
+                              threads=threads, ray_spacing_m=ray_spacing_m, progress=progress)
         v = r["values"]
         if quantity == "visible":
             out = np.where(np.isnan(v), 255, v).astype(np.uint8)
@@ -70,7 +71,8 @@ def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], model: str = "p
         raise _core.InputError(f"coverage: quantity '{quantity}' needs exactly one site; several sites give the "
                                "best-server rsrp composite")
     c = _core.best_server(dem, list(sites), model=model, radius_km=radius_km, rx_height_m=rx_height_m,
-                          threshold_dbm=threshold_dbm, threads=threads, progress=progress)
+                          threshold_dbm=threshold_dbm, threads=threads, ray_spacing_m=ray_spacing_m,
+                          progress=progress)
     return CoverageRaster(c["best_rsrp_dbm"], c["geotransform"], dem.crs_wkt, "rsrp", c["server"], c["n_servers"])
 
 

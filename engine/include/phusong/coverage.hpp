@@ -68,6 +68,10 @@ struct RasterParams {
   int itm_pol = 1;
   radio::ItmClimate itm_climate = radio::ItmClimate::continental_temperate;
   double itm_time_pct = 50, itm_location_pct = 50, itm_situation_pct = 50;
+  /// Ray sample spacing (m) for p526/itm: the terrain is sampled, and the model evaluated, this
+  /// far apart along rays that are this far apart at the radius; cells interpolate between them.
+  /// 0 = the DEM cell size (the default, most accurate); larger values trade accuracy for speed.
+  double ray_spacing_m = 0;
   int threads = 0;  ///< 0 = all cores; the result does not depend on it
 };
 

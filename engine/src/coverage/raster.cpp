@@ -500,7 +500,8 @@ SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterPa
   if (!dem.contains(xy.first, xy.second))
     throw InputError("site '" + site.id + "' at (" + std::to_string(site.lon) + ", " + std::to_string(site.lat) +
                      ") lies outside the DEM");
-  const Frame f = make_frame(dem, xy.first, xy.second, site.lat);
+  Frame f = make_frame(dem, xy.first, xy.second, site.lat);
+  if (p.ray_spacing_m > 0) f.step_m = p.ray_spacing_m;
   const Window w = make_window(dem, f, p.radius_km * 1000.0);
   if (p.model == RasterModel::los) {
     if (progress) progress(0, 1);

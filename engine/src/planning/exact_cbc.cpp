@@ -217,7 +217,7 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
   const std::string threads = std::to_string(std::max(1, o.threads));
   const std::string ratio = std::to_string(std::max(0.0, o.relative_gap));
   const std::string log = o.log ? "1" : "0";
-  std::vector<std::string> args = {"phusong", "-log", log, "-sec", sec, "-ratioGap", ratio};
+  std::vector<std::string> args = {"phusong", "-log", log, "-timeMode", "elapsed", "-sec", sec, "-ratioGap", ratio};
   if (o.threads > 1) {
     args.push_back("-threads");
     args.push_back(threads);
