@@ -416,7 +416,8 @@ CoverState local_search_cover(const Model& M, CoverState start, const std::vecto
           }
     repair(cur, use_lagr ? lagr : M.cost, &factor);
     drop_redundant(cur);
-    improve_swaps(cur, 2);
+    // Swaps cost O(|S| x column length x row length): only for near-acceptable moves.
+    if (cur.uncovered == saved.uncovered && cur.cost <= saved.cost * 1.01 + 1e-9) improve_swaps(cur, 1);
     if (cur.worse_than(saved)) {
       cur = std::move(saved);
     }
