@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libgdal-dev gdal-bin proj-bin libgeos-dev libboost-dev libeigen3-dev
-  pybind11-dev libgtest-dev libbenchmark-dev
+  pybind11-dev libgtest-dev libbenchmark-dev coinor-libcbc-dev
+  splat
   python3 python3-dev python3-venv
 )
 missing=()

@@ -143,6 +143,34 @@ def link(profile, dems, from_, to, spacing_m, freq_mhz, tx_height_m, rx_height_m
 
 
 @main.command()
+@click.argument("instance", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["orlib-scp"]), default="orlib-scp", show_default=True)
+@click.option("--method", type=click.Choice(["greedy", "local", "exact"]), default="local", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds for the exact solve.")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--budget", type=float, default=None, help="Budgeted maximal covering instead of set cover.")
+def solve(instance, fmt, method, time_limit, threads, budget) -> None:
+    """Solve a set-covering INSTANCE; prints JSON (cost, chosen columns, bound, optimality)."""
+    import json
+
+    try:
+        p = _core.read_orlib_scp(instance)
+        r = _core.solve_cover(p["sets"], p["cost"], p["weight"], method=method, time_limit_s=time_limit,
+                              threads=threads, budget=budget if budget is not None else float("inf"))
+    except _core.PhusongError as exc:
+        raise click.ClickException(str(exc)) from None
+    out = {"instance": str(instance), "rows": len(p["weight"]), "columns": len(p["cost"]),
+           "method": r["method"], "status": r["status"], "cost": r["cost"],
+           "chosen_columns": [j + 1 for j in r["chosen"]], "lower_bound": r["bound"], "gap": r["gap"],
+           "proven_optimal": r["proven_optimal"], "seconds": r["seconds"]}
+    if budget is not None:
+        out.update({"covered_weight": r["covered_weight"], "upper_bound": r["bound"]})
+        del out["lower_bound"]
+    click.echo(json.dumps(out, indent=2))
+
+
+@main.command()
 @click.option("--dem", "dems", multiple=True, required=True, type=click.Path(dir_okay=False),
               help="DEM file (repeat for tiles); data:NAME reads a registered file.")
 @click.option("--site", "site_specs", multiple=True, help="LON,LAT,HEIGHT_M (repeatable).")

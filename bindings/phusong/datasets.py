@@ -44,6 +44,17 @@ def data_dir() -> Path:
     return Path(pooch.os_cache("phusong"))
 
 
+def cache_dir() -> Path:
+    """Where phusong keeps what it generates (e.g. the GENERATED Sơn La terrain):
+    $PHUSONG_CACHE, else the user cache folder of phusong."""
+    env = os.environ.get("PHUSONG_CACHE")
+    if env:
+        return Path(env).expanduser().resolve()
+    import pooch
+
+    return Path(pooch.os_cache("phusong")) / "generated"
+
+
 def fetch(name: str) -> Path:
     """Local path of registered file `name` (e.g. ``dem/N21E105.hgt``), verified by sha256."""
     reg = registry()

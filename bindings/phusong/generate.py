@@ -36,6 +36,7 @@ def _write_csv_atomic(path: Path, header: list[str], rows: list[list]) -> None:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(header)
             w.writerows(rows)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

@@ -1,62 +1,107 @@
-"""Outputs of a scenario run: village and site layers (Shapefile with .prj/.cpg, GeoPackage,
-GeoJSON), a summary CSV and a field dictionary. Everything is first written to a staging
-folder inside the output folder and moved in place only when all of it is complete."""
+"""Outputs of a scenario run, for the ministry and for planners:
+
+- layers (Shapefile with .prj/.cpg UTF-8, GeoPackage, GeoJSON, KML): villages (bản) with their
+  status before and after the plan, existing broadband towers, proposed sites with their cost
+  breakdown, districts with KPI attributes (when district polygons are given);
+- KPI tables per province, district and commune (CSV, XLSX), the targets table, the plan's
+  cost-versus-people curve, a summary and a field dictionary;
+- a report (Markdown and one self-contained HTML file) with maps, when asked.
+
+Field names are Vietnamese (ASCII, at most 10 characters for DBF); `field_dictionary.csv` gives
+each field's meaning in Vietnamese and English and its unit. Everything is written to a staging
+folder inside the output folder and moved in place only when all of it is complete.
+"""
 
 from __future__ import annotations
 
 import csv
 import math
 import os
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 
 from . import _core
 
-DRIVERS = {"shapefile": ("ESRI Shapefile", ".shp"), "gpkg": ("GPKG", ".gpkg"), "geojson": ("GeoJSON", ".geojson")}
+DRIVERS = {"shapefile": ("ESRI Shapefile", ".shp"), "gpkg": ("GPKG", ".gpkg"), "geojson": ("GeoJSON", ".geojson"),
+           "kml": ("KML", ".kml")}
 
-# layer -> [(field, type, meaning, unit)]; field names are at most 10 characters (DBF).
+STATUS = {"covered": "phủ sóng", "white": "bản trắng", "covered_by_plan": "phủ sóng mới",
+          "uncoverable": "không phủ được"}
+KIND_VI = {"upgrade": "nâng cấp 4G", "colocation": "dùng chung hạ tầng", "new_grid_hilltop": "trạm mới"}
+
+# layer -> [(field, type, nghĩa (vi), meaning (en), unit)]
 FIELDS = {
     "villages": [
-        ("id", "string", "village identifier", ""),
-        ("name", "string", "village name (UTF-8)", ""),
-        ("commune", "string", "commune (xã)", ""),
-        ("district", "string", "district (huyện)", ""),
-        ("pop", "real", "population", "people"),
-        ("househ", "real", "households", "households"),
-        ("best_dbm", "real", "best RSRP from an existing broadband site (empty: none in range)", "dBm"),
-        ("serv_id", "string", "serving (best) existing site id", ""),
-        ("serv_op", "string", "operator of the serving site", ""),
-        ("n_serv", "integer", "existing sites at or above the threshold", "sites"),
-        ("status", "string", "today: covered or white (bản trắng)", ""),
-        ("plan_site", "string", "proposed site that newly covers it", ""),
-        ("after", "string", "after the plan: covered, covered_by_plan, white or uncoverable", ""),
-        ("reason", "string", "why an uncoverable village cannot be reached (satellite/VSAT case)", ""),
+        ("ma_ban", "string", "mã bản", "village id", ""),
+        ("ten_ban", "string", "tên bản", "village name", ""),
+        ("xa", "string", "xã", "commune", ""),
+        ("huyen", "string", "huyện", "district", ""),
+        ("dan_so", "real", "dân số", "population", "người"),
+        ("so_ho", "real", "số hộ", "households", "hộ"),
+        ("rsrp_dbm", "real", "RSRP tốt nhất từ trạm hiện có (trống: không có trạm trong bán kính)",
+         "best RSRP from an existing broadband site (empty: none in range)", "dBm"),
+        ("tram_phuc", "string", "trạm phục vụ tốt nhất", "serving (best) site", ""),
+        ("nha_mang", "string", "nhà mạng của trạm phục vụ", "operator of the serving site", ""),
+        ("so_tram", "integer", "số trạm đạt ngưỡng", "sites at or above the threshold", "trạm"),
+        ("trang_thai", "string", "hiện trạng: phủ sóng / bản trắng", "today: covered / white", ""),
+        ("tram_moi", "string", "trạm đề xuất phủ sóng bản", "proposed site that newly covers it", ""),
+        ("sau_qh", "string", "sau quy hoạch: phủ sóng / phủ sóng mới / bản trắng / không phủ được",
+         "after the plan: covered / newly covered / white / uncoverable", ""),
+        ("ly_do", "string", "lý do không phủ được (vệ tinh/VSAT)", "why it cannot be covered (satellite/VSAT case)",
+         ""),
     ],
     "proposed_sites": [
-        ("id", "string", "candidate site id", ""),
-        ("rank", "integer", "order in which the planner chose it", ""),
-        ("kind", "string", "candidate kind", ""),
-        ("operator", "string", "operator", ""),
-        ("height_m", "real", "antenna height above ground", "m"),
-        ("freq_mhz", "real", "frequency", "MHz"),
-        ("eirp_dbm", "real", "EIRP", "dBm"),
-        ("cost", "real", "cost (scenario units)", ""),
-        ("n_new_vil", "integer", "white villages it newly covers", "villages"),
-        ("new_pop", "real", "people in those villages", "people"),
-        ("villages", "string", "ids of the villages it newly covers (';'-separated)", ""),
+        ("ma_tram", "string", "mã trạm đề xuất", "candidate site id", ""),
+        ("thu_tu", "integer", "thứ tự chọn", "order in which the planner chose it", ""),
+        ("loai", "string", "loại: nâng cấp 4G / dùng chung hạ tầng / trạm mới", "kind: upgrade / colocation / new",
+         ""),
+        ("nha_mang", "string", "nhà mạng", "operator", ""),
+        ("cao_m", "real", "độ cao anten", "antenna height above ground", "m"),
+        ("tan_so_mhz", "real", "tần số", "frequency", "MHz"),
+        ("eirp_dbm", "real", "công suất bức xạ EIRP", "EIRP", "dBm"),
+        ("capex", "real", "chi phí đầu tư", "CAPEX", "tiền tệ"),
+        ("opex_pv", "real", "chi phí vận hành quy về hiện tại", "present value of OPEX over the horizon", "tiền tệ"),
+        ("tong_chi", "real", "tổng chi phí", "total cost", "tiền tệ"),
+        ("tien_te", "string", "đơn vị tiền tệ", "currency", ""),
+        ("so_ban_moi", "integer", "số bản trắng được phủ mới", "white villages newly covered", "bản"),
+        ("dan_moi", "real", "dân số được phủ mới", "people newly covered", "người"),
+        ("ds_ban", "string", "mã các bản được phủ mới (;)", "ids of the villages newly covered (;)", ""),
     ],
     "towers": [
-        ("id", "string", "site id", ""),
-        ("operator", "string", "operator", ""),
-        ("techs", "string", "technologies", ""),
-        ("height_m", "real", "antenna height above ground", "m"),
-        ("freq_mhz", "real", "frequency", "MHz"),
-        ("eirp_dbm", "real", "EIRP", "dBm"),
-        ("n_best", "integer", "villages it serves best", "villages"),
+        ("ma_tram", "string", "mã trạm", "site id", ""),
+        ("nha_mang", "string", "nhà mạng", "operator", ""),
+        ("cong_nghe", "string", "công nghệ", "technologies", ""),
+        ("cao_m", "real", "độ cao anten", "antenna height above ground", "m"),
+        ("tan_so_mhz", "real", "tần số", "frequency", "MHz"),
+        ("eirp_dbm", "real", "công suất bức xạ EIRP", "EIRP", "dBm"),
+        ("so_ban_phu", "integer", "số bản được trạm phục vụ tốt nhất", "villages it serves best", "bản"),
+    ],
+    "districts": [
+        ("ma_huyen", "string", "mã huyện", "district code", ""),
+        ("ten_huyen", "string", "tên huyện", "district name", ""),
+        ("so_ban", "integer", "số bản", "villages", "bản"),
+        ("dan_so", "real", "dân số", "population", "người"),
+        ("so_ho", "real", "số hộ", "households", "hộ"),
+        ("ban_trang", "integer", "số bản trắng hiện nay", "white villages today", "bản"),
+        ("phu_truoc", "real", "tỷ lệ dân được phủ sóng hiện nay", "people covered today", "%"),
+        ("trang_sau", "integer", "số bản trắng sau quy hoạch", "white villages after the plan", "bản"),
+        ("phu_sau", "real", "tỷ lệ dân được phủ sóng sau quy hoạch", "people covered after the plan", "%"),
     ],
 }
+
+
+def _ascii(text: str) -> str:
+    t = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in t if unicodedata.category(c) != "Mn").lower())
+
+
+def operator_field(op: str) -> str:
+    """Per-operator coverage flag field: 'phu_' + up to 6 ASCII letters of the operator."""
+    return ("phu_" + _ascii(op))[:10]
 
 
 def _join_ids(ids: list[str], limit: int = 254) -> str:
@@ -72,9 +117,9 @@ def _join_ids(ids: list[str], limit: int = 254) -> str:
     return out
 
 
-def _write_layer(staging: Path, name: str, sc, lon, lat, columns: dict) -> list[Path]:
+def _write_layer(staging: Path, name: str, sc, lon, lat, columns: dict, extra_fields=(), wkb=None) -> list[Path]:
     fields = []
-    for fname, ftype, _, _ in FIELDS[name]:
+    for fname, ftype, *_ in list(FIELDS[name]) + list(extra_fields):
         vals = columns[fname]
         if ftype == "real":
             vals = np.asarray(vals, dtype=float)
@@ -85,8 +130,8 @@ def _write_layer(staging: Path, name: str, sc, lon, lat, columns: dict) -> list[
     for fmt in sc.outputs.formats:
         driver, ext = DRIVERS[fmt]
         path = staging / f"{name}{ext}"
-        _core.write_points(str(path), driver, sc.outputs.crs, np.asarray(lon, float), np.asarray(lat, float),
-                           fields, name)
+        crs = "WGS84" if fmt in ("kml", "geojson") else sc.outputs.crs  # KML and GeoJSON are WGS84 by definition
+        _core.write_points(str(path), driver, crs, np.asarray(lon, float), np.asarray(lat, float), fields, name, wkb)
         if fmt == "shapefile":
             written += [path.with_suffix(e) for e in (".shp", ".shx", ".dbf", ".prj", ".cpg")]
         else:
@@ -94,16 +139,17 @@ def _write_layer(staging: Path, name: str, sc, lon, lat, columns: dict) -> list[
     return written
 
 
-def write_all(out: Path, sc, dem, villages, towers, cov, white, candidates, plan, summary) -> list[Path]:
+def write_all(out: Path, result, dem) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     staging = out / f".phusong-staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        files = _write_everything(staging, sc, villages, towers, cov, white, candidates, plan, summary)
+        files = _write_everything(staging, result, dem)
         final = []
         for f in files:
-            target = out / f.name
+            target = out / f.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(f, target)
             final.append(target)
         return final
@@ -111,74 +157,154 @@ def write_all(out: Path, sc, dem, villages, towers, cov, white, candidates, plan
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _write_everything(staging, sc, villages, towers, cov, white, candidates, plan, summary) -> list[Path]:
-    n = len(villages)
-    best = np.asarray(cov["best_rsrp_dbm"], float)
-    best_site = np.asarray(cov["best_site"])
-    plan_site = [""] * n
-    after = ["covered" if c else "white" for c in cov["covered"]]
+def village_status(result) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(status before, status after, proposed site, reason) per village, as keys of STATUS."""
+    n = len(result.villages)
+    before = ["covered" if c else "white" for c in result.coverage["covered"]]
+    after = list(before)
+    site = [""] * n
     reason = [""] * n
+    plan = result.plan
     if plan is not None:
-        for rank, (j, lst) in enumerate(zip(plan["chosen"], plan["newly_covered"])):
+        for j, lst in zip(plan["chosen"], plan["newly_covered"]):
             for i in lst:
-                plan_site[i] = candidates[j].id
+                site[i] = result.candidates[j].id
                 after[i] = "covered_by_plan"
         for i, why in plan["uncoverable"].items():
             after[i] = "uncoverable"
             reason[i] = why
-    files = _write_layer(staging, "villages", sc, [v.lon for v in villages], [v.lat for v in villages], {
-        "id": [v.id for v in villages],
-        "name": [v.name for v in villages],
-        "commune": [v.commune for v in villages],
-        "district": [v.district for v in villages],
-        "pop": [v.population for v in villages],
-        "househ": [v.households for v in villages],
-        "best_dbm": np.where(np.isfinite(best), np.round(best, 2), np.nan),
-        "serv_id": [towers[s].id if s >= 0 else "" for s in best_site],
-        "serv_op": [towers[s].operator if s >= 0 else "" for s in best_site],
-        "n_serv": cov["servers"],
-        "status": ["covered" if c else "white" for c in cov["covered"]],
-        "plan_site": plan_site,
-        "after": after,
-        "reason": reason,
-    })
-    n_best = np.bincount(best_site[best_site >= 0], minlength=len(towers)) if len(towers) else []
+    return before, after, site, reason
+
+
+def _write_csv(path: Path, rows: list[dict]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        if not rows:
+            return path
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (f"{v:.6g}" if isinstance(v, float) and math.isfinite(v) else v) for k, v in r.items()})
+    return path
+
+
+def _write_everything(staging: Path, result, dem) -> list[Path]:
+    sc = result.scenario
+    villages, towers, cov, plan = result.villages, result.towers, result.coverage, result.plan
+    best = np.asarray(cov["best_rsrp_dbm"], float)
+    best_site = np.asarray(cov["best_site"])
+    before, after, plan_site, reason = village_status(result)
+    op_fields = [(operator_field(op), "string", f"phủ sóng của {op}", f"covered by {op}", "có/không")
+                 for op in result.operators]
+    cols = {
+        "ma_ban": [v.id for v in villages],
+        "ten_ban": [v.name for v in villages],
+        "xa": [v.commune for v in villages],
+        "huyen": [v.district for v in villages],
+        "dan_so": [v.population for v in villages],
+        "so_ho": [v.households for v in villages],
+        "rsrp_dbm": np.where(np.isfinite(best), np.round(best, 2), np.nan),
+        "tram_phuc": [towers[s].id if s >= 0 else "" for s in best_site],
+        "nha_mang": [towers[s].operator if s >= 0 else "" for s in best_site],
+        "so_tram": cov["servers"],
+        "trang_thai": [STATUS[s] for s in before],
+        "tram_moi": plan_site,
+        "sau_qh": [STATUS[s] for s in after],
+        "ly_do": reason,
+    }
+    for (fname, *_), (op, d) in zip(op_fields, result.operators.items()):
+        cols[fname] = ["có" if c else "không" for c in d["covered"]]
+    files = _write_layer(staging, "villages", sc, [v.lon for v in villages], [v.lat for v in villages], cols,
+                         op_fields)
+    n_best = np.bincount(best_site[best_site >= 0], minlength=len(towers)) if towers else []
     if towers:
         files += _write_layer(staging, "towers", sc, [t.lon for t in towers], [t.lat for t in towers], {
-            "id": [t.id for t in towers],
-            "operator": [t.operator for t in towers],
-            "techs": [t.technologies for t in towers],
-            "height_m": [t.height_m for t in towers],
-            "freq_mhz": [t.freq_mhz for t in towers],
+            "ma_tram": [t.id for t in towers],
+            "nha_mang": [t.operator for t in towers],
+            "cong_nghe": [t.technologies for t in towers],
+            "cao_m": [t.height_m for t in towers],
+            "tan_so_mhz": [t.freq_mhz for t in towers],
             "eirp_dbm": [t.eirp_dbm for t in towers],
-            "n_best": n_best,
+            "so_ban_phu": n_best,
         })
-    chosen = [candidates[j] for j in plan["chosen"]] if plan else []
+    chosen = [result.candidates[j] for j in plan["chosen"]] if plan else []
     newly = plan["newly_covered"] if plan else []
+    costs = plan["cost_breakdown"] if plan else []
     files += _write_layer(staging, "proposed_sites", sc, [c.lon for c in chosen], [c.lat for c in chosen], {
-        "id": [c.id for c in chosen],
-        "rank": list(range(1, len(chosen) + 1)),
-        "kind": [c.kind for c in chosen],
-        "operator": [c.operator for c in chosen],
-        "height_m": [c.height_m for c in chosen],
-        "freq_mhz": [c.freq_mhz for c in chosen],
+        "ma_tram": [c.id for c in chosen],
+        "thu_tu": list(range(1, len(chosen) + 1)),
+        "loai": [KIND_VI.get(c.kind, c.kind) for c in chosen],
+        "nha_mang": [c.operator for c in chosen],
+        "cao_m": [c.height_m for c in chosen],
+        "tan_so_mhz": [c.freq_mhz for c in chosen],
         "eirp_dbm": [c.eirp_dbm for c in chosen],
-        "cost": [sc.planning.cost_per_site] * len(chosen),
-        "n_new_vil": [len(x) for x in newly],
-        "new_pop": [sum(villages[i].population for i in x) for x in newly],
-        "villages": [_join_ids([villages[i].id for i in x]) for x in newly],
+        "capex": [b[0] for b in costs],
+        "opex_pv": [b[1] for b in costs],
+        "tong_chi": [b[2] for b in costs],
+        "tien_te": [plan["currency"]] * len(chosen) if plan else [],
+        "so_ban_moi": [len(x) for x in newly],
+        "dan_moi": [sum(villages[i].population for i in x) for x in newly],
+        "ds_ban": [_join_ids([villages[i].id for i in x]) for x in newly],
     })
-    summary_path = staging / "summary.csv"
-    with open(summary_path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["key", "value"])
-        for k, v in summary.items():
-            w.writerow([k, f"{v:.6g}" if isinstance(v, float) and math.isfinite(v) else v])
-    dict_path = staging / "field_dictionary.csv"
-    with open(dict_path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["layer", "field", "type", "meaning", "unit"])
-        for layer, fl in FIELDS.items():
-            for fname, ftype, meaning, unit in fl:
-                w.writerow([layer, fname, ftype, meaning, unit])
-    return files + [summary_path, dict_path]
+    if sc.inputs.admin:
+        files += _write_districts(staging, result)
+
+    for level in ("province", "district", "commune", "targets"):
+        files.append(_write_csv(staging / f"kpi_{level}.csv", result.kpis[level]))
+    if "xlsx" in sc.outputs.tables:
+        files.append(_write_xlsx(staging / "kpi.xlsx", result.kpis))
+    if plan is not None:
+        files.append(_write_csv(staging / "plan_curve.csv", [
+            {"sites": k + 1, "cost": c, "currency": plan["currency"], "people_covered": p, "villages_covered": v}
+            for k, (c, p, v) in enumerate(plan["curve"])]))
+    files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()]))
+    dict_rows = []
+    for layer, fl in FIELDS.items():
+        for fname, ftype, vi, en, unit in fl + (op_fields if layer == "villages" else []):
+            dict_rows.append({"layer": layer, "field": fname, "type": ftype, "nghia": vi, "meaning": en, "unit": unit})
+    files.append(_write_csv(staging / "field_dictionary.csv", dict_rows))
+    if sc.outputs.report:
+        from . import report
+
+        files += report.write(staging, result, dem)
+    return files
+
+
+def _write_districts(staging: Path, result) -> list[Path]:
+    import json
+
+    from shapely.geometry import shape
+
+    gj = json.loads(Path(result.scenario.inputs.admin).read_text(encoding="utf-8"))
+    kpi = {r["district"]: r for r in result.kpis["district"]}
+    wkb, cols = [], {k[0]: [] for k in FIELDS["districts"]}
+    for l2 in gj.get("level2s", []):
+        g = shape({"type": "MultiPolygon", "coordinates": l2["coordinates"]})
+        r = kpi.get(l2["name"], {})
+        wkb.append(g.wkb)
+        cols["ma_huyen"].append(l2["level2_id"])
+        cols["ten_huyen"].append(l2["name"])
+        cols["so_ban"].append(r.get("ban", 0))
+        cols["dan_so"].append(r.get("population", 0.0))
+        cols["so_ho"].append(r.get("households", 0.0))
+        cols["ban_trang"].append(r.get("white_ban_before", 0))
+        cols["phu_truoc"].append(round(r.get("covered_pop_before_pct", math.nan), 3))
+        cols["trang_sau"].append(r.get("white_ban_after", 0))
+        cols["phu_sau"].append(round(r.get("covered_pop_after_pct", math.nan), 3))
+    return _write_layer(staging, "districts", result.scenario, [], [], cols, wkb=wkb)
+
+
+def _write_xlsx(path: Path, kpis: dict) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for level in ("province", "district", "commune", "targets"):
+        ws = wb.create_sheet(level)
+        rows = kpis[level]
+        if not rows:
+            continue
+        ws.append(list(rows[0].keys()))
+        for r in rows:
+            ws.append([(None if isinstance(v, float) and not math.isfinite(v) else v) for v in r.values()])
+    wb.save(path)
+    return path

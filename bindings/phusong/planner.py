@@ -75,23 +75,82 @@ def grid_candidates(dem: _core.Dem, villages: list, spacing_km: float, radius_km
     return sites
 
 
-def plan(dem: _core.Dem, sc, villages: list, white: list[int],
+def _copy_site(t: _core.Site, **kw) -> _core.Site:
+    s = _core.Site()
+    for k in ("id", "operator", "technologies", "lon", "lat", "height_m", "freq_mhz", "eirp_dbm", "bandwidth_mhz",
+              "kind", "row"):
+        setattr(s, k, getattr(t, k))
+    for k, v in kw.items():
+        setattr(s, k, v)
+    return s
+
+
+def existing_candidates(sc, towers: list, white_v: list) -> list:
+    """Infrastructure sharing first: 4G on an own 2G/3G site (upgrade), or co-located on another
+    operator's tower (colocation); only towers within the radius of a white village."""
+    p, r = sc.planning, sc.radio
+    kinds = set(p.candidates)
+    wl = np.array([v.lon for v in white_v])
+    wa = np.array([v.lat for v in white_v])
+    reach_deg = r.radius_km / 111.0
+    out = []
+    broadband = {t.upper() for t in r.technologies}
+    for t in towers:
+        if not np.any((np.abs(wl - t.lon) < reach_deg / max(0.2, np.cos(np.radians(t.lat)))) &
+                      (np.abs(wa - t.lat) < reach_deg)):
+            continue
+        techs = {x.strip().upper() for x in t.technologies.replace(",", ";").split(";") if x.strip()}
+        own = p.operator in ("any", t.operator)
+        if "upgrade" in kinds and own and not (techs & broadband):
+            out.append(_copy_site(t, id=f"UP-{t.id}", technologies="4G", freq_mhz=p.freq_mhz, eirp_dbm=p.eirp_dbm,
+                                  kind="upgrade"))
+        if "colocation" in kinds and (p.operator == "any" or t.operator != p.operator):
+            op = t.operator if p.operator == "any" else p.operator
+            out.append(_copy_site(t, id=f"CO-{t.id}", operator=op, technologies="4G", freq_mhz=p.freq_mhz,
+                                  eirp_dbm=p.eirp_dbm, kind="colocation"))
+    return out
+
+
+def admin_area(path: str):
+    """Union of the district polygons of a dvhcvn GIS JSON file."""
+    import json
+
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    gj = json.loads(open(path, encoding="utf-8").read())
+    polys = [shape({"type": "MultiPolygon", "coordinates": l2["coordinates"]}).buffer(0) for l2 in gj["level2s"]]
+    return unary_union(polys)
+
+
+def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
          progress: Optional[Callable[[int, int], None]] = None):
     """Chooses candidate sites that cover the white villages. Returns (candidates, plan) where
-    plan has chosen (candidate indices), newly_covered (village indices per chosen site),
-    still_white, uncoverable (village index -> reason), total_cost, population_covered."""
+    plan has chosen (candidate indices, in the order chosen), newly_covered (village indices per
+    chosen site), cost breakdown per chosen site, still_white, uncoverable (village index ->
+    reason), total_cost, population_covered and the cost-versus-people curve."""
     p, r = sc.planning, sc.radio
     white_v = [villages[i] for i in white]
-    if p.candidates == "grid":
-        cands = grid_candidates(dem, white_v, p.grid_spacing_km, r.radius_km, p.height_m,
-                                p.freq_mhz, p.eirp_dbm, r.bandwidth_mhz, p.operator)
-    else:
-        cands = _core.read_sites(p.candidates, r.bandwidth_mhz)
-        for c in cands:
-            if not dem.contains_lonlat(c.lon, c.lat):
-                raise _core.InputError(
-                    f"{p.candidates}: row {c.row} (candidate id '{c.id}'): point ({c.lon}, {c.lat}) "
-                    f"lies outside the DEM")
+    cands: list = existing_candidates(sc, towers, white_v)
+    for ref in p.candidates:
+        if ref == "grid":
+            grid = grid_candidates(dem, white_v, p.grid_spacing_km, r.radius_km, p.height_m,
+                                   p.freq_mhz, p.eirp_dbm, r.bandwidth_mhz,
+                                   p.operator if p.operator != "any" else "new")
+            if sc.inputs.admin:  # new towers only inside the province
+                area = admin_area(sc.inputs.admin)
+                from shapely import contains_xy
+
+                inside = contains_xy(area, np.array([c.lon for c in grid]), np.array([c.lat for c in grid]))
+                grid = [c for c, ok in zip(grid, inside) if ok]
+            cands += grid
+        elif ref not in ("upgrade", "colocation"):
+            from_file = _core.read_sites(ref, r.bandwidth_mhz)
+            for c in from_file:
+                if not dem.contains_lonlat(c.lon, c.lat):
+                    raise _core.InputError(
+                        f"{ref}: row {c.row} (candidate id '{c.id}'): point ({c.lon}, {c.lat}) lies outside the DEM")
+            cands += from_file
     sets: list[list[int]] = [[] for _ in cands]
     best = np.full(len(white_v), -math.inf)
     in_range = np.zeros(len(white_v), dtype=bool)
@@ -112,8 +171,25 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int],
         weight = [max(v.population, 1e-9) for v in white_v]
     else:
         weight = [max(v.households, 1e-9) for v in white_v]
+    breakdown = []
+    for c in cands:
+        if p.cost_per_site is not None:
+            breakdown.append((p.cost_per_site, 0.0, p.cost_per_site))
+        else:
+            breakdown.append(p.costs.total(c.kind))
+    cost = [max(b[2], 1e-9) for b in breakdown]
     budget = p.budget if p.budget is not None else math.inf
-    g = _core.greedy_cover(sets, [p.cost_per_site] * len(cands), weight, budget)
+    solved = _core.solve_cover(sets, cost, weight, method=p.method, budget=budget, time_limit_s=p.time_limit_s,
+                               threads=max(1, sc.threads or 1))
+    # Order the chosen sites by what each adds (greedy on the chosen ones alone) for the report
+    # and the cost-versus-people curve.
+    sub = solved["chosen"]
+    g = _core.greedy_cover([sets[j] for j in sub], [cost[j] for j in sub], weight)
+    g["chosen"] = [sub[k] for k in g["chosen"]]
+    g["total_cost"] = solved["cost"]
+    uncoverable_items = set(solved["uncoverable"])
+    g["uncoverable"] = sorted(uncoverable_items)
+    g["uncovered"] = sorted(set(range(len(white_v))) - {i for lst in g["newly_covered"] for i in lst})
     uncoverable = {}
     for j in g["uncoverable"]:
         if not in_range[j]:
@@ -123,12 +199,28 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int],
                       f"< {r.threshold_dbm:g} dBm")
         uncoverable[white[j]] = reason
     newly = [[white[j] for j in lst] for lst in g["newly_covered"]]
+    # The cost-versus-people curve: greedy order (by newly covered weight per cost) with the
+    # cumulative cost and people; a budget B buys the longest prefix that fits.
+    curve, cum_cost, cum_pop, cum_vil = [], 0.0, 0.0, 0
+    for j, lst in zip(g["chosen"], newly):
+        cum_cost += cost[j]
+        cum_pop += sum(villages[i].population for i in lst)
+        cum_vil += len(lst)
+        curve.append((cum_cost, cum_pop, cum_vil))
     return cands, {
         "chosen": list(g["chosen"]),
         "newly_covered": newly,
+        "cost_breakdown": [breakdown[j] for j in g["chosen"]],
         "still_white": [white[j] for j in g["uncovered"]],
         "uncoverable": uncoverable,
         "total_cost": g["total_cost"],
+        "currency": "units" if p.cost_per_site is not None else p.costs.currency,
         "population_covered": float(sum(villages[i].population for lst in newly for i in lst)),
-        "method": "lazy greedy",
+        "method": {"greedy": "lazy greedy", "local": "Lagrangian heuristic + local search",
+                   "exact": "MILP (CBC)"}[p.method],
+        "bound": solved["bound"],
+        "gap": solved["gap"],
+        "proven_optimal": solved["proven_optimal"],
+        "status": solved["status"],
+        "curve": curve,
     }

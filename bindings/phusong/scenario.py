@@ -31,9 +31,10 @@ class _Strict(BaseModel):
 
 
 class Inputs(_Strict):
-    dem: list[str] = Field(min_length=1, description="DEM files (data:NAME or paths)")
+    dem: list[str] = Field(min_length=1, description="DEM files (data:NAME, generated:sonla-terrain, or paths)")
     villages: str
     towers: str
+    admin: Optional[str] = Field(None, description="district polygons (dvhcvn GIS JSON), e.g. data:admin/sonla_districts.json")
 
     @field_validator("dem", mode="before")
     @classmethod
@@ -42,7 +43,7 @@ class Inputs(_Strict):
 
 
 class Radio(_Strict):
-    model: Literal["fspl", "p526"] = "p526"
+    model: Literal["fspl", "p526", "p1812", "itm", "hata"] = "p526"
     rx_height_m: float = Field(1.5, gt=0, le=100)
     k_factor: float = Field(4.0 / 3.0, gt=0)
     radius_km: float = Field(20.0, gt=0, le=200)
@@ -50,25 +51,69 @@ class Radio(_Strict):
     bandwidth_mhz: float = Field(10.0, gt=0, le=400)
     profile_spacing_m: float = Field(0.0, ge=0, description="0 = the DEM cell size")
     technologies: list[str] = Field(default_factory=lambda: ["4G", "5G"], min_length=1)
+    freq_mhz: Optional[float] = Field(None, gt=0, description="overrides every broadband tower's frequency")
+    height_m: Optional[float] = Field(None, gt=0, description="overrides every broadband tower's antenna height")
+
+
+class Costs(_Strict):
+    """Cost model, in `currency` (default VND); `vnd_per_usd` converts for the report."""
+    currency: str = "VND"
+    vnd_per_usd: float = Field(25400.0, gt=0)
+    new_tower: float = Field(1.5e9, ge=0, description="CAPEX of a new tower with 4G equipment")
+    colocation: float = Field(3.5e8, ge=0, description="CAPEX of 4G equipment on another operator's tower")
+    upgrade: float = Field(2.5e8, ge=0, description="CAPEX of upgrading an own 2G/3G site to 4G")
+    opex_new_tower_per_year: float = Field(1.5e8, ge=0)
+    opex_colocation_per_year: float = Field(9.0e7, ge=0, description="includes the sharing rent")
+    opex_upgrade_per_year: float = Field(3.0e7, ge=0)
+    horizon_years: int = Field(10, ge=0, le=50)
+    discount_rate: float = Field(0.08, ge=0, le=1)
+
+    def total(self, kind: str) -> tuple[float, float, float]:
+        """(capex, opex present value, total) of a candidate kind."""
+        capex = {"upgrade": self.upgrade, "colocation": self.colocation}.get(kind, self.new_tower)
+        opex = {"upgrade": self.opex_upgrade_per_year, "colocation": self.opex_colocation_per_year}.get(
+            kind, self.opex_new_tower_per_year)
+        annuity = sum(1.0 / (1.0 + self.discount_rate) ** t for t in range(1, self.horizon_years + 1))
+        return capex, opex * annuity, capex + opex * annuity
 
 
 class Planning(_Strict):
     enabled: bool = True
-    candidates: str = Field("grid", description="'grid' or a file of candidate sites")
+    candidates: list[str] = Field(default_factory=lambda: ["grid"],
+                                  description="kinds (upgrade, colocation, grid) and/or files of candidate sites")
     grid_spacing_km: float = Field(3.0, gt=0)
     height_m: float = Field(40.0, gt=0, le=300)
     freq_mhz: float = Field(1800.0, gt=0)
     eirp_dbm: float = Field(60.0)
-    operator: str = "new"
-    cost_per_site: float = Field(1.0, gt=0)
+    operator: str = Field("any", description="operator that builds; 'any' lets every operator share and upgrade")
+    costs: Costs = Field(default_factory=Costs)
+    cost_per_site: Optional[float] = Field(None, gt=0, description="one flat cost for every site (overrides costs)")
     budget: Optional[float] = Field(None, gt=0)
     objective: Literal["villages", "population", "households"] = "villages"
+    method: Literal["greedy", "local", "exact"] = "local"
+    time_limit_s: float = Field(60.0, gt=0, description="exact solve time limit")
+
+    @field_validator("candidates", mode="before")
+    @classmethod
+    def _one_or_many(cls, v):
+        return [v] if isinstance(v, str) else v
 
 
 class Outputs(_Strict):
     dir: str = "out"
     crs: str = "WGS84"
-    formats: list[Literal["shapefile", "gpkg", "geojson"]] = Field(default_factory=lambda: ["shapefile"])
+    formats: list[Literal["shapefile", "gpkg", "geojson", "kml"]] = Field(default_factory=lambda: ["shapefile"])
+    tables: list[Literal["csv", "xlsx"]] = Field(default_factory=lambda: ["csv"])
+    report: bool = False
+
+
+class Targets(_Strict):
+    """The province's published targets, shown beside the results."""
+    coverage_4g_pct: float = 99.56
+    fibre_households_pct: float = 80.0
+    fibre_communes_pct: float = 100.0
+    published_white_villages: Optional[int] = 209
+    published_villages: Optional[int] = 2509
 
 
 class Scenario(_Strict):
@@ -78,6 +123,7 @@ class Scenario(_Strict):
     radio: Radio = Field(default_factory=Radio)
     planning: Planning = Field(default_factory=Planning)
     outputs: Outputs = Field(default_factory=Outputs)
+    targets: Targets = Field(default_factory=Targets)
     threads: int = Field(0, ge=0)
     path: Optional[Path] = Field(None, exclude=True)
 
@@ -131,15 +177,46 @@ def _resolve_inputs(sc: Scenario) -> None:
             raise ScenarioError(f"{sc.path}: key '{key}': file '{p}' not found")
         return str(p)
 
-    sc.inputs.dem = [one(f"inputs.dem.{i}", d) for i, d in enumerate(sc.inputs.dem)]
+    dems = []
+    for i, d in enumerate(sc.inputs.dem):
+        if d.startswith(GENERATED_PREFIX):
+            dems += _generated_dem(sc, f"inputs.dem.{i}", d[len(GENERATED_PREFIX):])
+        else:
+            dems.append(one(f"inputs.dem.{i}", d))
+    sc.inputs.dem = dems
     sc.inputs.villages = one("inputs.villages", sc.inputs.villages)
     sc.inputs.towers = one("inputs.towers", sc.inputs.towers)
-    if sc.planning.enabled and sc.planning.candidates != "grid":
-        sc.planning.candidates = one("planning.candidates", sc.planning.candidates)
+    if sc.inputs.admin is not None:
+        sc.inputs.admin = one("inputs.admin", sc.inputs.admin)
+    if sc.planning.enabled:
+        sc.planning.candidates = [c if c in CANDIDATE_KINDS else one(f"planning.candidates.{i}", c)
+                                  for i, c in enumerate(sc.planning.candidates)]
     try:
         _core.crs_wkt(sc.outputs.crs)
     except _core.InputError as exc:
         raise ScenarioError(f"{sc.path}: key 'outputs.crs': {exc}") from None
+
+
+GENERATED_PREFIX = "generated:"
+CANDIDATE_KINDS = ("upgrade", "colocation", "grid")
+SONLA_TILES = ["dem/N20E103.hgt", "dem/N20E104.hgt", "dem/N21E103.hgt", "dem/N21E104.hgt", "dem/N22E103.hgt"]
+
+
+def _generated_dem(sc: Scenario, key: str, name: str) -> list[str]:
+    """generated:sonla-terrain[@seed]: the real SRTM tiles of Sơn La when all are in the data
+    directory, else phusong's GENERATED terrain (made once per seed in the cache folder)."""
+    from . import sonla
+
+    base, _, seed = name.partition("@")
+    if base != "sonla-terrain":
+        raise ScenarioError(f"{sc.path}: key '{key}': unknown generated data '{name}' (known: sonla-terrain)")
+    real = [datasets.data_dir() / t for t in SONLA_TILES]
+    if all(p.is_file() for p in real):
+        return [str(p) for p in real]
+    try:
+        return [str(sonla.terrain_path(datasets.cache_dir(), int(seed) if seed else 2019))]
+    except ValueError:
+        raise ScenarioError(f"{sc.path}: key '{key}': seed '{seed}' is not an integer") from None
 
 
 @dataclass
@@ -155,6 +232,8 @@ class RunResult:
     candidates: list
     summary: dict
     files: list[Path] = field(default_factory=list)
+    operators: dict = field(default_factory=dict)
+    kpis: dict = field(default_factory=dict)
 
 
 def _broadband(site: _core.Site, techs: list[str]) -> bool:
@@ -173,7 +252,7 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
         progress: optional callback ``progress(step, done, total)``.
         threads: overrides the scenario's thread count (results do not depend on it).
     """
-    from . import outputs, planner  # noqa: PLC0415
+    from . import kpi, outputs, planner  # noqa: PLC0415
 
     sc = path if isinstance(path, Scenario) else load_scenario(path)
     if threads is not None:
@@ -196,20 +275,28 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
                     f"lies outside the DEM ({', '.join(Path(p).name for p in sc.inputs.dem)})")
     broadband = [t for t in towers if _broadband(t, sc.radio.technologies)]
     r = sc.radio
+    for t in broadband:  # scenario-wide overrides (e.g. 700 vs 1800 MHz, 30 vs 45 m masts)
+        if r.freq_mhz is not None:
+            t.freq_mhz = r.freq_mhz
+        if r.height_m is not None:
+            t.height_m = r.height_m
     cov = _core.evaluate_villages(
         dem, villages, broadband, model=r.model, radius_km=r.radius_km, rx_height_m=r.rx_height_m,
         threshold_dbm=r.threshold_dbm, k=r.k_factor, spacing_m=r.profile_spacing_m,
         threads=sc.threads, progress=step("coverage"))
     white = [i for i, c in enumerate(cov["covered"]) if not c]
+    operators = kpi.per_operator(villages, broadband, cov, r.threshold_dbm)
 
     plan = None
     candidates: list = []
     if sc.planning.enabled and white:
-        candidates, plan = planner.plan(dem, sc, villages, white, step("planning"))
+        candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"))
 
     summary = _summary(sc, villages, towers, broadband, cov, white, plan)
-    files = outputs.write_all(out, sc, dem, villages, broadband, cov, white, candidates, plan, summary)
-    return RunResult(sc, villages, broadband, cov, white, plan, candidates, summary, files)
+    kpis = kpi.tables(sc, villages, cov, white, plan, operators)
+    result = RunResult(sc, villages, broadband, cov, white, plan, candidates, summary, [], operators, kpis)
+    result.files = outputs.write_all(out, result, dem)
+    return result
 
 
 def _summary(sc, villages, towers, broadband, cov, white, plan) -> dict:
@@ -233,7 +320,12 @@ def _summary(sc, villages, towers, broadband, cov, white, plan) -> dict:
     if plan is not None:
         s.update({
             "proposed_sites": len(plan["chosen"]),
+            "plan_method": plan["method"],
             "plan_cost": plan["total_cost"],
+            "plan_bound": plan["bound"],
+            "plan_gap": plan["gap"],
+            "plan_proven_optimal": plan["proven_optimal"],
+            "plan_cost_currency": plan["currency"],
             "villages_covered_by_plan": sum(len(x) for x in plan["newly_covered"]),
             "population_covered_by_plan": plan["population_covered"],
             "still_white_villages": len(plan["still_white"]),

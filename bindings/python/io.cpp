@@ -25,10 +25,12 @@ void init_io(py::module_& m) {
   m.def(
       "write_points",
       [](const std::string& path, const std::string& driver, const std::string& crs, Doubles lon, Doubles lat,
-         const py::list& fields, const std::string& layer) {
+         const py::list& fields, const std::string& layer, const py::object& wkb) {
         io::PointTable t;
         t.lon = to_vector(lon);
         t.lat = to_vector(lat);
+        if (!wkb.is_none())
+          for (const auto& g : wkb) t.wkb.push_back(g.cast<std::string>());
         for (const auto& item : fields) {
           auto tup = item.cast<py::tuple>();
           io::Field f;
@@ -56,8 +58,10 @@ void init_io(py::module_& m) {
         io::write_points(path, driver, crs, t, layer);
       },
       py::arg("path"), py::arg("driver"), py::arg("crs"), py::arg("lon"), py::arg("lat"), py::arg("fields"),
-      py::arg("layer"),
-      R"doc(Writes WGS84 points with attributes, reprojected to `crs`, atomically.
+      py::arg("layer"), py::arg("wkb") = py::none(),
+      R"doc(Writes WGS84 points (or WKB geometries) with attributes, reprojected to `crs`, atomically.
+
+wkb: optional list of WKB geometries (bytes, WGS84), one per feature; lon/lat are then ignored.
 
 fields: list of (name, "real"|"integer"|"string", values[, width[, precision]]).
 Shapefiles get .prj and .cpg (UTF-8); names longer than 10 characters are an InputError.)doc");

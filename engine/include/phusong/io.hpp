@@ -35,10 +35,13 @@ struct Field {
   }
 };
 
-/// Points in WGS84 lon/lat with attribute columns.
+/// Features in WGS84 with attribute columns: points from lon/lat, or, when `wkb` is not
+/// empty, any geometry given as WKB (one per feature; lon/lat are then ignored).
 struct PointTable {
   std::vector<double> lon, lat;
+  std::vector<std::string> wkb;
   std::vector<Field> fields;
+  std::size_t size() const { return wkb.empty() ? lon.size() : wkb.size(); }
 };
 
 /// Writes `table` to `path` with an OGR driver ("ESRI Shapefile", "GPKG", "GeoJSON", "KML",

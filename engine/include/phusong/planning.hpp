@@ -105,9 +105,13 @@ struct SolveResult {
 SolveResult solve_greedy(const CoverProblem& problem, const SolveOptions& options = {});
 
 /// Local search from the greedy plan (or from `start` when given): Lagrangian heuristic
-/// (Beasley 1990) along the subgradient run, then `local_iterations` moves of "remove a few
-/// candidates and re-cover greedily" with redundancy elimination and 1-for-1 swaps, accepting
-/// non-worsening moves. Deterministic for a given seed.
+/// (Beasley 1990) along the subgradient run, then up to `local_iterations` moves of "remove a
+/// few candidates (at random or around one of them) and re-cover greedily (by cost or by
+/// Lagrangian reduced cost, with noise)" followed by redundancy elimination and 1-for-1 swaps,
+/// accepting non-worsening moves and restarting from the best plan after 400 idle moves; it
+/// stops early after 1,500 moves without a better plan or when the plan meets the lower bound.
+/// Budgeted variant: up to min(local_iterations, 1500) moves "drop 1-3 candidates, refill the
+/// budget greedily". Deterministic for a given seed (the time limit is only a safety cap).
 SolveResult solve_local(const CoverProblem& problem, const SolveOptions& options = {},
                         const std::vector<int>* start = nullptr);
 

@@ -216,8 +216,8 @@ std::vector<std::string> dataset_files(const std::string& path, const std::strin
 void write_points(const std::string& path, const std::string& driver, const std::string& crs,
                   const PointTable& t, const std::string& layer_name) {
   detail::ensure_gdal();
-  const std::size_t n = t.lon.size();
-  if (t.lat.size() != n) throw InputError("write " + path + ": lon and lat have different lengths");
+  const std::size_t n = t.size();
+  if (t.wkb.empty() && t.lat.size() != n) throw InputError("write " + path + ": lon and lat have different lengths");
   const bool shp = driver == "ESRI Shapefile";
   std::set<std::string> names;
   for (const auto& f : t.fields) {
@@ -231,7 +231,32 @@ void write_points(const std::string& path, const std::string& driver, const std:
     if (!names.insert(l).second) throw InputError("write " + path + ": field name '" + f.name + "' is repeated");
   }
   std::vector<double> x = t.lon, y = t.lat;
-  geo::Transformer(geo::crs_wkt("WGS84"), geo::crs_wkt(crs)).transform(x, y);
+  const std::string target_wkt = geo::crs_wkt(crs);
+  if (t.wkb.empty()) geo::Transformer(geo::crs_wkt("WGS84"), target_wkt).transform(x, y);
+  std::vector<std::unique_ptr<OGRGeometry>> geoms;
+  if (!t.wkb.empty()) {
+    OGRSpatialReference wgs, dst;
+    wgs.SetWellKnownGeogCS("WGS84");
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    dst.SetFromUserInput(target_wkt.c_str());
+    dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&wgs, &dst));
+    for (std::size_t i = 0; i < n; ++i) {
+      OGRGeometry* g = nullptr;
+      if (OGRGeometryFactory::createFromWkb(t.wkb[i].data(), nullptr, &g, t.wkb[i].size()) != OGRERR_NONE || !g)
+        throw InputError("write " + path + ": feature " + std::to_string(i) + " has invalid WKB");
+      geoms.emplace_back(g);
+      if (ct && g->transform(ct.get()) != OGRERR_NONE)
+        throw Error("write " + path + ": feature " + std::to_string(i) + " cannot be reprojected");
+    }
+  }
+  OGRwkbGeometryType gtype = wkbPoint;
+  if (!geoms.empty()) {
+    gtype = wkbFlatten(geoms[0]->getGeometryType());
+    for (const auto& g : geoms)
+      if (wkbFlatten(g->getGeometryType()) != gtype) gtype = wkbUnknown;
+    if (shp && (gtype == wkbPolygon || gtype == wkbUnknown)) gtype = wkbMultiPolygon;
+  }
 
   const fs::path target(path);
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -251,7 +276,7 @@ void write_points(const std::string& path, const std::string& driver, const std:
       srs.SetFromUserInput(geo::crs_wkt(crs).c_str());
       srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
       const char* lopts_shp[] = {"ENCODING=UTF-8", nullptr};
-      OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &srs, wkbPoint,
+      OGRLayer* layer = ds->CreateLayer(layer_name.c_str(), &srs, gtype,
                                         shp ? const_cast<char**>(lopts_shp) : nullptr);
       if (!layer) throw Error("write " + path + ": cannot create layer: " + guard.message());
       for (const auto& f : t.fields) {
@@ -284,8 +309,14 @@ void write_points(const std::string& path, const std::string& driver, const std:
             feat.SetField(idx, f.strings[i].c_str());
           }
         }
-        OGRPoint pt(x[i], y[i]);
-        feat.SetGeometry(&pt);
+        if (geoms.empty()) {
+          OGRPoint pt(x[i], y[i]);
+          feat.SetGeometry(&pt);
+        } else if (gtype == wkbMultiPolygon && wkbFlatten(geoms[i]->getGeometryType()) == wkbPolygon) {
+          feat.SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(geoms[i]->clone()));
+        } else {
+          feat.SetGeometry(geoms[i].get());
+        }
         if (layer->CreateFeature(&feat) != OGRERR_NONE)
           throw Error("write " + path + ": cannot write feature " + std::to_string(i) + ": " + guard.message());
       }

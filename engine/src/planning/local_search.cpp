@@ -307,8 +307,16 @@ LagrangianRun run_lagrangian(const Model& M, int max_iterations, double upper_bo
       f /= 2;
       since_improve = 0;
     }
-    // Lagrangian heuristic: often at first, then every 5th iteration.
-    if (it < 30 || it % 5 == 0) {
+    double norm = 0;
+    for (int i = 0; i < M.m; ++i) {
+      if (!M.target[i]) { g[i] = 0; continue; }
+      double gi = 1.0 - xcnt[i];
+      if (u[i] <= 0 && gi < 0) gi = 0;
+      g[i] = gi;
+      norm += gi * gi;
+    }
+    // Lagrangian heuristic: often at first, then every 5th iteration (and when x is a cover).
+    if (it < 30 || it % 5 == 0 || norm == 0) {
       CoverState s(M);
       for (int j = 0; j < M.n; ++j)
         if (C[j] < 0 && s.group_ok(j)) s.add(j);
@@ -320,14 +328,6 @@ LagrangianRun run_lagrangian(const Model& M, int max_iterations, double upper_bo
         have_cover = true;
         ub = std::min(ub, s.cost);
       }
-    }
-    double norm = 0;
-    for (int i = 0; i < M.m; ++i) {
-      if (!M.target[i]) { g[i] = 0; continue; }
-      double gi = 1.0 - xcnt[i];
-      if (u[i] <= 0 && gi < 0) gi = 0;
-      g[i] = gi;
-      norm += gi * gi;
     }
     const double rounded = round_bound(M, best_L);
     if (norm == 0) break;                         // x is a cover with L(u) = its cost: optimal
@@ -350,7 +350,9 @@ LagrangianRun run_lagrangian(const Model& M, int max_iterations, double upper_bo
 }
 
 // ---------------------------------------------------------------------------------------------
-// Destroy-and-repair local search for the set cover.
+// Destroy-and-repair local search for the set cover. Stops after `iterations` moves, or
+// kStallStop moves without a better plan, or when the plan meets the lower bound.
+constexpr int kStallStop = 1500;
 
 CoverState local_search_cover(const Model& M, CoverState start, const std::vector<double>& reduced,
                               int iterations, std::uint64_t seed, double time_cap_s,
@@ -368,9 +370,10 @@ CoverState local_search_cover(const Model& M, CoverState start, const std::vecto
   std::vector<double> factor(M.n, 1.0);
   std::vector<int> touched;
   const auto t0 = Clock::now();
-  int stall = 0;
+  int stall = 0, since_best = 0;
   for (int it = 0; it < iterations; ++it) {
     if (best.uncovered == 0 && best.cost <= lower_bound + 1e-9) break;  // proven optimal
+    if (since_best >= kStallStop) break;  // no better plan for a long while
     if (time_cap_s > 0 && (it & 31) == 0 && since(t0) > time_cap_s) break;
     std::vector<int> S = cur.chosen();
     if (S.empty()) break;
@@ -424,9 +427,13 @@ CoverState local_search_cover(const Model& M, CoverState start, const std::vecto
     if (cur.better_than(best)) {
       best = cur;
       stall = 0;
-    } else if (++stall >= 400) {
-      cur = best;  // restart from the best
-      stall = 0;
+      since_best = 0;
+    } else {
+      ++since_best;
+      if (++stall >= 400) {
+        cur = best;  // restart from the best
+        stall = 0;
+      }
     }
   }
   return best;

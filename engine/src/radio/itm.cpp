@@ -19,7 +19,10 @@
 #include <cmath>
 #include <complex>
 #include <functional>
+#include <limits>
+#include <memory>
 #include <sstream>
+#include <vector>
 
 #include "phusong/error.hpp"
 
@@ -138,20 +141,40 @@ double system_elevation(const Profile& pf) {
   return sum / (pf.np - 2 * skip + 1);
 }
 
-Environment make_environment(const ItmParams& p, double h_sys_m) {
+// Everything that depends only on the parameters and the percentages (not on the path),
+// computed once per call of the point-to-point functions, or once per ItmRay.
+struct ClimateConstants;
+struct Setup {
+  ItmParams p;
+  double f_mhz;
+  double wn;             // wave number k = f / 47.7 (1/m)
+  cplx z_g;              // surface transfer impedance of the ground
+  double abs_zg;         // |Z_g|
+  double f_third;        // f^(1/3)
+  double f_mthird;       // f^(-1/3)
+  double log_f;          // ln f
+  double fs_const;       // 32.45 + 20 log10 f (free-space loss at 1 km, dB)
+  double d_ex_tail;      // (575.7e12 / k)^(1/3), the frequency term of d_ex [Alg eqn 5.3]
+  // Variability [Alg 5]
+  const ClimateConstants* cc;
+  int kind;              // mdvar without the +10 / +20 flags
+  bool no_location, no_situation;
+  double z_t, z_l, z_s;  // standard normal deviates after the mdvar substitutions
+  double g_minus, g_plus;
+  long warnings;         // itm_warn_extreme_variabilities or 0
+};
+
+Environment make_environment(const Setup& s, double h_sys_m) {
+  const ItmParams& p = s.p;
   Environment env;
   env.f_mhz = p.freq_mhz;
-  env.wn = p.freq_mhz / kWavenumberDivisor;
+  env.wn = s.wn;
   // N_s = N_0 exp(-z_s / z_1), z_1 = 9.46 km   [TN101 eqn 4.3]
   env.n_s = (h_sys_m == 0.0) ? p.n0 : p.n0 * std::exp(-h_sys_m / 9460.0);
   // gamma_e = gamma_a (1 - 0.04665 exp(N_s / 179.3))   [TN101 eqn 4.4, Alg 3]
   env.gamma_e = kActualEarthCurvature * (1.0 - 0.04665 * std::exp(env.n_s / 179.3));
   env.a_e = 1.0 / env.gamma_e;
-  // Complex relative permittivity eps_r + i 18000 sigma / f, and Z_g = sqrt(eps - 1)
-  // (horizontal), divided by eps for vertical polarisation   [Alg 3]
-  const cplx eps(p.eps_r, 18000.0 * p.sigma_s_per_m / p.freq_mhz);
-  env.z_g = std::sqrt(eps - 1.0);
-  if (p.pol == 1) env.z_g /= eps;
+  env.z_g = s.z_g;
   return env;
 }
 
@@ -276,23 +299,42 @@ double adjusted_horizon(double h_e, double a_e, double delta_h) {
   return std::sqrt(2.0 * h_e * a_e) * std::exp(-0.07 * std::sqrt(delta_h / std::max(h_e, 5.0)));
 }
 
+// The profile operations of the preparatory calculations, on a whole profile by direct scans
+// (the incremental ItmRay supplies its own implementation of the same interface).
+struct DirectProfileOps {
+  const Profile& pf;
+  double length() const { return pf.length(); }
+  double z_first() const { return pf.z[0]; }
+  double z_last() const { return pf.z[pf.np]; }
+  void horizons(double a_e, PathGeometry& g) const { find_horizons(pf, a_e, g); }
+  double irregularity(double x_start, double x_end) const { return terrain_irregularity(pf, x_start, x_end); }
+  void fit(double x_start, double x_end, double& y_at_0, double& y_at_np) const {
+    fit_line(pf.z, pf.np, pf.xi, x_start, x_end, y_at_0, y_at_np);
+  }
+};
+
+// Start and end (m from TX) of the terrain used for Delta h and the line fits: min(15 h, 0.1 d_L)
+// from each terminal [Alg 3; Hufford 1982].
+inline double terrain_start(const PathGeometry& g) { return std::min(15.0 * g.h[kTx], 0.1 * g.d_hzn[kTx]); }
+inline double terrain_end(const PathGeometry& g) { return g.d - std::min(15.0 * g.h[kRx], 0.1 * g.d_hzn[kRx]); }
+
 // "qlrpfl": path geometry from the profile [Alg 3, point-to-point preparatory calculations].
-void analyse_profile(const Profile& pf, double a_e, PathGeometry& g) {
-  g.d = pf.length();
-  find_horizons(pf, a_e, g);
+template <class Ops>
+void analyse_profile(const Ops& ops, double a_e, PathGeometry& g) {
+  g.d = ops.length();
+  ops.horizons(a_e, g);
 
-  // Terrain is considered from min(15 h, 0.1 d_L) from each terminal [Alg 3; Hufford 1982].
-  const double x_start = std::min(15.0 * g.h[kTx], 0.1 * g.d_hzn[kTx]);
-  const double x_end = g.d - std::min(15.0 * g.h[kRx], 0.1 * g.d_hzn[kRx]);
-  g.delta_h = terrain_irregularity(pf, x_start, x_end);
+  const double x_start = terrain_start(g);
+  const double x_end = terrain_end(g);
+  g.delta_h = ops.irregularity(x_start, x_end);
 
-  const double z_first = pf.z[0];
-  const double z_last = pf.z[pf.np];
+  const double z_first = ops.z_first();
+  const double z_last = ops.z_last();
   double fit_tx, fit_rx, unused;
   if (g.d_hzn[kTx] + g.d_hzn[kRx] > 1.5 * g.d) {
     // Well within line of sight: effective heights above one least-squares line over the
     // whole usable path; horizons re-derived from the smooth-earth formula.
-    fit_line(pf.z, pf.np, pf.xi, x_start, x_end, fit_tx, fit_rx);
+    ops.fit(x_start, x_end, fit_tx, fit_rx);
     g.h_e[kTx] = g.h[kTx] + std::max(z_first - fit_tx, 0.0);
     g.h_e[kRx] = g.h[kRx] + std::max(z_last - fit_rx, 0.0);
     for (int t = 0; t < 2; ++t) g.d_hzn[t] = adjusted_horizon(g.h_e[t], a_e, g.delta_h);
@@ -313,9 +355,9 @@ void analyse_profile(const Profile& pf, double a_e, PathGeometry& g) {
   } else {
     // Trans-horizon: each effective height above a line fitted over the terminal's
     // foreground (up to 0.9 of its horizon distance).
-    fit_line(pf.z, pf.np, pf.xi, x_start, 0.9 * g.d_hzn[kTx], fit_tx, unused);
+    ops.fit(x_start, 0.9 * g.d_hzn[kTx], fit_tx, unused);
     g.h_e[kTx] = g.h[kTx] + std::max(z_first - fit_tx, 0.0);
-    fit_line(pf.z, pf.np, pf.xi, g.d - 0.9 * g.d_hzn[kRx], x_end, unused, fit_rx);
+    ops.fit(g.d - 0.9 * g.d_hzn[kRx], x_end, unused, fit_rx);
     g.h_e[kRx] = g.h[kRx] + std::max(z_last - fit_rx, 0.0);
   }
 }
@@ -390,16 +432,14 @@ double inverse_q(double q) {
   return (q > 0.5) ? -v : v;
 }
 
-double free_space_loss_db(double d_m, double f_mhz) {
-  return 32.45 + 20.0 * std::log10(f_mhz) + 20.0 * std::log10(d_m / 1000.0);
-}
 
 // ---------------------------------------------------------------------------------------------
 // [Alg 4] Reference attenuation ("lrprop", point-to-point).
 
 class ReferenceAttenuation {
  public:
-  ReferenceAttenuation(const Environment& env, const PathGeometry& g) : env_(env), g_(g) {
+  ReferenceAttenuation(const Setup& setup, const Environment& env, const PathGeometry& g)
+      : s_(setup), env_(env), g_(g) {
     a_e_ = env.a_e;
     for (int t = 0; t < 2; ++t) d_ls_[t] = std::sqrt(2.0 * g.h_e[t] * a_e_);
     d_ls_sum_ = d_ls_[kTx] + d_ls_[kRx];        // smooth-earth LOS distance d_Ls
@@ -436,6 +476,8 @@ class ReferenceAttenuation {
     const double d = g_.d;
     const double scale = std::pow(a_e_ * a_e_ / env_.f_mhz, kThird);  // (a_e^2 / f)^(1/3)
 
+    prepare_diffraction();
+
     // Diffraction line through two points far beyond the horizon   [Alg 4.1]
     const double d3 = std::max(d_ls_sum_, d_l_ + 5.0 * scale);
     const double d4 = d3 + 10.0 * scale;
@@ -463,7 +505,7 @@ class ReferenceAttenuation {
       if (a5 < 1000.0) {
         m_s = (a6 - a5) / 200e3;
         // transition distance d_x where the scatter line crosses the diffraction line
-        d_x = std::max(std::max(d_ls_sum_, d_l_ + 1.088 * scale * std::log(env_.f_mhz)),
+        d_x = std::max(std::max(d_ls_sum_, d_l_ + 1.088 * scale * s_.log_f),
                        (a5 - a_d0_ - m_s * d5) / (m_d_ - m_s));
         a_s0 = (m_d_ - m_s) * d_x + a_d0_;
       } else {  // scatter undefined: keep the diffraction line
@@ -483,6 +525,35 @@ class ReferenceAttenuation {
   }
 
  private:
+  // The parts of the diffraction attenuation that do not depend on the distance s: the
+  // terminal (horizon) terms of the three-radii method, the clutter factor and the constant
+  // part of the weighting factor.
+  void prepare_diffraction() {
+    for (int t = 0; t < 2; ++t) {
+      const double radius = 0.5 * g_.d_hzn[t] * g_.d_hzn[t] / g_.h_e[t];
+      const double dist_km = g_.d_hzn[t] / 1000.0;
+      double k;
+      hzn_x_[t] = vogler_x(radius, dist_km, k);
+      hzn_gain_[t] = height_gain(hzn_x_[t], k);
+    }
+    // Clutter factor   [ERL79 eqn 3.38c], evaluated with Delta h(d_Ls)
+    const double sh = sigma_h(delta_h_at(d_ls_sum_, g_.delta_h));
+    a_fo_ = std::min(15.0, 5.0 * std::log10(1.0 + 1e-5 * g_.h[kTx] * g_.h[kRx] * env_.f_mhz * sh));
+    // Weighting factor w   [ERL79 eqn 3.23]; the constant 10 applies to point-to-point paths
+    const double hh = g_.h[kTx] * g_.h[kRx] + 10.0;
+    const double qk = g_.h_e[kTx] * g_.h_e[kRx] - g_.h[kTx] * g_.h[kRx];
+    q_root_ = std::sqrt(1.0 + qk / hh);
+    q_dist_ = -theta_los_ * a_e_ + d_l_;
+  }
+
+  // Normalised distance x of [Vog64] for one radius (m) and distance (km); also returns K.
+  double vogler_x(double radius, double dist_km, double& k) const {
+    const double c0 = std::pow((4.0 / 3.0) * kEarthRadius_m / radius, kThird);  // [Vog64 eqn 2]
+    k = 0.017778 * c0 * s_.f_mthird / s_.abs_zg;                              // [Vog64 6a/7a]
+    const double b0 = 1.607 - k;
+    return b0 * c0 * c0 * s_.f_third * dist_km;
+  }
+
   // Diffraction attenuation A_d at distance s beyond the horizon ("adiff")   [Alg 4.1]: a
   // weighted blend of double knife-edge and smooth-earth (3-radii Vogler) attenuation plus the
   // clutter factor A_fo.
@@ -497,36 +568,20 @@ class ReferenceAttenuation {
 
     const double a_r = smooth_earth(s, theta);
 
-    // Clutter factor   [ERL79 eqn 3.38c], evaluated with Delta h(d_Ls)
-    const double sh = sigma_h(delta_h_at(d_ls_sum_, g_.delta_h));
-    const double a_fo = std::min(15.0, 5.0 * std::log10(1.0 + 1e-5 * g_.h[kTx] * g_.h[kRx] * env_.f_mhz * sh));
-
-    // Weighting factor w   [ERL79 eqn 3.23]; the constant 10 applies to point-to-point paths
-    const double hh = g_.h[kTx] * g_.h[kRx] + 10.0;
-    const double qk = g_.h_e[kTx] * g_.h_e[kRx] - g_.h[kTx] * g_.h[kRx];
-    const double q = (std::sqrt(1.0 + qk / hh) + (-theta_los_ * a_e_ + d_l_) / s) *
-                     std::min(delta_h_at(s, g_.delta_h) * env_.wn, 6283.2);
+    const double q = (q_root_ + q_dist_ / s) * std::min(delta_h_at(s, g_.delta_h) * env_.wn, 6283.2);
     const double w = 25.1 / (25.1 + std::sqrt(q));
-    return w * a_r + (1.0 - w) * a_k + a_fo;
+    return w * a_r + (1.0 - w) * a_k + a_fo_;
   }
 
-  // Smooth-earth diffraction by Vogler's three-radii method   [Alg eqn 4.20; Vog64]
+  // Smooth-earth diffraction by Vogler's three-radii method   [Alg eqn 4.20; Vog64]: the path
+  // radius (s - d_L) / theta here, the two horizon radii in prepare_diffraction().
   double smooth_earth(double s, double theta) const {
-    const double radius[3] = {(s - d_l_) / theta, 0.5 * g_.d_hzn[kTx] * g_.d_hzn[kTx] / g_.h_e[kTx],
-                              0.5 * g_.d_hzn[kRx] * g_.d_hzn[kRx] / g_.h_e[kRx]};
-    const double dist_km[3] = {radius[0] * theta / 1000.0, g_.d_hzn[kTx] / 1000.0, g_.d_hzn[kRx] / 1000.0};
-    const double f_third = std::pow(env_.f_mhz, kThird);
-    const double abs_zg = std::abs(env_.z_g);
-    double x[3], k[3];
-    for (int i = 0; i < 3; ++i) {
-      const double c0 = std::pow((4.0 / 3.0) * kEarthRadius_m / radius[i], kThird);  // [Vog64 eqn 2]
-      k[i] = 0.017778 * c0 * std::pow(env_.f_mhz, -kThird) / abs_zg;                // [Vog64 6a/7a]
-      const double b0 = 1.607 - k[i];
-      x[i] = b0 * c0 * c0 * f_third * dist_km[i];
-    }
-    const double x_total = x[0] + x[1] + x[2];
+    const double radius = (s - d_l_) / theta;
+    double k;
+    const double x0 = vogler_x(radius, radius * theta / 1000.0, k);
+    const double x_total = x0 + hzn_x_[kTx] + hzn_x_[kRx];
     const double g_x = 0.05751 * x_total - 10.0 * std::log10(x_total);  // distance term [TN101 8.4]
-    return g_x - height_gain(x[1], k[1]) - height_gain(x[2], k[2]) - 20.0;
+    return g_x - hzn_gain_[kTx] - hzn_gain_[kRx] - 20.0;
   }
 
   // Line-of-sight attenuation ("alos")   [Alg 4.2, eqns 4.46-4.50]: two-ray model with a rough
@@ -636,9 +691,14 @@ class ReferenceAttenuation {
            0.1 * (env_.n_s - 301.0) * std::exp(-th * s / d0) + h0;  // [Alg eqn 4.63]
   }
 
+  const Setup& s_;
   const Environment& env_;
   const PathGeometry& g_;
   double a_e_;
+  double hzn_x_[2] = {0.0, 0.0};     // Vogler x of the horizon radii
+  double hzn_gain_[2] = {0.0, 0.0};  // height-gain terms F(x, K) of the horizon radii
+  double a_fo_ = 0.0;                // clutter factor
+  double q_root_ = 0.0, q_dist_ = 0.0;
   double d_ls_[2];
   double d_ls_sum_;
   double d_l_;
@@ -686,28 +746,21 @@ constexpr ClimateConstants kClimates[7] = {
 
 double apply_curve(const double (&c)[5], double d_e) { return climate_curve(c[0], c[1], c[2], c[3], c[4], d_e); }
 
-// Returns the attenuation relative to free space exceeded with the requested probabilities.
-double variability(double time, double location, double situation, const PathGeometry& g,
-                   const Environment& env, double a_ref, int climate, int mdvar, long& warnings) {
-  const ClimateConstants& cc = kClimates[climate - 1];
+// The path-independent part of the variability: deviates and frequency factors   [Alg 5].
+void setup_variability(Setup& s, double time, double location, double situation) {
+  const ClimateConstants& cc = kClimates[static_cast<int>(s.p.climate) - 1];
+  s.cc = &cc;
   double z_t = inverse_q(time / 100.0);
   double z_l = inverse_q(location / 100.0);
   const double z_s = inverse_q(situation / 100.0);
 
-  // Effective distance d_e   [Alg eqn 5.3]
-  const double d_ex = std::sqrt(2.0 * kEarthRadius9000_m * g.h_e[kTx]) +
-                      std::sqrt(2.0 * kEarthRadius9000_m * g.h_e[kRx]) + std::pow(575.7e12 / env.wn, kThird);
-  const double d_e = (g.d < d_ex) ? 130e3 * g.d / d_ex : 130e3 + g.d - d_ex;
-
   // mdvar decomposition: +20 removes direct situation variability, +10 location variability.
-  int kind = mdvar;
-  const bool no_situation = kind >= 20;
-  if (no_situation) kind -= 20;
-  const bool no_location = kind >= 10;
-  if (no_location) kind -= 10;
-
-  const double sigma_s = no_situation ? 0.0 : 5.0 + 3.0 * std::exp(-d_e / 100e3);  // [Alg eqn 5.10]
-  const double v_med = apply_curve(cc.v_med, d_e);
+  int kind = s.p.mdvar;
+  s.no_situation = kind >= 20;
+  if (s.no_situation) kind -= 20;
+  s.no_location = kind >= 10;
+  if (s.no_location) kind -= 10;
+  s.kind = kind;
 
   switch (kind) {
     case itm_mdvar_single_message: z_t = z_s; z_l = z_s; break;
@@ -715,23 +768,44 @@ double variability(double time, double location, double situation, const PathGeo
     case itm_mdvar_mobile: z_l = z_t; break;
     default: break;  // broadcast
   }
-  if (std::abs(z_t) > 3.10 || std::abs(z_l) > 3.10 || std::abs(z_s) > 3.10)
-    warnings |= itm_warn_extreme_variabilities;
+  s.warnings = (std::abs(z_t) > 3.10 || std::abs(z_l) > 3.10 || std::abs(z_s) > 3.10)
+                   ? itm_warn_extreme_variabilities
+                   : itm_warn_none;
+  s.z_t = z_t;
+  s.z_l = z_l;
+  s.z_s = z_s;
+
+  // Frequency factors g-(f), g+(f) of the time variability   [Alg 5]
+  const double lq = std::log(0.133 * s.wn);
+  s.g_minus = cc.gm[0] + cc.gm[1] / ((cc.gm[2] * lq) * (cc.gm[2] * lq) + 1.0);
+  s.g_plus = cc.gp[0] + cc.gp[1] / ((cc.gp[2] * lq) * (cc.gp[2] * lq) + 1.0);
+}
+
+// Returns the attenuation relative to free space exceeded with the requested probabilities.
+double variability(const Setup& s, const PathGeometry& g, const Environment& env, double a_ref) {
+  const ClimateConstants& cc = *s.cc;
+  const int kind = s.kind;
+  const double z_t = s.z_t, z_l = s.z_l, z_s = s.z_s;
+
+  // Effective distance d_e   [Alg eqn 5.3]
+  const double d_ex = std::sqrt(2.0 * kEarthRadius9000_m * g.h_e[kTx]) +
+                      std::sqrt(2.0 * kEarthRadius9000_m * g.h_e[kRx]) + s.d_ex_tail;
+  const double d_e = (g.d < d_ex) ? 130e3 * g.d / d_ex : 130e3 + g.d - d_ex;
+
+  const double sigma_s = s.no_situation ? 0.0 : 5.0 + 3.0 * std::exp(-d_e / 100e3);  // [Alg eqn 5.10]
+  const double v_med = apply_curve(cc.v_med, d_e);
 
   // Location variability   [Alg eqn 5.9]
   double sigma_l = 0.0;
-  if (!no_location) {
+  if (!s.no_location) {
     const double dh = delta_h_at(g.d, g.delta_h);
     sigma_l = 10.0 * env.wn * dh / (env.wn * dh + 13.0);
   }
   const double y_l = sigma_l * z_l;
 
-  // Time variability with frequency factors g-(f), g+(f)   [Alg 5]
-  const double lq = std::log(0.133 * env.wn);
-  const double g_minus = cc.gm[0] + cc.gm[1] / ((cc.gm[2] * lq) * (cc.gm[2] * lq) + 1.0);
-  const double g_plus = cc.gp[0] + cc.gp[1] / ((cc.gp[2] * lq) * (cc.gp[2] * lq) + 1.0);
-  const double sigma_t_minus = apply_curve(cc.sig_minus, d_e) * g_minus;
-  const double sigma_t_plus = apply_curve(cc.sig_plus, d_e) * g_plus;
+  // Time variability   [Alg 5]
+  const double sigma_t_minus = apply_curve(cc.sig_minus, d_e) * s.g_minus;
+  const double sigma_t_plus = apply_curve(cc.sig_plus, d_e) * s.g_plus;
   const double sigma_td = cc.c_d * sigma_t_plus;
   const double tgtd = (sigma_t_plus - sigma_td) * cc.z_d;
   double sigma_t;
@@ -774,27 +848,47 @@ double variability(double time, double location, double situation, const PathGeo
 // ---------------------------------------------------------------------------------------------
 // Driver ("ITM point-to-point"): sections 3, 4, 5 in sequence.
 
-ItmResult run_p2p(const Profile& pf, const ItmParams& p, double time, double location, double situation,
-                  const PercentNames& names) {
-  long warnings = validate_inputs(pf, p, time, location, situation, names);
+// Path-independent constants for validated parameters.
+Setup make_setup(const ItmParams& p, double time, double location, double situation) {
+  Setup s;
+  s.p = p;
+  s.f_mhz = p.freq_mhz;
+  s.wn = p.freq_mhz / kWavenumberDivisor;
+  // Complex relative permittivity eps_r + i 18000 sigma / f, and Z_g = sqrt(eps - 1)
+  // (horizontal), divided by eps for vertical polarisation   [Alg 3]
+  const cplx eps(p.eps_r, 18000.0 * p.sigma_s_per_m / p.freq_mhz);
+  s.z_g = std::sqrt(eps - 1.0);
+  if (p.pol == 1) s.z_g /= eps;
+  s.abs_zg = std::abs(s.z_g);
+  s.f_third = std::pow(p.freq_mhz, kThird);
+  s.f_mthird = std::pow(p.freq_mhz, -kThird);
+  s.log_f = std::log(p.freq_mhz);
+  s.fs_const = 32.45 + 20.0 * std::log10(p.freq_mhz);
+  s.d_ex_tail = std::pow(575.7e12 / s.wn, kThird);
+  setup_variability(s, time, location, situation);
+  return s;
+}
 
-  const Environment env = make_environment(p, system_elevation(pf));
-
+// Sections 3 (from the environment on), 4 and 5 for one path, whose profile is reached through
+// `ops` (see DirectProfileOps).
+template <class Ops>
+ItmResult evaluate(const Setup& s, const Environment& env, const Ops& ops, long warnings) {
+  const ItmParams& p = s.p;
   PathGeometry g;
   g.h[kTx] = p.h_tx_m;
   g.h[kRx] = p.h_rx_m;
-  analyse_profile(pf, env.a_e, g);
+  analyse_profile(ops, env.a_e, g);
 
-  ReferenceAttenuation ref(env, g);
+  ReferenceAttenuation ref(s, env, g);
   warnings |= ref.geometry_warnings();
   warnings |= ref.check_derived();
   double a_ref = 0.0;
   int mode = 0;
   ref.compute(a_ref, mode, warnings);
 
-  const double a_fs = free_space_loss_db(g.d, p.freq_mhz);
-  const double a_var =
-      variability(time, location, situation, g, env, a_ref, static_cast<int>(p.climate), p.mdvar, warnings);
+  const double a_fs = s.fs_const + 20.0 * std::log10(g.d / 1000.0);  // free_space_loss_db(g.d, f)
+  const double a_var = variability(s, g, env, a_ref);
+  warnings |= s.warnings;
 
   ItmResult r;
   r.loss_db = a_fs + a_var;
@@ -812,6 +906,14 @@ ItmResult run_p2p(const Profile& pf, const ItmParams& p, double time, double loc
   r.a_ref_db = a_ref;
   r.a_fs_db = a_fs;
   return r;
+}
+
+ItmResult run_p2p(const Profile& pf, const ItmParams& p, double time, double location, double situation,
+                  const PercentNames& names) {
+  const long warnings = validate_inputs(pf, p, time, location, situation, names);
+  const Setup s = make_setup(p, time, location, situation);
+  const Environment env = make_environment(s, system_elevation(pf));
+  return evaluate(s, env, DirectProfileOps{pf}, warnings);
 }
 
 Profile make_profile(const double* z, std::size_t n_points, double spacing_m) {
@@ -832,6 +934,306 @@ Profile profile_from_pfl(const std::vector<double>& pfl) {
 
 constexpr PercentNames kTlsNames{"time_pct", "location_pct", "situation_pct"};
 constexpr PercentNames kCrNames{"reliability_pct", "location_pct (fixed 50)", "confidence_pct"};
+
+// ---------------------------------------------------------------------------------------------
+// Incremental evaluation along a ray (ItmRay). The receiver walks along one profile; for the
+// receiver at sample k the path is the prefix z[0..k]. Everything the preparatory calculations
+// take from the profile is obtained without scanning the prefix:
+//   * system elevation and line fits: prefix sums of z and i z;
+//   * TX horizon: max over i < k of (z_i - z_tx) / x_i - c x_i with c = 1 / (2 a_e). For a fixed
+//     i this is a line in c, so the maximum is read off the upper envelope of those lines;
+//   * RX horizon: a tangent from the receiver to the upper convex hull of the points
+//     (x_i, z_i - c0 x_i^2) (see RxHull);
+//   * Delta h: the resampling is bounded (<= 245 points), done directly, or interpolated.
+
+// Least-squares line over [x_start, x_end] of z[0..np] (exactly the window and weighting of
+// fit_line) from the prefix sums p0[j] = sum_{m<j} z_m and p1[j] = sum_{m<j} m z_m.
+void prefix_fit(const double* z, const double* p0, const double* p1, int np, double xi, double x_start,
+                double x_end, double& y_at_0, double& y_at_np) {
+  int i0 = static_cast<int>(std::max(x_start / xi, 0.0));
+  int i1 = np - static_cast<int>(std::max(np - x_end / xi, 0.0));
+  if (i1 <= i0) {
+    i0 = static_cast<int>(std::max(i0 - 1.0, 0.0));
+    i1 = np - static_cast<int>(std::max(np - (i1 + 1.0), 0.0));
+  }
+  const double n = i1 - i0;
+  const double centre = i1 - 0.5 * n;
+  double sum = 0.5 * (z[i0] + z[i1]);
+  double moment = 0.5 * (z[i1] - z[i0]) * (0.5 * n);
+  if (i1 - i0 >= 2) {  // interior samples i0+1 .. i1-1 with weights (m - i0 - n/2)
+    const double s0 = p0[i1] - p0[i0 + 1];
+    const double s1 = p1[i1] - p1[i0 + 1];
+    sum += s0;
+    moment += s1 - (i0 + 0.5 * n) * s0;
+  }
+  const double mean = sum / n;
+  const double slope = moment * 12.0 / ((n * n + 2.0) * n);
+  y_at_0 = mean - slope * centre;
+  y_at_np = mean + slope * (np - centre);
+}
+
+// Thresholds for the order statistics of the interdecile range, from a similar earlier profile
+// (the previous evaluation on the ray): q10 and q90 found there, or NaN.
+struct DecileHint {
+  double high = std::numeric_limits<double>::quiet_NaN();
+  double low = std::numeric_limits<double>::quiet_NaN();
+};
+
+double nth_largest(double* v, int count, int nth) {
+  std::nth_element(v, v + (nth - 1), v + count, std::greater<double>());
+  return v[nth - 1];
+}
+
+double nth_smallest(double* v, int count, int nth) {
+  std::nth_element(v, v + (nth - 1), v + count);
+  return v[nth - 1];
+}
+
+// The interdecile range q10 - q90 of terrain_irregularity (before the distance normalisation):
+// the same resampling, line fit and order statistics (q10 = n10-th largest deviation from the
+// line, q90 = n10-th smallest), computed with resampling positions s_start + j step (rather
+// than accumulated steps) and closed-form moments. Equal to terrain_irregularity's value to
+// rounding. The order statistics are selected among the deviations beyond thresholds slightly
+// inside `hint` (gathered branch-free), or among all of them when too few are gathered: the
+// result does not depend on the hint, only the speed. `work` holds 3 * kMaxDeltaHSamples.
+double interdecile_range(const double* z, int np, double xi, double x_start, double x_end, double* work,
+                         DecileHint& hint) {
+  const double s_start = x_start / xi;
+  const double s_end = x_end / xi;
+  if (s_end - s_start < 2.0) return 0.0;
+  int n10 = static_cast<int>(0.1 * (s_end - s_start + 8.0));
+  n10 = std::min(std::max(4, n10), 25);
+  const int n = 10 * n10 - 5;
+  const double last = n - 1;
+  const double step = (s_end - s_start) / last;
+
+  // Linear interpolation at s_start + j step; sums of s_j and j s_j (two chains each).
+  double* s = work;
+  auto sample = [&](int j) {
+    const double pos = s_start + j * step;
+    const int k = std::min(static_cast<int>(pos), np - 1);
+    return z[k] + (z[k + 1] - z[k]) * (pos - k);
+  };
+  double sum0 = 0.0, sum1 = 0.0, msum0 = 0.0, msum1 = 0.0;
+  int j = 0;
+  for (; j + 1 < n; j += 2) {
+    const double v0 = sample(j), v1 = sample(j + 1);
+    s[j] = v0;
+    s[j + 1] = v1;
+    sum0 += v0;
+    sum1 += v1;
+    msum0 += j * v0;
+    msum1 += (j + 1) * v1;
+  }
+  for (; j < n; ++j) {
+    const double v = sample(j);
+    s[j] = v;
+    sum0 += v;
+    msum0 += j * v;
+  }
+  const double total = sum0 + sum1;
+  const double mtotal = msum0 + msum1;
+  // fit_line(s, n - 1, 1, 0, last): ends with half weight, moments about the centre.
+  const double half = 0.5 * last;
+  const double e0 = s[0], e1 = s[n - 1];
+  const double tsum = total - 0.5 * (e0 + e1);
+  const double moment = (mtotal - half * total) - 0.5 * (e1 - e0) * half;
+  const double mean = tsum / last;
+  const double slope = moment * 12.0 / ((last * last + 2.0) * last);
+  const double y0 = mean - slope * half;
+
+  double* hi = work + kMaxDeltaHSamples;
+  double* lo = hi + kMaxDeltaHSamples;
+  int n_hi = 0, n_lo = 0;
+  if (std::isfinite(hint.high) && std::isfinite(hint.low)) {
+    const double margin = 0.1 * std::abs(hint.high - hint.low) + 1e-6;
+    const double t_hi = hint.high - margin, t_lo = hint.low + margin;
+    for (j = 0; j < n; ++j) {
+      const double dev = s[j] - (y0 + slope * j);
+      s[j] = dev;
+      hi[n_hi] = dev;
+      n_hi += dev >= t_hi;
+      lo[n_lo] = dev;
+      n_lo += dev <= t_lo;
+    }
+  } else {
+    for (j = 0; j < n; ++j) s[j] -= y0 + slope * j;
+  }
+  const double q10 = n_hi >= n10 ? nth_largest(hi, n_hi, n10) : nth_largest(std::copy(s, s + n, hi) - n, n, n10);
+  const double q90 = n_lo >= n10 ? nth_smallest(lo, n_lo, n10) : nth_smallest(s, n, n10);
+  hint.high = q10;
+  hint.low = q90;
+  return q10 - q90;
+}
+
+// Normalisation of the interdecile range to the asymptotic Delta h   [ERL79 eqn 3, inverted].
+inline double delta_h_from_range(double range, double x_start, double x_end) {
+  return range / (1.0 - 0.8 * std::exp(-(x_end - x_start) / 50e3));
+}
+
+// TX horizon: upper envelope of the lines t_i(c) = b_i - x_i c (i = 1, 2, ... in order of
+// increasing x_i, i.e. decreasing slope), queried at the current c = 1 / (2 a_e).
+class TxEnvelope {
+ public:
+  void clear() {
+    lines_.clear();
+    b_.clear();
+  }
+  // b = (z_i - z_tx) / x_i, computed by the caller exactly as find_horizons does.
+  void add(int i, double b) {
+    if (static_cast<int>(b_.size()) <= i) b_.resize(i + 1);
+    b_[i] = b;
+    // Line l2 (last) is useless if l1 (second last) or the new l3 is at least as high
+    // everywhere: (b3 - b2)(x2 - x1) >= (b2 - b1)(x3 - x2) (x in sample units).
+    while (lines_.size() >= 2) {
+      const int i1 = lines_[lines_.size() - 2], i2 = lines_.back();
+      if ((b - b_[i2]) * static_cast<double>(i2 - i1) >= (b_[i2] - b_[i1]) * static_cast<double>(i - i2))
+        lines_.pop_back();
+      else
+        break;
+    }
+    lines_.push_back(i);
+  }
+  bool empty() const { return lines_.empty(); }
+  // Index of the highest line at curvature c (t = b_i - (i xi) c, the expression of
+  // find_horizons); ties go to the smallest index.
+  int best(double c, double xi) const {
+    auto value = [&](int e) { return b_[lines_[e]] - (lines_[e] * xi) * c; };
+    int lo = 0, hi = static_cast<int>(lines_.size()) - 1;
+    while (lo < hi) {  // first envelope position not below its successor
+      const int mid = (lo + hi) / 2;
+      if (value(mid) >= value(mid + 1))
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    // Guard against rounding in the envelope: also look at the neighbours.
+    int best_e = std::max(lo - 1, 0);
+    double best_v = value(best_e);
+    for (int e = best_e + 1; e <= std::min(lo + 1, static_cast<int>(lines_.size()) - 1); ++e) {
+      const double v = value(e);
+      if (v > best_v) {
+        best_v = v;
+        best_e = e;
+      }
+    }
+    return lines_[best_e];
+  }
+
+ private:
+  std::vector<int> lines_;  // envelope, in order of insertion
+  std::vector<double> b_;   // intercepts by sample index
+};
+
+// RX horizon. For the receiver R at x = d (height z_R) and c = 1 / (2 a_e), find_horizons
+// maximises t_i = (z_i - z_R) / (d - x_i) - c (d - x_i) over the earlier samples (the TX
+// antenna, i = 0, included). With u_i = z_i - c x_i^2,
+//   t_i = (u_i - u_R) / (d - x_i) - 2 c d,
+// i.e. the steepest line from R back to the points (x_i, u_i): a tangent from R to their upper
+// convex hull, found by binary search. The hull is built for a curvature c0 >= c (c changes
+// with every sample through N_s); the vertices of the hull for c are among those for c0, and
+//   t_i(c) = t_i(c0) + (c0 - c)(d - x_i),
+// so only vertices left of the c0-tangent point p whose c0 objective is within (c0 - c) x_p of
+// its maximum can win: those are walked and compared with the exact expression.
+class RxHull {
+ public:
+  // Rebuilds the hull of points 0 .. count-1 for curvature c0; z0 is the TX antenna height
+  // (ground + structural height) used for point 0.
+  void rebuild(const double* z, double z0, int count, double xi, double c0) {
+    c0_ = c0;
+    xi_ = xi;
+    u_.resize(std::max<std::size_t>(u_.size(), count));
+    hull_.clear();
+    for (int i = 0; i < count; ++i) add(i, i == 0 ? z0 : z[i]);
+  }
+  void add(int i, double zi) {
+    if (static_cast<int>(u_.size()) <= i) u_.resize(2 * i + 2);
+    const double x = i * xi_;
+    const double u = zi - c0_ * x * x;
+    u_[i] = u;
+    while (hull_.size() >= 2) {  // pop the last vertex while it is on or below the chord
+      const int a = hull_[hull_.size() - 2], b = hull_.back();
+      if ((u_[b] - u_[a]) * static_cast<double>(i - a) <= (u - u_[a]) * static_cast<double>(b - a))
+        hull_.pop_back();
+      else
+        break;
+    }
+    hull_.push_back(i);
+  }
+  double c0() const { return c0_; }
+
+  // Calls visit(i) for every sample that can hold the RX horizon at curvature c <= c0 for the
+  // receiver at index k with height z_r (candidates in decreasing index order).
+  template <class Visit>
+  void candidates(int k, double z_r, double c, Visit&& visit) const {
+    const double d = k * xi_;
+    const double u_r = z_r - c0_ * d * d;
+    auto g = [&](int e) {
+      const int i = hull_[e];
+      return (u_[i] - u_r) / (d - i * xi_);
+    };
+    const int m = static_cast<int>(hull_.size());
+    int lo = 0, hi = m - 1;
+    while (lo < hi) {
+      const int mid = (lo + hi) / 2;
+      if (g(mid) >= g(mid + 1))
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    const int p = lo;
+    const double gp = g(p);
+    // Rounding guard (absolute, in slope units) plus the curvature correction bound.
+    const double threshold = gp - (c0_ - c) * (hull_[p] * xi_) - 1e-9 * (1.0 + std::abs(gp));
+    if (p + 1 < m) visit(hull_[p + 1]);
+    visit(hull_[p]);
+    for (int e = p - 1; e >= 0; --e) {
+      if (g(e) < threshold) break;
+      visit(hull_[e]);
+    }
+  }
+
+ private:
+  double c0_ = 0.0, xi_ = 1.0;
+  std::vector<double> u_;   // u_i by sample index
+  std::vector<int> hull_;   // hull vertices (sample indices, increasing)
+};
+
+struct RayHorizon {
+  double theta[2];
+  double d[2];
+};
+
+// Profile operations of the prefix z[0..k] for evaluate(), from the state built by ItmRay.
+struct RayProfileOps {
+  const double* z;
+  const double* p0;
+  const double* p1;
+  int k;
+  double xi;
+  const RayHorizon* hzn;   // horizons of this prefix
+  double dh_range;         // interdecile range (NaN: compute exactly here)
+  double* scratch;         // 3 * kMaxDeltaHSamples doubles
+  DecileHint* hint;
+
+  double length() const { return k * xi; }
+  double z_first() const { return z[0]; }
+  double z_last() const { return z[k]; }
+  void horizons(double, PathGeometry& g) const {
+    for (int t = 0; t < 2; ++t) {
+      g.theta_hzn[t] = hzn->theta[t];
+      g.d_hzn[t] = hzn->d[t];
+    }
+  }
+  double irregularity(double x_start, double x_end) const {
+    if (x_end / xi - x_start / xi < 2.0) return 0.0;  // as terrain_irregularity
+    const double range = std::isnan(dh_range) ? interdecile_range(z, k, xi, x_start, x_end, scratch, *hint) : dh_range;
+    return delta_h_from_range(range, x_start, x_end);
+  }
+  void fit(double x_start, double x_end, double& y_at_0, double& y_at_np) const {
+    prefix_fit(z, p0, p1, k, xi, x_start, x_end, y_at_0, y_at_np);
+  }
+};
 
 }  // namespace
 
@@ -900,6 +1302,239 @@ std::vector<std::string> itm_warning_messages(long warnings) {
   for (const Entry& e : kEntries)
     if (warnings & e.bit) out.emplace_back(e.text);
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ItmRay
+
+struct ItmRay::Impl {
+  Setup setup;
+  ItmRayOptions options;
+
+  // Per-ray state, kept between rays to avoid reallocation.
+  std::vector<char> need;
+  std::vector<double> p0, p1;           // prefix sums of z and i z
+  std::vector<Environment> env;         // per sample k: environment of the prefix z[0..k]
+  std::vector<double> half_curv;        // per k: 0.5 / a_e
+  std::vector<RayHorizon> hzn;          // per k: horizons of the prefix
+  std::vector<double> dh_range;         // per k: interdecile range (NaN: exact at evaluation)
+  TxEnvelope tx;
+  RxHull rx;
+  std::array<double, 3 * kMaxDeltaHSamples> scratch;
+  DecileHint hint;
+
+  // Curvature windows of the RX hull: a rebuild for c0 = max c over the window, which is
+  // extended while max c - min c <= kWindowTolerance * max c.
+  static constexpr double kWindowTolerance = 1e-2;
+
+  template <class T>
+  void run(const double* h, std::size_t n_in, double xi, T* out, const std::function<bool(std::size_t)>& needed);
+  void horizons(const double* h, int n, double xi);
+  void anchored_ranges(const double* h, int n, double xi);
+  double exact_range(const double* h, int k, double xi) {
+    const RayHorizon& hz = hzn[k];
+    PathGeometry g;
+    g.h[kTx] = setup.p.h_tx_m;
+    g.h[kRx] = setup.p.h_rx_m;
+    g.d = k * xi;
+    g.d_hzn[kTx] = hz.d[kTx];
+    g.d_hzn[kRx] = hz.d[kRx];
+    return interdecile_range(h, k, xi, terrain_start(g), terrain_end(g), scratch.data(), hint);
+  }
+};
+
+void ItmRay::Impl::horizons(const double* h, int n, double xi) {
+  const double h_tx = setup.p.h_tx_m, h_rx = setup.p.h_rx_m;
+  const double z_tx = h[0] + h_tx;
+  tx.clear();
+  int window_end = 0;  // last sample of the current curvature window
+  for (int k = 1; k < n; ++k) {
+    const double c = half_curv[k];
+    // Bring the structures up to the points 0 .. k-1.
+    if (k >= 2) tx.add(k - 1, (h[k - 1] - z_tx) / ((k - 1) * xi));
+    if (k > window_end) {
+      double c_max = c, c_min = c;
+      int e = k;
+      while (e + 1 < n) {
+        const double cn = half_curv[e + 1];
+        const double hi = std::max(c_max, cn), lo = std::min(c_min, cn);
+        if (hi - lo > kWindowTolerance * hi) break;
+        c_max = hi;
+        c_min = lo;
+        ++e;
+      }
+      window_end = e;
+      rx.rebuild(h, z_tx, k, xi, c_max);
+    } else {
+      rx.add(k - 1, h[k - 1]);
+    }
+
+    // The expressions of find_horizons for the prefix z[0..k].
+    const double d = k * xi;
+    const double z_rx = h[k] + h_rx;
+    const double slope = (z_rx - z_tx) / d;
+    double best_tx = slope - d * c;
+    double best_rx = -slope - d * c;
+    double x_tx = d, x_rx = d;
+    if (!tx.empty()) {
+      const int i = tx.best(c, xi);
+      const double x = i * xi;
+      const double t = (h[i] - z_tx) / x - x * c;
+      if (t > best_tx) {
+        best_tx = t;
+        x_tx = x;
+      }
+    }
+    int rx_i = 0;
+    double rx_t = best_rx;
+    rx.candidates(k, z_rx, c, [&](int i) {
+      if (i == 0) {
+        if (best_rx >= rx_t) {  // the TX antenna wins ties (it is find_horizons' initial value)
+          rx_t = best_rx;
+          rx_i = 0;
+        }
+        return;
+      }
+      const double x = i * xi;
+      const double y = d - x;
+      const double t = (h[i] - z_rx) / y - y * c;
+      if (t > rx_t || (t == rx_t && i < rx_i)) {
+        rx_t = t;
+        rx_i = i;
+      }
+    });
+    if (rx_i > 0) {
+      best_rx = rx_t;
+      x_rx = d - rx_i * xi;
+    }
+    hzn[k] = RayHorizon{{best_tx, best_rx}, {x_tx, x_rx}};
+  }
+}
+
+void ItmRay::Impl::anchored_ranges(const double* h, int n, double xi) {
+  // Anchors: every m-th sample and the last; an interval is halved while its end values differ
+  // by more than the tolerance (relative to the larger). Ranges between anchors: linear.
+  const int m = std::max(1, options.dh_anchor_spacing);
+  const double tol = options.dh_rel_tolerance;
+  std::fill(dh_range.begin(), dh_range.begin() + n, std::numeric_limits<double>::quiet_NaN());
+  auto anchor = [&](int k) {
+    if (std::isnan(dh_range[k])) dh_range[k] = exact_range(h, k, xi);
+    return dh_range[k];
+  };
+  // Refinement of [a, b] (explicit stack).
+  struct Span {
+    int a, b;
+  };
+  std::vector<Span> stack;
+  for (int a = 1; a < n - 1; a += m) {
+    const int b = std::min(a + m, n - 1);
+    // Skip intervals without a needed sample strictly inside.
+    stack.push_back({a, b});
+    while (!stack.empty()) {
+      const Span sp = stack.back();
+      stack.pop_back();
+      bool inner = false;
+      for (int k = sp.a + 1; k < sp.b && !inner; ++k) inner = need[k] != 0;
+      if (!inner) continue;
+      const double ra = anchor(sp.a), rb = anchor(sp.b);
+      if (sp.b - sp.a >= 2 && std::abs(ra - rb) > tol * std::max(std::abs(ra), std::abs(rb))) {
+        const int mid = (sp.a + sp.b) / 2;
+        stack.push_back({mid, sp.b});
+        stack.push_back({sp.a, mid});
+        continue;
+      }
+      for (int k = sp.a + 1; k < sp.b; ++k)
+        if (need[k]) dh_range[k] = ra + (rb - ra) * (static_cast<double>(k - sp.a) / (sp.b - sp.a));
+    }
+  }
+  // Needed anchors themselves: exact.
+  for (int k = 1; k < n; ++k)
+    if (need[k]) anchor(k);
+}
+
+template <class T>
+void ItmRay::Impl::run(const double* h, std::size_t n_in, double xi, T* out,
+                       const std::function<bool(std::size_t)>& needed) {
+  if (n_in < 2) return;
+  if (n_in > static_cast<std::size_t>(1) << 30)
+    fail<InputError>("number of profile points", static_cast<double>(n_in), "at most 2^30");
+  const int n_all = static_cast<int>(n_in);
+  need.assign(n_all, 0);
+  int last = 0;
+  for (int k = 1; k < n_all; ++k)
+    if (!needed || needed(static_cast<std::size_t>(k))) {
+      need[k] = 1;
+      last = k;
+    }
+  if (last == 0) return;
+  const int n = last + 1;  // samples beyond the last needed one play no part
+  if (h == nullptr) throw InputError("ITM: terrain profile pointer is null");
+  if (!(std::isfinite(xi) && xi > 0.0)) fail<InputError>("profile spacing_m", xi, "finite and > 0");
+  for (int i = 0; i < n; ++i)
+    if (!std::isfinite(h[i])) {
+      std::ostringstream os;
+      os << "ITM: terrain elevation at index " << i << " is not finite (" << h[i] << ")";
+      throw InputError(os.str());
+    }
+
+  // Prefix sums, and the environment of every prefix (N_s from the system elevation).
+  p0.resize(n + 1);
+  p1.resize(n + 1);
+  p0[0] = p1[0] = 0.0;
+  for (int i = 0; i < n; ++i) {
+    p0[i + 1] = p0[i] + h[i];
+    p1[i + 1] = p1[i] + i * h[i];
+  }
+  env.resize(n);
+  half_curv.resize(n);
+  for (int k = 1; k < n; ++k) {
+    const int skip = static_cast<int>(0.1 * k);
+    const double h_sys = (p0[k - skip + 1] - p0[skip]) / (k - 2 * skip + 1);  // system_elevation
+    env[k] = make_environment(setup, h_sys);
+    half_curv[k] = 0.5 / env[k].a_e;
+  }
+
+  hzn.resize(n);
+  horizons(h, n, xi);
+
+  dh_range.resize(n);
+  if (options.dh_anchor_spacing > 0)
+    anchored_ranges(h, n, xi);
+  else
+    std::fill(dh_range.begin(), dh_range.begin() + n, std::numeric_limits<double>::quiet_NaN());
+
+  for (int k = 1; k < n; ++k) {
+    if (!need[k]) continue;
+    const RayProfileOps ops{h, p0.data(), p1.data(), k, xi, &hzn[k], dh_range[k], scratch.data(), &hint};
+    out[k] = static_cast<T>(evaluate(setup, env[k], ops, 0).loss_db);
+  }
+}
+
+ItmRay::ItmRay(const ItmParams& params, double time_pct, double location_pct, double situation_pct,
+               const ItmRayOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  // Parameter validation of itm_p2p_tls, on a dummy two-point profile.
+  const double dummy[2] = {0.0, 0.0};
+  validate_inputs(Profile{dummy, 1, 1.0}, params, time_pct, location_pct, situation_pct, kTlsNames);
+  if (options.dh_anchor_spacing < 0) fail<InputError>("ItmRayOptions::dh_anchor_spacing", options.dh_anchor_spacing, ">= 0");
+  if (!(options.dh_rel_tolerance >= 0.0))
+    fail<InputError>("ItmRayOptions::dh_rel_tolerance", options.dh_rel_tolerance, ">= 0");
+  impl_->setup = make_setup(params, time_pct, location_pct, situation_pct);
+  impl_->options = options;
+}
+
+ItmRay::~ItmRay() = default;
+ItmRay::ItmRay(ItmRay&&) noexcept = default;
+ItmRay& ItmRay::operator=(ItmRay&&) noexcept = default;
+
+void ItmRay::run(const double* h, std::size_t n, double spacing_m, float* loss_db,
+                 const std::function<bool(std::size_t)>& needed) {
+  impl_->run(h, n, spacing_m, loss_db, needed);
+}
+
+void ItmRay::run(const double* h, std::size_t n, double spacing_m, double* loss_db,
+                 const std::function<bool(std::size_t)>& needed) {
+  impl_->run(h, n, spacing_m, loss_db, needed);
 }
 
 }  // namespace phusong::radio

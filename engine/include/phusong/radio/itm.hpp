@@ -16,7 +16,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -133,5 +135,54 @@ ItmResult itm_p2p_cr_pfl(const std::vector<double>& pfl, const ItmParams& params
 
 /// One human-readable message per warning flag set in `warnings` (empty when none).
 std::vector<std::string> itm_warning_messages(long warnings);
+
+// ---------------------------------------------------------------------------------------------
+// Incremental evaluation along one ray.
+
+/// How ItmRay obtains the terrain irregularity Delta h (the only approximated quantity).
+struct ItmRayOptions {
+  /// 0: Delta h exactly at every evaluated sample (ItmRay then equals itm_p2p_tls on each prefix
+  /// to rounding). m > 0: the interdecile range of Delta h (before its distance normalisation) is
+  /// computed exactly at "anchor" samples at most m apart and interpolated linearly in between;
+  /// an anchor interval is halved while its two ends differ by more than `dh_rel_tolerance`
+  /// (relative) and it is longer than one sample. The normalisation 1 / (1 - 0.8 exp(-d / 50 km))
+  /// and everything else stay exact.
+  int dh_anchor_spacing = 0;
+  double dh_rel_tolerance = 0.0;
+};
+
+/// Evaluates ITM point-to-point (TLS variability) from the transmitter at h[0] to a receiver at
+/// each sample k = 1..n-1 of one equally spaced profile, reusing the work of the previous
+/// samples: terminal horizons from an upper envelope of lines (TX) and an upper convex hull
+/// (RX), least-squares fits from prefix sums, path-independent constants once per instance.
+/// Same result as itm_p2p_tls(h, k + 1, spacing_m, ...) for every k (to rounding, ~1e-9 dB);
+/// with ItmRayOptions::dh_anchor_spacing > 0, Delta h is interpolated (see ItmRayOptions).
+/// Thread-compatible: one instance per thread; an instance may be reused for any number of rays.
+/// Errors: as itm_p2p_tls. Parameter errors are thrown by the constructor; a non-finite elevation
+/// or a derived quantity out of range by run(), for the first needed sample it affects.
+class ItmRay {
+ public:
+  ItmRay(const ItmParams& params, double time_pct, double location_pct, double situation_pct,
+         const ItmRayOptions& options = {});
+  ~ItmRay();
+  ItmRay(ItmRay&&) noexcept;
+  ItmRay& operator=(ItmRay&&) noexcept;
+  ItmRay(const ItmRay&) = delete;
+  ItmRay& operator=(const ItmRay&) = delete;
+
+  /// loss_db[k] = basic transmission loss (dB) from h[0] to h[k], for k in [1, n) where
+  /// `needed(k)` is true (all k when `needed` is empty); other entries, and loss_db[0], are left
+  /// unchanged. Needs n >= 2 to evaluate anything.
+  void run(const double* h, std::size_t n, double spacing_m, float* loss_db,
+           const std::function<bool(std::size_t)>& needed = {});
+
+  /// Same, with double output.
+  void run(const double* h, std::size_t n, double spacing_m, double* loss_db,
+           const std::function<bool(std::size_t)>& needed = {});
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace phusong::radio

@@ -1,0 +1,87 @@
+"""Statistics of a run: coverage per operator, and KPI tables per commune, district and province
+(bản, households, people, covered %, white bản, before and after the plan), beside the
+province's targets."""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+
+import numpy as np
+
+
+def per_operator(villages: list, broadband: list, cov: dict, threshold_dbm: float) -> dict:
+    """operator -> best RSRP per village, covered flags, covered villages and people."""
+    links = cov["links"]
+    site_op = np.array([t.operator for t in broadband], dtype=object)
+    pop = np.array([v.population for v in villages], float)
+    out = OrderedDict()
+    for op in sorted(set(site_op)):
+        best = np.full(len(villages), -np.inf)
+        mask = site_op[links["site"]] == op if len(links["site"]) else np.zeros(0, bool)
+        np.maximum.at(best, links["village"][mask], links["rsrp_dbm"][mask])
+        covered = best >= threshold_dbm
+        out[op] = {"best_rsrp_dbm": best, "covered": covered, "covered_villages": int(covered.sum()),
+                   "covered_population": float(pop[covered].sum()), "sites": int((site_op == op).sum())}
+    return out
+
+
+def _row(name: dict, idx: np.ndarray, villages, covered_before, covered_after, operators) -> dict:
+    pop = np.array([villages[i].population for i in idx], float)
+    hh = np.array([villages[i].households for i in idx], float)
+    b = covered_before[idx]
+    a = covered_after[idx]
+    total = pop.sum()
+    row = dict(name)
+    row.update({
+        "ban": int(len(idx)),
+        "households": float(hh.sum()),
+        "population": float(total),
+        "covered_ban_before": int(b.sum()),
+        "white_ban_before": int((~b).sum()),
+        "covered_pop_before_pct": 100.0 * pop[b].sum() / total if total else math.nan,
+        "covered_hh_before_pct": 100.0 * hh[b].sum() / hh.sum() if hh.sum() else math.nan,
+        "covered_ban_after": int(a.sum()),
+        "white_ban_after": int((~a).sum()),
+        "covered_pop_after_pct": 100.0 * pop[a].sum() / total if total else math.nan,
+    })
+    for op, d in operators.items():
+        row[f"covered_pop_pct_{op}"] = 100.0 * pop[d["covered"][idx]].sum() / total if total else math.nan
+    return row
+
+
+def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dict) -> dict:
+    """{'province': [row], 'district': [rows], 'commune': [rows], 'targets': [rows]}."""
+    n = len(villages)
+    before = np.asarray(cov["covered"], bool)
+    after = before.copy()
+    if plan is not None:
+        for lst in plan["newly_covered"]:
+            after[lst] = True
+    all_idx = np.arange(n)
+    out = {"province": [_row({"province": "all"}, all_idx, villages, before, after, operators)]}
+    districts: dict = OrderedDict()
+    communes: dict = OrderedDict()
+    for i, v in enumerate(villages):
+        districts.setdefault(v.district, []).append(i)
+        communes.setdefault((v.district, v.commune), []).append(i)
+    out["district"] = [_row({"district": d}, np.array(ix), villages, before, after, operators)
+                       for d, ix in sorted(districts.items())]
+    out["commune"] = [_row({"district": d, "commune": c}, np.array(ix), villages, before, after, operators)
+                      for (d, c), ix in sorted(communes.items())]
+    p = out["province"][0]
+    t = sc.targets
+    out["targets"] = [
+        {"indicator": "4G/5G coverage of people (%)", "target": t.coverage_4g_pct,
+         "before": p["covered_pop_before_pct"], "after_plan": p["covered_pop_after_pct"]},
+        {"indicator": "white bản (bản trắng)", "target": 0, "before": p["white_ban_before"],
+         "after_plan": p["white_ban_after"]},
+        {"indicator": "bản", "target": t.published_villages, "before": p["ban"], "after_plan": p["ban"]},
+        {"indicator": "published white bản", "target": t.published_white_villages, "before": p["white_ban_before"],
+         "after_plan": p["white_ban_after"]},
+        {"indicator": "fibre to households (%)", "target": t.fibre_households_pct, "before": "not modelled",
+         "after_plan": "not modelled"},
+        {"indicator": "fibre to communes (%)", "target": t.fibre_communes_pct, "before": "not modelled",
+         "after_plan": "not modelled"},
+    ]
+    return out
