@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED="$(cd "${PHUSONG_SHARED:-../shared}" && pwd)"
 export PHUSONG_DATA="$SHARED/data" PHUSONG_ORACLES="$SHARED/oracles"
+export PHUSONG_CACHE="${PHUSONG_CACHE:-$PWD/build/cache}"  # generated terrain, made once
 
 cmake -S . -B build/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DPHUSONG_BUILD_TESTS=ON \
   -DPHUSONG_BUILD_BENCHMARKS=ON -DPHUSONG_SHARED_DIR="$SHARED" >/dev/null

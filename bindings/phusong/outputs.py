@@ -176,6 +176,13 @@ def village_status(result) -> tuple[list[str], list[str], list[str], list[str]]:
     return before, after, site, reason
 
 
+def _num(v):
+    """Full precision in tables: integral floats as integers, others to 6 decimals."""
+    if isinstance(v, float) and math.isfinite(v):
+        return str(int(v)) if v.is_integer() else f"{v:.6f}".rstrip("0").rstrip(".")
+    return v
+
+
 def _write_csv(path: Path, rows: list[dict]) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as f:
         if not rows:
@@ -183,7 +190,7 @@ def _write_csv(path: Path, rows: list[dict]) -> Path:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
         w.writeheader()
         for r in rows:
-            w.writerow({k: (f"{v:.6g}" if isinstance(v, float) and math.isfinite(v) else v) for k, v in r.items()})
+            w.writerow({k: _num(v) for k, v in r.items()})
     return path
 
 

@@ -54,17 +54,17 @@ def test_villages_read_back_with_ogr(demo_out):
     meta = pyogrio.read_info(demo_out / "villages.shp")
     fields = list(meta["fields"])
     assert all(len(f.encode()) <= 10 for f in fields)
-    assert {"id", "name", "best_dbm", "serv_id", "status", "after"} <= set(fields)
+    assert {"ma_ban", "ten_ban", "rsrp_dbm", "tram_phuc", "trang_thai", "sau_qh", "phu_viette"} <= set(fields)
     assert meta["encoding"].upper().replace("-", "") == "UTF8"
     _, _, _, data = pyogrio.raw.read(demo_out / "villages.shp")
-    names = dict(zip(data[fields.index("id")], data[fields.index("name")]))
+    names = dict(zip(data[fields.index("ma_ban")], data[fields.index("ten_ban")]))
     with open(GENERATED / "demo_n21e105_villages.GENERATED.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             assert names[row["id"]] == row["name"]  # Vietnamese names survive UTF-8 end to end
-    status = data[fields.index("status")]
-    assert set(status) <= {"covered", "white"}
-    best = data[fields.index("best_dbm")].astype(float)
-    covered = status == "covered"
+    status = data[fields.index("trang_thai")]
+    assert set(status) <= {"phủ sóng", "bản trắng"}
+    best = data[fields.index("rsrp_dbm")].astype(float)
+    covered = status == "phủ sóng"
     assert np.all(best[covered] >= -110)
     assert np.all(~(best[~covered] >= -110))
 
@@ -77,15 +77,15 @@ def test_summary_and_plan_consistent(demo_out):
     assert 0 < white < 60
     _, _, _, data = pyogrio.raw.read(demo_out / "villages.shp")
     fields = list(pyogrio.read_info(demo_out / "villages.shp")["fields"])
-    assert (data[fields.index("status")] == "white").sum() == white
+    assert (data[fields.index("trang_thai")] == "bản trắng").sum() == white
     meta = pyogrio.read_info(demo_out / "proposed_sites.shp")
     assert meta["features"] == int(s["proposed_sites"])
     _, _, _, sites = pyogrio.raw.read(demo_out / "proposed_sites.shp")
     sf = list(meta["fields"])
-    newly = sum(int(x) for x in sites[sf.index("n_new_vil")])
+    newly = sum(int(x) for x in sites[sf.index("so_ban_moi")])
     assert newly == int(s["villages_covered_by_plan"])
-    after = data[fields.index("after")]
-    assert (after == "covered_by_plan").sum() == newly
+    after = data[fields.index("sau_qh")]
+    assert (after == "phủ sóng mới").sum() == newly
     assert newly + int(s["still_white_villages"]) == white
 
 
@@ -94,7 +94,7 @@ def test_plan_sites_really_cover_their_villages(demo_out, dem):
     _, _, geom, sites = pyogrio.raw.read(demo_out / "proposed_sites.shp")
     sf = list(pyogrio.read_info(demo_out / "proposed_sites.shp")["fields"])
     vil = {v.id: v for v in phusong.read_villages(str(GENERATED / "demo_n21e105_villages.GENERATED.csv"))}
-    for g, ids in zip(geom, sites[sf.index("villages")]):
+    for g, ids in zip(geom, sites[sf.index("ds_ban")]):
         x, y = wkb_point(g)
         s = phusong.Site()
         s.id, s.lon, s.lat, s.height_m, s.freq_mhz, s.eirp_dbm = "x", x, y, 40, 1800, 60

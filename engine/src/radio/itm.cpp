@@ -973,31 +973,58 @@ void prefix_fit(const double* z, const double* p0, const double* p1, int np, dou
 }
 
 // Thresholds for the order statistics of the interdecile range, from a similar earlier profile
-// (the previous evaluation on the ray): q10 and q90 found there, or NaN.
+// (the previous evaluation on the ray): q10 and q90 found there (or NaN), and how far inside
+// them (fraction of q10 - q90) to gather candidates; the fractions adapt to keep the candidate
+// sets small but sufficient.
 struct DecileHint {
   double high = std::numeric_limits<double>::quiet_NaN();
   double low = std::numeric_limits<double>::quiet_NaN();
+  double frac_high = 0.05, frac_low = 0.05;
 };
 
-double nth_largest(double* v, int count, int nth) {
-  std::nth_element(v, v + (nth - 1), v + count, std::greater<double>());
-  return v[nth - 1];
+// The r-th smallest (Less = std::less) or largest (std::greater) of v[0..m), 1 <= r <= m.
+// Keeps the r best seen in a small sorted buffer when r is small, else nth_element.
+template <class Less>
+double rank_select(double* v, int m, int r, Less less) {
+  if (r > 16) {
+    std::nth_element(v, v + (r - 1), v + m, less);
+    return v[r - 1];
+  }
+  double best[16];
+  for (int i = 0; i < r; ++i) {  // insertion sort of the first r
+    const double x = v[i];
+    int j = i;
+    for (; j > 0 && less(x, best[j - 1]); --j) best[j] = best[j - 1];
+    best[j] = x;
+  }
+  for (int i = r; i < m; ++i) {
+    const double x = v[i];
+    if (!less(x, best[r - 1])) continue;
+    int j = r - 1;
+    for (; j > 0 && less(x, best[j - 1]); --j) best[j] = best[j - 1];
+    best[j] = x;
+  }
+  return best[r - 1];
 }
 
-double nth_smallest(double* v, int count, int nth) {
-  std::nth_element(v, v + (nth - 1), v + count);
-  return v[nth - 1];
+// Adapts a gathering fraction to the number of candidates it produced (count) for rank nth.
+void adapt_fraction(double& frac, int count, int nth) {
+  if (count < nth)
+    frac = std::min(1.0, 2.0 * frac);
+  else if (count > nth + std::max(4, nth / 4))
+    frac = std::max(1e-3, 0.8 * frac);
 }
 
 // The interdecile range q10 - q90 of terrain_irregularity (before the distance normalisation):
 // the same resampling, line fit and order statistics (q10 = n10-th largest deviation from the
-// line, q90 = n10-th smallest), computed with resampling positions s_start + j step (rather
-// than accumulated steps) and closed-form moments. Equal to terrain_irregularity's value to
-// rounding. The order statistics are selected among the deviations beyond thresholds slightly
-// inside `hint` (gathered branch-free), or among all of them when too few are gathered: the
-// result does not depend on the hint, only the speed. `work` holds 3 * kMaxDeltaHSamples.
-double interdecile_range(const double* z, int np, double xi, double x_start, double x_end, double* work,
-                         DecileHint& hint) {
+// line, q90 = n10-th smallest), computed with accumulated resampling positions, the slopes
+// dz[i] = z[i+1] - z[i] and closed-form moments; equal to terrain_irregularity's value to
+// rounding (~1e-12 relative). The order statistics are selected among the deviations beyond
+// thresholds slightly inside `hint` (gathered branch-free), or among all of them when too few
+// are gathered: the result does not depend on the hint, only the speed.
+// `work` holds 3 * kMaxDeltaHSamples values.
+double interdecile_range(const double* z, const double* dz, double xi, double x_start, double x_end,
+                         double* work, DecileHint& hint) {
   const double s_start = x_start / xi;
   const double s_end = x_end / xi;
   if (s_end - s_start < 2.0) return 0.0;
@@ -1007,29 +1034,36 @@ double interdecile_range(const double* z, int np, double xi, double x_start, dou
   const double last = n - 1;
   const double step = (s_end - s_start) / last;
 
-  // Linear interpolation at s_start + j step; sums of s_j and j s_j (two chains each).
+  // Linear interpolation at s_start + j step (two interleaved chains), with the sums of s_j
+  // and j s_j for the line fit. The positions stay below s_end <= np - min(15 h_rx, 0.1 d_L,rx) / xi
+  // (accumulated rounding is ~1e-11 samples), so the segment index needs no clamping to np - 1.
   double* s = work;
-  auto sample = [&](int j) {
-    const double pos = s_start + j * step;
-    const int k = std::min(static_cast<int>(pos), np - 1);
-    return z[k] + (z[k + 1] - z[k]) * (pos - k);
-  };
+  const double step2 = 2.0 * step;
+  double pos0 = s_start, pos1 = s_start + step, j0 = 0.0, j1 = 1.0;
   double sum0 = 0.0, sum1 = 0.0, msum0 = 0.0, msum1 = 0.0;
   int j = 0;
   for (; j + 1 < n; j += 2) {
-    const double v0 = sample(j), v1 = sample(j + 1);
+    const int k0 = static_cast<int>(pos0);
+    const int k1 = static_cast<int>(pos1);
+    const double v0 = z[k0] + dz[k0] * (pos0 - k0);
+    const double v1 = z[k1] + dz[k1] * (pos1 - k1);
     s[j] = v0;
     s[j + 1] = v1;
     sum0 += v0;
     sum1 += v1;
-    msum0 += j * v0;
-    msum1 += (j + 1) * v1;
+    msum0 += j0 * v0;
+    msum1 += j1 * v1;
+    pos0 += step2;
+    pos1 += step2;
+    j0 += 2.0;
+    j1 += 2.0;
   }
-  for (; j < n; ++j) {
-    const double v = sample(j);
-    s[j] = v;
-    sum0 += v;
-    msum0 += j * v;
+  if (j < n) {  // n is odd: one more
+    const int k0 = static_cast<int>(pos0);
+    const double v0 = z[k0] + dz[k0] * (pos0 - k0);
+    s[j] = v0;
+    sum0 += v0;
+    msum0 += j0 * v0;
   }
   const double total = sum0 + sum1;
   const double mtotal = msum0 + msum1;
@@ -1045,11 +1079,14 @@ double interdecile_range(const double* z, int np, double xi, double x_start, dou
   double* hi = work + kMaxDeltaHSamples;
   double* lo = hi + kMaxDeltaHSamples;
   int n_hi = 0, n_lo = 0;
-  if (std::isfinite(hint.high) && std::isfinite(hint.low)) {
-    const double margin = 0.1 * std::abs(hint.high - hint.low) + 1e-6;
-    const double t_hi = hint.high - margin, t_lo = hint.low + margin;
+  double line = y0;
+  const bool hinted = std::isfinite(hint.high) && std::isfinite(hint.low);
+  if (hinted) {
+    const double range = std::abs(hint.high - hint.low) + 1e-6;
+    const double t_hi = hint.high - hint.frac_high * range, t_lo = hint.low + hint.frac_low * range;
     for (j = 0; j < n; ++j) {
-      const double dev = s[j] - (y0 + slope * j);
+      const double dev = s[j] - line;
+      line += slope;
       s[j] = dev;
       hi[n_hi] = dev;
       n_hi += dev >= t_hi;
@@ -1057,10 +1094,28 @@ double interdecile_range(const double* z, int np, double xi, double x_start, dou
       n_lo += dev <= t_lo;
     }
   } else {
-    for (j = 0; j < n; ++j) s[j] -= y0 + slope * j;
+    for (j = 0; j < n; ++j) {
+      s[j] -= line;
+      line += slope;
+    }
   }
-  const double q10 = n_hi >= n10 ? nth_largest(hi, n_hi, n10) : nth_largest(std::copy(s, s + n, hi) - n, n, n10);
-  const double q90 = n_lo >= n10 ? nth_smallest(lo, n_lo, n10) : nth_smallest(s, n, n10);
+  // q10: the n10-th largest, i.e. among n_hi candidates the (n_hi - n10 + 1)-th smallest;
+  // q90 likewise from the other side.
+  double q10, q90;
+  if (n_hi >= n10) {
+    q10 = rank_select(hi, n_hi, n_hi - n10 + 1, std::less<double>());
+  } else {
+    std::copy(s, s + n, hi);
+    q10 = rank_select(hi, n, n10, std::greater<double>());
+  }
+  if (n_lo >= n10)
+    q90 = rank_select(lo, n_lo, n_lo - n10 + 1, std::greater<double>());
+  else
+    q90 = rank_select(s, n, n10, std::less<double>());
+  if (hinted) {
+    adapt_fraction(hint.frac_high, n_hi, n10);
+    adapt_fraction(hint.frac_low, n_lo, n10);
+  }
   hint.high = q10;
   hint.low = q90;
   return q10 - q90;
@@ -1207,12 +1262,13 @@ struct RayHorizon {
 // Profile operations of the prefix z[0..k] for evaluate(), from the state built by ItmRay.
 struct RayProfileOps {
   const double* z;
+  const double* dz;
   const double* p0;
   const double* p1;
   int k;
   double xi;
   const RayHorizon* hzn;   // horizons of this prefix
-  double dh_range;         // interdecile range (NaN: compute exactly here)
+  double dh_range;         // interdecile range (NaN: compute it exactly here)
   double* scratch;         // 3 * kMaxDeltaHSamples doubles
   DecileHint* hint;
 
@@ -1227,7 +1283,8 @@ struct RayProfileOps {
   }
   double irregularity(double x_start, double x_end) const {
     if (x_end / xi - x_start / xi < 2.0) return 0.0;  // as terrain_irregularity
-    const double range = std::isnan(dh_range) ? interdecile_range(z, k, xi, x_start, x_end, scratch, *hint) : dh_range;
+    const double range =
+        std::isnan(dh_range) ? interdecile_range(z, dz, xi, x_start, x_end, scratch, *hint) : dh_range;
     return delta_h_from_range(range, x_start, x_end);
   }
   void fit(double x_start, double x_end, double& y_at_0, double& y_at_np) const {
@@ -1312,19 +1369,24 @@ struct ItmRay::Impl {
   ItmRayOptions options;
 
   // Per-ray state, kept between rays to avoid reallocation.
-  std::vector<char> need;
+  std::vector<char> need;               // per sample: loss wanted
+  std::vector<char> query;              // per sample: horizons (and environment) wanted
+  std::vector<char> known;              // per sample: exact interdecile range computed
+  std::vector<double> dz;               // z[i+1] - z[i]
   std::vector<double> p0, p1;           // prefix sums of z and i z
-  std::vector<Environment> env;         // per sample k: environment of the prefix z[0..k]
-  std::vector<double> half_curv;        // per k: 0.5 / a_e
-  std::vector<RayHorizon> hzn;          // per k: horizons of the prefix
-  std::vector<double> dh_range;         // per k: interdecile range (NaN: exact at evaluation)
+  std::vector<Environment> env;         // per queried k: environment of the prefix z[0..k]
+  std::vector<double> half_curv;        // per queried k: 0.5 / a_e
+  std::vector<RayHorizon> hzn;          // per queried k: horizons of the prefix
+  std::vector<double> dh_range;         // per needed k: interdecile range (NaN: exact at evaluation)
+  std::vector<std::pair<int, int>> spans;
   TxEnvelope tx;
   RxHull rx;
   std::array<double, 3 * kMaxDeltaHSamples> scratch;
   DecileHint hint;
 
-  // Curvature windows of the RX hull: a rebuild for c0 = max c over the window, which is
-  // extended while max c - min c <= kWindowTolerance * max c.
+  // Curvature windows of the RX hull: it is rebuilt for c0 = max c over a window of queried
+  // samples, extended while max c - min c <= kWindowTolerance max c. A wider window means fewer
+  // rebuilds but more candidates to check per query (both cheap at 1e-2 on real terrain).
   static constexpr double kWindowTolerance = 1e-2;
 
   template <class T>
@@ -1339,35 +1401,39 @@ struct ItmRay::Impl {
     g.d = k * xi;
     g.d_hzn[kTx] = hz.d[kTx];
     g.d_hzn[kRx] = hz.d[kRx];
-    return interdecile_range(h, k, xi, terrain_start(g), terrain_end(g), scratch.data(), hint);
+    return interdecile_range(h, dz.data(), xi, terrain_start(g), terrain_end(g), scratch.data(), hint);
   }
 };
 
+// Horizons of every queried prefix (find_horizons' results, see TxEnvelope and RxHull).
 void ItmRay::Impl::horizons(const double* h, int n, double xi) {
   const double h_tx = setup.p.h_tx_m, h_rx = setup.p.h_rx_m;
   const double z_tx = h[0] + h_tx;
   tx.clear();
   int window_end = 0;  // last sample of the current curvature window
+  int in_hull = 0;     // points 0 .. in_hull-1 are in the RX hull
   for (int k = 1; k < n; ++k) {
-    const double c = half_curv[k];
-    // Bring the structures up to the points 0 .. k-1.
     if (k >= 2) tx.add(k - 1, (h[k - 1] - z_tx) / ((k - 1) * xi));
+    if (!query[k]) continue;
+    const double c = half_curv[k];
     if (k > window_end) {
       double c_max = c, c_min = c;
       int e = k;
-      while (e + 1 < n) {
-        const double cn = half_curv[e + 1];
-        const double hi = std::max(c_max, cn), lo = std::min(c_min, cn);
+      for (int q = k + 1; q < n; ++q) {
+        if (!query[q]) continue;
+        const double cq = half_curv[q];
+        const double hi = std::max(c_max, cq), lo = std::min(c_min, cq);
         if (hi - lo > kWindowTolerance * hi) break;
         c_max = hi;
         c_min = lo;
-        ++e;
+        e = q;
       }
       window_end = e;
       rx.rebuild(h, z_tx, k, xi, c_max);
     } else {
-      rx.add(k - 1, h[k - 1]);
+      for (int i = in_hull; i < k; ++i) rx.add(i, h[i]);
     }
+    in_hull = k;
 
     // The expressions of find_horizons for the prefix z[0..k].
     const double d = k * xi;
@@ -1385,20 +1451,16 @@ void ItmRay::Impl::horizons(const double* h, int n, double xi) {
         x_tx = x;
       }
     }
+    // RX: the best candidate; index 0 (the TX antenna) is find_horizons' initial value and
+    // wins ties, as does the smaller index between two samples.
     int rx_i = 0;
     double rx_t = best_rx;
     rx.candidates(k, z_rx, c, [&](int i) {
-      if (i == 0) {
-        if (best_rx >= rx_t) {  // the TX antenna wins ties (it is find_horizons' initial value)
-          rx_t = best_rx;
-          rx_i = 0;
-        }
-        return;
-      }
+      if (i == 0) return;  // already the initial value
       const double x = i * xi;
       const double y = d - x;
       const double t = (h[i] - z_rx) / y - y * c;
-      if (t > rx_t || (t == rx_t && i < rx_i)) {
+      if (t > rx_t || (t == rx_t && rx_i != 0 && i < rx_i)) {
         rx_t = t;
         rx_i = i;
       }
@@ -1411,45 +1473,51 @@ void ItmRay::Impl::horizons(const double* h, int n, double xi) {
   }
 }
 
+// Approximate Delta h (ItmRayOptions::dh_anchor_spacing > 0): the interdecile range of every
+// needed sample k, exact where it is cheap or where it changes quickly, interpolated otherwise.
 void ItmRay::Impl::anchored_ranges(const double* h, int n, double xi) {
-  // Anchors: every m-th sample and the last; an interval is halved while its end values differ
-  // by more than the tolerance (relative to the larger). Ranges between anchors: linear.
-  const int m = std::max(1, options.dh_anchor_spacing);
+  const int m = options.dh_anchor_spacing;
   const double tol = options.dh_rel_tolerance;
-  std::fill(dh_range.begin(), dh_range.begin() + n, std::numeric_limits<double>::quiet_NaN());
-  auto anchor = [&](int k) {
-    if (std::isnan(dh_range[k])) dh_range[k] = exact_range(h, k, xi);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::fill(dh_range.begin(), dh_range.begin() + n, nan);
+  known.assign(n, 0);
+  auto range_at = [&](int k) {
+    if (!known[k]) {
+      dh_range[k] = exact_range(h, k, xi);
+      known[k] = 1;
+    }
     return dh_range[k];
   };
-  // Refinement of [a, b] (explicit stack).
-  struct Span {
-    int a, b;
-  };
-  std::vector<Span> stack;
-  for (int a = 1; a < n - 1; a += m) {
-    const int b = std::min(a + m, n - 1);
-    // Skip intervals without a needed sample strictly inside.
-    stack.push_back({a, b});
-    while (!stack.empty()) {
-      const Span sp = stack.back();
-      stack.pop_back();
+  // Short paths (at most kExactSpan samples): the resampling has only 35 points and Delta h
+  // changes fast with k, so it is always exact there.
+  constexpr int kExactSpan = 48;
+  const int first = std::min(n - 1, kExactSpan);
+  for (int k = 1; k <= first; ++k)
+    if (need[k]) range_at(k);
+  // Beyond: anchors every m samples; an interval whose two ends differ by more than `tol`
+  // (relative to the larger) is halved, down to single samples.
+  for (int a = first; a < n - 1; a += m) {
+    spans.clear();
+    spans.emplace_back(a, std::min(a + m, n - 1));
+    while (!spans.empty()) {
+      const auto [lo, hi] = spans.back();
+      spans.pop_back();
       bool inner = false;
-      for (int k = sp.a + 1; k < sp.b && !inner; ++k) inner = need[k] != 0;
+      for (int k = lo + 1; k < hi && !inner; ++k) inner = need[k] != 0;
       if (!inner) continue;
-      const double ra = anchor(sp.a), rb = anchor(sp.b);
-      if (sp.b - sp.a >= 2 && std::abs(ra - rb) > tol * std::max(std::abs(ra), std::abs(rb))) {
-        const int mid = (sp.a + sp.b) / 2;
-        stack.push_back({mid, sp.b});
-        stack.push_back({sp.a, mid});
+      const double r_lo = range_at(lo), r_hi = range_at(hi);
+      if (hi - lo >= 2 && std::abs(r_hi - r_lo) > tol * std::max(std::abs(r_lo), std::abs(r_hi))) {
+        const int mid = lo + (hi - lo) / 2;
+        spans.emplace_back(mid, hi);
+        spans.emplace_back(lo, mid);
         continue;
       }
-      for (int k = sp.a + 1; k < sp.b; ++k)
-        if (need[k]) dh_range[k] = ra + (rb - ra) * (static_cast<double>(k - sp.a) / (sp.b - sp.a));
+      for (int k = lo + 1; k < hi; ++k)
+        if (need[k] && !known[k]) dh_range[k] = r_lo + (r_hi - r_lo) * (static_cast<double>(k - lo) / (hi - lo));
     }
   }
-  // Needed anchors themselves: exact.
-  for (int k = 1; k < n; ++k)
-    if (need[k]) anchor(k);
+  for (int k = first + 1; k < n; ++k)  // needed anchors not inside any interpolated span
+    if (need[k] && std::isnan(dh_range[k])) range_at(k);
 }
 
 template <class T>
@@ -1476,18 +1544,28 @@ void ItmRay::Impl::run(const double* h, std::size_t n_in, double xi, T* out,
       os << "ITM: terrain elevation at index " << i << " is not finite (" << h[i] << ")";
       throw InputError(os.str());
     }
+  const bool anchored = options.dh_anchor_spacing > 0;
+  // Horizons are needed at the evaluated samples, and at every sample for the anchors.
+  if (anchored)
+    query.assign(n, 1);
+  else
+    query.assign(need.begin(), need.begin() + n);
 
-  // Prefix sums, and the environment of every prefix (N_s from the system elevation).
+  // Slopes, prefix sums, and the environment of every queried prefix (N_s from the system
+  // elevation of the prefix).
+  dz.resize(n);
   p0.resize(n + 1);
   p1.resize(n + 1);
   p0[0] = p1[0] = 0.0;
   for (int i = 0; i < n; ++i) {
+    dz[i] = i + 1 < n ? h[i + 1] - h[i] : 0.0;
     p0[i + 1] = p0[i] + h[i];
     p1[i + 1] = p1[i] + i * h[i];
   }
   env.resize(n);
   half_curv.resize(n);
   for (int k = 1; k < n; ++k) {
+    if (!query[k]) continue;
     const int skip = static_cast<int>(0.1 * k);
     const double h_sys = (p0[k - skip + 1] - p0[skip]) / (k - 2 * skip + 1);  // system_elevation
     env[k] = make_environment(setup, h_sys);
@@ -1498,14 +1576,14 @@ void ItmRay::Impl::run(const double* h, std::size_t n_in, double xi, T* out,
   horizons(h, n, xi);
 
   dh_range.resize(n);
-  if (options.dh_anchor_spacing > 0)
+  if (anchored)
     anchored_ranges(h, n, xi);
   else
     std::fill(dh_range.begin(), dh_range.begin() + n, std::numeric_limits<double>::quiet_NaN());
 
   for (int k = 1; k < n; ++k) {
     if (!need[k]) continue;
-    const RayProfileOps ops{h, p0.data(), p1.data(), k, xi, &hzn[k], dh_range[k], scratch.data(), &hint};
+    const RayProfileOps ops{h, dz.data(), p0.data(), p1.data(), k, xi, &hzn[k], dh_range[k], scratch.data(), &hint};
     out[k] = static_cast<T>(evaluate(setup, env[k], ops, 0).loss_db);
   }
 }

@@ -1,0 +1,116 @@
+"""Writes the notebooks of this folder from their cells (run: python notebooks/make_notebooks.py).
+The notebooks are committed; tests/python/test_notebooks.py executes them top to bottom."""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+SETUP = '''import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import pandas as pd
+
+import phusong
+
+SCENARIOS = Path("..") / "scenarios"
+OUT = Path(tempfile.mkdtemp(prefix="phusong-nb-"))'''
+
+NOTEBOOKS = {
+    "01-baseline-coverage.ipynb": [
+        new_markdown_cell("# 1. Baseline coverage of Sơn La\n\nWhich bản have 4G today, per operator, and which "
+                          "are white (*bản trắng*)? The terrain, bản and towers are **GENERATED** on the real district "
+                          "boundaries and the 2019 census (see README, *Data*)."),
+        new_code_cell(SETUP),
+        new_code_cell('r = phusong.run_scenario(SCENARIOS / "sonla-baseline.yaml", out_dir=OUT / "baseline")\n'
+                      'pd.Series(r.summary)'),
+        new_code_cell('villages = gpd.read_file(OUT / "baseline" / "villages.gpkg")\n'
+                      'districts = gpd.read_file(OUT / "baseline" / "districts.gpkg")\n'
+                      'ax = districts.boundary.plot(color="grey", linewidth=0.6, figsize=(9, 7))\n'
+                      'for status, color in [("phủ sóng", "tab:green"), ("bản trắng", "tab:red")]:\n'
+                      '    villages[villages.trang_thai == status].plot(ax=ax, markersize=4, color=color, label=status)\n'
+                      'ax.legend(); ax.set_title("Bản by 4G status today"); plt.show()'),
+        new_code_cell('per_district = pd.DataFrame(r.kpis["district"]).set_index("district")\n'
+                      'per_district[["ban", "population", "white_ban_before", "covered_pop_before_pct"]].round(2)'),
+        new_code_cell('pd.DataFrame({op: {"sites": d["sites"], "covered bản": d["covered_villages"],\n'
+                      '                   "people covered %": 100 * d["covered_population"] / r.summary["population"]}\n'
+                      '              for op, d in r.operators.items()}).T.round(2)'),
+        new_code_cell('assert r.summary["white_villages"] == len(r.white)\n'
+                      'assert abs(per_district["population"].sum() - r.summary["population"]) < 1e-6'),
+    ],
+    "02-erasing-white-villages.ipynb": [
+        new_markdown_cell("# 2. Erasing the white villages\n\nThe least-cost set of sites — 4G upgrades of own "
+                          "2G/3G sites and co-location on other operators' towers first, new hill-top towers where "
+                          "needed — solved exactly (CBC), with the optimality gap."),
+        new_code_cell(SETUP),
+        new_code_cell('r = phusong.run_scenario(SCENARIOS / "sonla-white-villages.yaml", out_dir=OUT / "plan")\n'
+                      's = r.summary\n'
+                      'print(f"{s[\'proposed_sites\']} sites, {s[\'plan_cost\'] / 1e9:.1f} billion VND, gap {100 * s[\'plan_gap\']:.2f}%")\n'
+                      'print(f"{s[\'villages_covered_by_plan\']} of {s[\'white_villages\']} white bản covered; "\n'
+                      '      f"{s[\'uncoverable_villages\']} need satellite/VSAT")'),
+        new_code_cell('sites = gpd.read_file(OUT / "plan" / "proposed_sites.gpkg")\n'
+                      'sites.groupby("loai").agg(sites=("ma_tram", "count"), cost_billion_vnd=("tong_chi", "sum"),\n'
+                      '                          people=("dan_moi", "sum")).assign(cost_billion_vnd=lambda d: d.cost_billion_vnd / 1e9)'),
+        new_code_cell('villages = gpd.read_file(OUT / "plan" / "villages.gpkg")\n'
+                      'districts = gpd.read_file(OUT / "plan" / "districts.gpkg")\n'
+                      'ax = districts.boundary.plot(color="grey", linewidth=0.6, figsize=(9, 7))\n'
+                      'colors = {"phủ sóng": "lightgreen", "phủ sóng mới": "tab:blue", "không phủ được": "tab:purple"}\n'
+                      'for status, color in colors.items():\n'
+                      '    villages[villages.sau_qh == status].plot(ax=ax, markersize=4, color=color, label=status)\n'
+                      'sites.plot(ax=ax, marker="^", color="orange", edgecolor="k", markersize=30, label="proposed site")\n'
+                      'ax.legend(); ax.set_title("After the plan"); plt.show()'),
+        new_code_cell('uncoverable = villages[villages.sau_qh == "không phủ được"][["ma_ban", "ten_ban", "xa", "ly_do"]]\n'
+                      'assert (uncoverable.ly_do != "").all()\n'
+                      'uncoverable.head(10)'),
+    ],
+    "03-scenario-comparison.ipynb": [
+        new_markdown_cell("# 3. Comparing scenarios\n\n700 vs 1800 MHz, mast height 30 vs 45 m, sharing vs no "
+                          "sharing, and the cost-versus-people curve of a budget."),
+        new_code_cell(SETUP),
+        new_code_cell('def coverage(freq_mhz=None, height_m=None):\n'
+                      '    sc = phusong.load_scenario(SCENARIOS / "sonla-baseline.yaml")\n'
+                      '    sc.radio.freq_mhz, sc.radio.height_m = freq_mhz, height_m\n'
+                      '    r = phusong.run_scenario(sc, out_dir=OUT / f"cov-{freq_mhz}-{height_m}")\n'
+                      '    return {"white bản": r.summary["white_villages"], "people covered %": r.summary["covered_population_pct"]}\n'
+                      '\n'
+                      'table = pd.DataFrame({"1800 MHz (as built)": coverage(), "700 MHz": coverage(freq_mhz=700),\n'
+                      '                      "masts 30 m": coverage(height_m=30), "masts 45 m": coverage(height_m=45)}).T\n'
+                      'table.round(2)'),
+        new_code_cell('ax = table["white bản"].plot.bar(figsize=(7, 3.5), color="tab:red")\n'
+                      'ax.set_ylabel("white bản"); ax.set_title("Frequency band and mast height"); plt.show()\n'
+                      'assert table.loc["700 MHz", "white bản"] <= table.loc["1800 MHz (as built)", "white bản"]\n'
+                      'assert table.loc["masts 45 m", "white bản"] <= table.loc["masts 30 m", "white bản"]'),
+        new_code_cell('def plan(candidates):\n'
+                      '    sc = phusong.load_scenario(SCENARIOS / "sonla-white-villages.yaml")\n'
+                      '    sc.planning.candidates = candidates\n'
+                      '    sc.planning.method = "local"\n'
+                      '    sc.outputs.report = False\n'
+                      '    r = phusong.run_scenario(sc, out_dir=OUT / ("plan-" + "-".join(candidates)))\n'
+                      '    return {"sites": r.summary["proposed_sites"], "cost (billion VND)": r.summary["plan_cost"] / 1e9,\n'
+                      '            "white bản covered": r.summary["villages_covered_by_plan"]}\n'
+                      '\n'
+                      'sharing = pd.DataFrame({"sharing first": plan(["upgrade", "colocation", "grid"]),\n'
+                      '                        "new towers only": plan(["grid"])}).T\n'
+                      'sharing.round(2)'),
+        new_code_cell('sc = phusong.load_scenario(SCENARIOS / "sonla-budget.yaml")\n'
+                      'sc.planning.budget = None  # the whole curve\n'
+                      'sc.outputs.report = False\n'
+                      'r = phusong.run_scenario(sc, out_dir=OUT / "curve")\n'
+                      'curve = pd.DataFrame(r.plan["curve"], columns=["cost", "people", "bản"])\n'
+                      'ax = curve.plot(x="cost", y="people", drawstyle="steps-post", legend=False, figsize=(7, 3.5))\n'
+                      'ax.set_xlabel("cumulative cost (VND)"); ax.set_ylabel("people newly covered")\n'
+                      'ax.set_title("Cost versus people covered"); plt.show()\n'
+                      'assert curve.people.is_monotonic_increasing'),
+    ],
+}
+
+if __name__ == "__main__":
+    for name, cells in NOTEBOOKS.items():
+        nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                                "language": "python"}})
+        nbformat.write(nb, HERE / name)
+        print("wrote", HERE / name)
