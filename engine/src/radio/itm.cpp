@@ -22,6 +22,7 @@
 #include <limits>
 #include <memory>
 #include <sstream>
+#include <type_traits>
 #include <vector>
 
 #include "phusong/error.hpp"
@@ -946,10 +947,44 @@ constexpr PercentNames kCrNames{"reliability_pct", "location_pct (fixed 50)", "c
 //     (x_i, z_i - c0 x_i^2) (see RxHull);
 //   * Delta h: the resampling is bounded (<= 245 points), done directly, or interpolated.
 
+// Prefix sums S0[j] = sum_{m<j} z_m and S1[j] = sum_{m<j} m z_m of a profile, each kept as an
+// unevaluated sum hi + lo (compensated summation), so that window sums taken as differences far
+// along a long profile keep their digits.
+class PrefixSums {
+ public:
+  void build(const double* z, int n) {
+    s0_hi_.resize(n + 1);
+    s0_lo_.resize(n + 1);
+    s1_hi_.resize(n + 1);
+    s1_lo_.resize(n + 1);
+    s0_hi_[0] = s0_lo_[0] = s1_hi_[0] = s1_lo_[0] = 0.0;
+    for (int i = 0; i < n; ++i) {
+      add(s0_hi_[i], s0_lo_[i], z[i], s0_hi_[i + 1], s0_lo_[i + 1]);
+      add(s1_hi_[i], s1_lo_[i], i * z[i], s1_hi_[i + 1], s1_lo_[i + 1]);
+    }
+  }
+  // Sums of z_m and m z_m over a <= m < b.
+  double sum0(int a, int b) const { return (s0_hi_[b] - s0_hi_[a]) + (s0_lo_[b] - s0_lo_[a]); }
+  double sum1(int a, int b) const { return (s1_hi_[b] - s1_hi_[a]) + (s1_lo_[b] - s1_lo_[a]); }
+
+ private:
+  // (hi, lo) + v with the rounding error of hi + v carried in lo (Knuth's two-sum).
+  static void add(double hi, double lo, double v, double& out_hi, double& out_lo) {
+    const double s = hi + v;
+    const double vv = s - hi;
+    const double err = (hi - (s - vv)) + (v - vv);
+    out_hi = s;
+    out_lo = lo + err;
+  }
+  std::vector<double> s0_hi_, s0_lo_, s1_hi_, s1_lo_;
+};
+
 // Least-squares line over [x_start, x_end] of z[0..np] (exactly the window and weighting of
-// fit_line) from the prefix sums p0[j] = sum_{m<j} z_m and p1[j] = sum_{m<j} m z_m.
-void prefix_fit(const double* z, const double* p0, const double* p1, int np, double xi, double x_start,
-                double x_end, double& y_at_0, double& y_at_np) {
+// fit_line): windows of more than kDirectFitMax intervals from prefix sums, shorter ones
+// directly.
+constexpr int kDirectFitMax = 64;
+void prefix_fit(const double* z, const PrefixSums& ps, int np, double xi, double x_start, double x_end,
+                double& y_at_0, double& y_at_np) {
   int i0 = static_cast<int>(std::max(x_start / xi, 0.0));
   int i1 = np - static_cast<int>(std::max(np - x_end / xi, 0.0));
   if (i1 <= i0) {
@@ -960,9 +995,18 @@ void prefix_fit(const double* z, const double* p0, const double* p1, int np, dou
   const double centre = i1 - 0.5 * n;
   double sum = 0.5 * (z[i0] + z[i1]);
   double moment = 0.5 * (z[i1] - z[i0]) * (0.5 * n);
-  if (i1 - i0 >= 2) {  // interior samples i0+1 .. i1-1 with weights (m - i0 - n/2)
-    const double s0 = p0[i1] - p0[i0 + 1];
-    const double s1 = p1[i1] - p1[i0 + 1];
+  if (i1 - i0 <= kDirectFitMax) {
+    // Short window: summed directly, as fit_line does (the prefix-sum difference below would
+    // lose digits to the magnitude of p1 far along the profile).
+    double u = -0.5 * n;
+    for (int m = i0 + 1; m < i1; ++m) {
+      u += 1.0;
+      sum += z[m];
+      moment += z[m] * u;
+    }
+  } else {  // interior samples i0+1 .. i1-1 with weights (m - i0 - n/2)
+    const double s0 = ps.sum0(i0 + 1, i1);
+    const double s1 = ps.sum1(i0 + 1, i1);
     sum += s0;
     moment += s1 - (i0 + 0.5 * n) * s0;
   }
@@ -1035,9 +1079,12 @@ double interdecile_range(const double* z, const double* dz, double xi, double x_
   const double step = (s_end - s_start) / last;
 
   // Linear interpolation at s_start + j step (two interleaved chains), with the sums of s_j
-  // and j s_j for the line fit. The positions stay below s_end <= np - min(15 h_rx, 0.1 d_L,rx) / xi
+  // and j s_j for the line fit. Heights are taken relative to z_ref (a sample of the window):
+  // a flat window then gives exactly zero deviations, as in terrain_irregularity, and the
+  // rounding of the sums is smaller. The positions stay below s_end <= np - min(15 h_rx, 0.1 d_L,rx) / xi
   // (accumulated rounding is ~1e-11 samples), so the segment index needs no clamping to np - 1.
   double* s = work;
+  const double z_ref = z[static_cast<int>(s_start)];
   const double step2 = 2.0 * step;
   double pos0 = s_start, pos1 = s_start + step, j0 = 0.0, j1 = 1.0;
   double sum0 = 0.0, sum1 = 0.0, msum0 = 0.0, msum1 = 0.0;
@@ -1045,8 +1092,8 @@ double interdecile_range(const double* z, const double* dz, double xi, double x_
   for (; j + 1 < n; j += 2) {
     const int k0 = static_cast<int>(pos0);
     const int k1 = static_cast<int>(pos1);
-    const double v0 = z[k0] + dz[k0] * (pos0 - k0);
-    const double v1 = z[k1] + dz[k1] * (pos1 - k1);
+    const double v0 = (z[k0] - z_ref) + dz[k0] * (pos0 - k0);
+    const double v1 = (z[k1] - z_ref) + dz[k1] * (pos1 - k1);
     s[j] = v0;
     s[j + 1] = v1;
     sum0 += v0;
@@ -1060,7 +1107,7 @@ double interdecile_range(const double* z, const double* dz, double xi, double x_
   }
   if (j < n) {  // n is odd: one more
     const int k0 = static_cast<int>(pos0);
-    const double v0 = z[k0] + dz[k0] * (pos0 - k0);
+    const double v0 = (z[k0] - z_ref) + dz[k0] * (pos0 - k0);
     s[j] = v0;
     sum0 += v0;
     msum0 += j0 * v0;
@@ -1259,12 +1306,14 @@ struct RayHorizon {
   double d[2];
 };
 
+// Terrain windows shorter than this (in samples) resample to the minimum of 35 points.
+constexpr double kShortSpan = 42.0;
+
 // Profile operations of the prefix z[0..k] for evaluate(), from the state built by ItmRay.
 struct RayProfileOps {
   const double* z;
   const double* dz;
-  const double* p0;
-  const double* p1;
+  const PrefixSums* sums;
   int k;
   double xi;
   const RayHorizon* hzn;   // horizons of this prefix
@@ -1282,13 +1331,17 @@ struct RayProfileOps {
     }
   }
   double irregularity(double x_start, double x_end) const {
-    if (x_end / xi - x_start / xi < 2.0) return 0.0;  // as terrain_irregularity
+    const double span = x_end / xi - x_start / xi;
+    if (span < 2.0) return 0.0;  // as terrain_irregularity
+    // Short windows (35 resampled points): terrain_irregularity itself, so that even its
+    // rounding noise (the whole Delta h of a straight-line window) is reproduced.
+    if (span < kShortSpan) return terrain_irregularity(Profile{z, k, xi}, x_start, x_end);
     const double range =
         std::isnan(dh_range) ? interdecile_range(z, dz, xi, x_start, x_end, scratch, *hint) : dh_range;
     return delta_h_from_range(range, x_start, x_end);
   }
   void fit(double x_start, double x_end, double& y_at_0, double& y_at_np) const {
-    prefix_fit(z, p0, p1, k, xi, x_start, x_end, y_at_0, y_at_np);
+    prefix_fit(z, *sums, k, xi, x_start, x_end, y_at_0, y_at_np);
   }
 };
 
@@ -1367,13 +1420,14 @@ std::vector<std::string> itm_warning_messages(long warnings) {
 struct ItmRay::Impl {
   Setup setup;
   ItmRayOptions options;
+  long param_warnings = 0;  // warnings of validate_inputs (parameters only)
 
   // Per-ray state, kept between rays to avoid reallocation.
   std::vector<char> need;               // per sample: loss wanted
   std::vector<char> query;              // per sample: horizons (and environment) wanted
   std::vector<char> known;              // per sample: exact interdecile range computed
   std::vector<double> dz;               // z[i+1] - z[i]
-  std::vector<double> p0, p1;           // prefix sums of z and i z
+  PrefixSums sums;                      // prefix sums of z and i z
   std::vector<Environment> env;         // per queried k: environment of the prefix z[0..k]
   std::vector<double> half_curv;        // per queried k: 0.5 / a_e
   std::vector<RayHorizon> hzn;          // per queried k: horizons of the prefix
@@ -1518,6 +1572,7 @@ void ItmRay::Impl::anchored_ranges(const double* h, int n, double xi) {
   }
   for (int k = first + 1; k < n; ++k)  // needed anchors not inside any interpolated span
     if (need[k] && std::isnan(dh_range[k])) range_at(k);
+  for (int k = 1; k <= first; ++k) dh_range[k] = nan;  // exact at evaluation
 }
 
 template <class T>
@@ -1554,20 +1609,14 @@ void ItmRay::Impl::run(const double* h, std::size_t n_in, double xi, T* out,
   // Slopes, prefix sums, and the environment of every queried prefix (N_s from the system
   // elevation of the prefix).
   dz.resize(n);
-  p0.resize(n + 1);
-  p1.resize(n + 1);
-  p0[0] = p1[0] = 0.0;
-  for (int i = 0; i < n; ++i) {
-    dz[i] = i + 1 < n ? h[i + 1] - h[i] : 0.0;
-    p0[i + 1] = p0[i] + h[i];
-    p1[i + 1] = p1[i] + i * h[i];
-  }
+  for (int i = 0; i < n; ++i) dz[i] = i + 1 < n ? h[i + 1] - h[i] : 0.0;
+  sums.build(h, n);
   env.resize(n);
   half_curv.resize(n);
   for (int k = 1; k < n; ++k) {
     if (!query[k]) continue;
     const int skip = static_cast<int>(0.1 * k);
-    const double h_sys = (p0[k - skip + 1] - p0[skip]) / (k - 2 * skip + 1);  // system_elevation
+    const double h_sys = sums.sum0(skip, k - skip + 1) / (k - 2 * skip + 1);  // system_elevation
     env[k] = make_environment(setup, h_sys);
     half_curv[k] = 0.5 / env[k].a_e;
   }
@@ -1583,8 +1632,11 @@ void ItmRay::Impl::run(const double* h, std::size_t n_in, double xi, T* out,
 
   for (int k = 1; k < n; ++k) {
     if (!need[k]) continue;
-    const RayProfileOps ops{h, dz.data(), p0.data(), p1.data(), k, xi, &hzn[k], dh_range[k], scratch.data(), &hint};
-    out[k] = static_cast<T>(evaluate(setup, env[k], ops, 0).loss_db);
+    const RayProfileOps ops{h, dz.data(), &sums, k, xi, &hzn[k], dh_range[k], scratch.data(), &hint};
+    if constexpr (std::is_same_v<T, ItmResult>)
+      out[k] = evaluate(setup, env[k], ops, param_warnings);
+    else
+      out[k] = static_cast<T>(evaluate(setup, env[k], ops, param_warnings).loss_db);
   }
 }
 
@@ -1593,7 +1645,8 @@ ItmRay::ItmRay(const ItmParams& params, double time_pct, double location_pct, do
     : impl_(std::make_unique<Impl>()) {
   // Parameter validation of itm_p2p_tls, on a dummy two-point profile.
   const double dummy[2] = {0.0, 0.0};
-  validate_inputs(Profile{dummy, 1, 1.0}, params, time_pct, location_pct, situation_pct, kTlsNames);
+  impl_->param_warnings =
+      validate_inputs(Profile{dummy, 1, 1.0}, params, time_pct, location_pct, situation_pct, kTlsNames);
   if (options.dh_anchor_spacing < 0) fail<InputError>("ItmRayOptions::dh_anchor_spacing", options.dh_anchor_spacing, ">= 0");
   if (!(options.dh_rel_tolerance >= 0.0))
     fail<InputError>("ItmRayOptions::dh_rel_tolerance", options.dh_rel_tolerance, ">= 0");
@@ -1613,6 +1666,11 @@ void ItmRay::run(const double* h, std::size_t n, double spacing_m, float* loss_d
 void ItmRay::run(const double* h, std::size_t n, double spacing_m, double* loss_db,
                  const std::function<bool(std::size_t)>& needed) {
   impl_->run(h, n, spacing_m, loss_db, needed);
+}
+
+void ItmRay::run(const double* h, std::size_t n, double spacing_m, ItmResult* results,
+                 const std::function<bool(std::size_t)>& needed) {
+  impl_->run(h, n, spacing_m, results, needed);
 }
 
 }  // namespace phusong::radio

@@ -180,6 +180,10 @@ class ItmRay {
   void run(const double* h, std::size_t n, double spacing_m, double* loss_db,
            const std::function<bool(std::size_t)>& needed = {});
 
+  /// Same, with every output of itm_p2p_tls (warnings included) in results[k].
+  void run(const double* h, std::size_t n, double spacing_m, ItmResult* results,
+           const std::function<bool(std::size_t)>& needed = {});
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
