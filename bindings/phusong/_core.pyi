@@ -84,12 +84,16 @@ class Site:
     bandwidth_mhz: float
     kind: str
     row: int
+    @property
+    def directional(self) -> bool: ...
     def __init__(self) -> None: ...
+    def set_antenna(self, kind: str, azimuth_deg: float = 0.0, downtilt_deg: float = 0.0) -> None: ...
 
 def evaluate_villages(dem: Dem, villages: Sequence[Village], sites: Sequence[Site], model: str = "p526",
                       radius_km: float = 30.0, rx_height_m: float = 1.5, threshold_dbm: float = -110.0,
                       k: float = ..., spacing_m: float = 0.0, threads: int = 0,
-                      progress: Optional[Callable[[int, int], None]] = None) -> dict: ...
+                      progress: Optional[Callable[[int, int], None]] = None, clutter: Optional[Dem] = None,
+                      clutter_classes: str = "worldcover") -> dict: ...
 
 def site_raster(dem: Dem, site: Site, model: str = "p526", radius_km: float = 30.0, rx_height_m: float = 1.5,
                 k: float = ..., curvature_coeff: float = 0.85714, itm_n0: float = 301.0, itm_eps_r: float = 15.0,

@@ -90,9 +90,45 @@ def fetch(name: str) -> Path:
     return Path(path)
 
 
+SRTM_PREFIX = "srtm:"
+# Public mirror of SRTM 1-degree tiles in .hgt.gz (the "skadi" layout of the AWS terrain tiles).
+SRTM_MIRROR = "https://s3.amazonaws.com/elevation-tiles-prod/skadi/{band}/{tile}.hgt.gz"
+
+
+def srtm_tile(tile: str) -> Path:
+    """The SRTM tile `tile` (e.g. ``N21E103``) as ``dem/<tile>.hgt`` in the data directory;
+    downloaded from the public mirror when it is missing and the machine is online. SRTM tiles
+    other than the registered ones have no sha256 in the registry: a registered one is checked."""
+    import re
+
+    if not re.fullmatch(r"[NS]\d{2}[EW]\d{3}", tile):
+        raise InputError(f"'{tile}' is not an SRTM tile name (like N21E103)")
+    name = f"dem/{tile}.hgt"
+    if name in registry():
+        return fetch(name)
+    target = data_dir() / name
+    if target.is_file():
+        return target
+    import pooch
+
+    url = SRTM_MIRROR.format(band=tile[:3], tile=tile)
+    try:
+        path = pooch.retrieve(url=url, known_hash=None, fname=f"{tile}.hgt.gz", path=target.parent,
+                              processor=pooch.Decompress(name=f"{tile}.hgt"), progressbar=False)
+    except Exception as exc:
+        raise InputError(
+            f"SRTM tile {tile} is missing from the data directory {data_dir()} and could not be downloaded "
+            f"from {url} ({type(exc).__name__}). Put {tile}.hgt at {target} or set PHUSONG_DATA to a folder "
+            f"that has it.") from exc
+    return Path(path)
+
+
 def resolve(ref: str, base_dir: Path) -> Path:
-    """A scenario path: ``data:NAME`` from the registry, else relative to `base_dir`."""
+    """A scenario path: ``data:NAME`` from the registry, ``srtm:TILE`` an SRTM tile (downloaded
+    when missing and online), else relative to `base_dir`."""
     if ref.startswith(DATA_PREFIX):
         return fetch(ref[len(DATA_PREFIX):])
+    if ref.startswith(SRTM_PREFIX):
+        return srtm_tile(ref[len(SRTM_PREFIX):])
     p = Path(ref).expanduser()
     return p if p.is_absolute() else (base_dir / p)

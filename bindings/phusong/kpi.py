@@ -50,6 +50,29 @@ def _row(name: dict, idx: np.ndarray, villages, covered_before, covered_after, o
     return row
 
 
+def _district_costs(sc, plan, rows: list[dict]) -> None:
+    """Plan sites and cost per district, by the district polygon each proposed site stands in."""
+    if not sc.inputs.admin:
+        return
+    import json
+
+    from shapely import contains_xy
+    from shapely.geometry import shape
+
+    gj = json.loads(open(sc.inputs.admin, encoding="utf-8").read())
+    lon = np.array([s[0] for s in plan.get("sites_lonlat", [])])
+    lat = np.array([s[1] for s in plan.get("sites_lonlat", [])])
+    cost = np.array([b[2] for b in plan["cost_breakdown"]])
+    by_name = {r["district"]: r for r in rows}
+    for l2 in gj.get("level2s", []):
+        if l2["name"] not in by_name:
+            continue
+        inside = contains_xy(shape({"type": "MultiPolygon", "coordinates": l2["coordinates"]}).buffer(0), lon, lat) \
+            if len(lon) else np.zeros(0, bool)
+        by_name[l2["name"]]["plan_sites"] = int(inside.sum())
+        by_name[l2["name"]]["plan_cost"] = float(cost[inside].sum()) if len(lon) else 0.0
+
+
 def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dict) -> dict:
     """{'province': [row], 'district': [rows], 'commune': [rows], 'targets': [rows]}."""
     n = len(villages)
@@ -70,6 +93,11 @@ def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dic
     out["commune"] = [_row({"district": d, "commune": c}, np.array(ix), villages, before, after, operators)
                       for (d, c), ix in sorted(communes.items())]
     p = out["province"][0]
+    if plan is not None:
+        p["plan_sites"] = len(plan["chosen"])
+        p["plan_cost"] = float(plan["total_cost"])
+        p["plan_currency"] = plan["currency"]
+        _district_costs(sc, plan, out["district"])
     t = sc.targets
     out["targets"] = [
         {"indicator": "4G/5G coverage of people (%)", "target": t.coverage_4g_pct,

@@ -155,10 +155,11 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     best = np.full(len(white_v), -math.inf)
     in_range = np.zeros(len(white_v), dtype=bool)
     if cands:
+        clutter = _core.Dem.open([sc.inputs.clutter]) if sc.inputs.clutter else None
         cov = _core.evaluate_villages(
             dem, white_v, cands, model=r.model, radius_km=r.radius_km, rx_height_m=r.rx_height_m,
             threshold_dbm=r.threshold_dbm, k=r.k_factor, spacing_m=r.profile_spacing_m,
-            threads=sc.threads, progress=progress)
+            threads=sc.threads, progress=progress, clutter=clutter, clutter_classes=r.clutter_classes)
         links = cov["links"]
         in_range[links["village"]] = True
         best = cov["best_rsrp_dbm"]
@@ -211,6 +212,7 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         "chosen": list(g["chosen"]),
         "newly_covered": newly,
         "cost_breakdown": [breakdown[j] for j in g["chosen"]],
+        "sites_lonlat": [(cands[j].lon, cands[j].lat) for j in g["chosen"]],
         "still_white": [white[j] for j in g["uncovered"]],
         "uncoverable": uncoverable,
         "total_cost": g["total_cost"],

@@ -35,6 +35,7 @@ class Inputs(_Strict):
     villages: str
     towers: str
     admin: Optional[str] = Field(None, description="district polygons (dvhcvn GIS JSON), e.g. data:admin/sonla_districts.json")
+    clutter: Optional[str] = Field(None, description="land-cover raster of class codes (e.g. ESA WorldCover)")
 
     @field_validator("dem", mode="before")
     @classmethod
@@ -53,6 +54,7 @@ class Radio(_Strict):
     technologies: list[str] = Field(default_factory=lambda: ["4G", "5G"], min_length=1)
     freq_mhz: Optional[float] = Field(None, gt=0, description="overrides every broadband tower's frequency")
     height_m: Optional[float] = Field(None, gt=0, description="overrides every broadband tower's antenna height")
+    clutter_classes: str = Field("worldcover", description="'worldcover' or a class-table CSV (code,name,height_m[,category,loss_db])")
 
 
 class Costs(_Strict):
@@ -188,6 +190,10 @@ def _resolve_inputs(sc: Scenario) -> None:
     sc.inputs.towers = one("inputs.towers", sc.inputs.towers)
     if sc.inputs.admin is not None:
         sc.inputs.admin = one("inputs.admin", sc.inputs.admin)
+    if sc.inputs.clutter is not None:
+        sc.inputs.clutter = one("inputs.clutter", sc.inputs.clutter)
+        if sc.radio.clutter_classes != "worldcover":
+            sc.radio.clutter_classes = one("radio.clutter_classes", sc.radio.clutter_classes)
     if sc.planning.enabled:
         sc.planning.candidates = [c if c in CANDIDATE_KINDS else one(f"planning.candidates.{i}", c)
                                   for i, c in enumerate(sc.planning.candidates)]
@@ -280,10 +286,11 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
             t.freq_mhz = r.freq_mhz
         if r.height_m is not None:
             t.height_m = r.height_m
+    clutter = _core.Dem.open([sc.inputs.clutter]) if sc.inputs.clutter else None
     cov = _core.evaluate_villages(
         dem, villages, broadband, model=r.model, radius_km=r.radius_km, rx_height_m=r.rx_height_m,
         threshold_dbm=r.threshold_dbm, k=r.k_factor, spacing_m=r.profile_spacing_m,
-        threads=sc.threads, progress=step("coverage"))
+        threads=sc.threads, progress=step("coverage"), clutter=clutter, clutter_classes=r.clutter_classes)
     white = [i for i, c in enumerate(cov["covered"]) if not c]
     operators = kpi.per_operator(villages, broadband, cov, r.threshold_dbm)
 

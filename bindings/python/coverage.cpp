@@ -30,14 +30,36 @@ void init_coverage(py::module_& m) {
       .def_readwrite("bandwidth_mhz", &Site::bandwidth_mhz)
       .def_readwrite("kind", &Site::kind)
       .def_readwrite("row", &Site::row)
+      .def(
+          "set_antenna",
+          [](Site& s, const std::string& kind, double azimuth_deg, double downtilt_deg) {
+            if (kind == "omni") s.antenna.reset();
+            else if (kind == "3gpp")
+              s.antenna = std::make_shared<radio::AntennaPattern>(radio::AntennaPattern::sector_3gpp({}, azimuth_deg, downtilt_deg));
+            else
+              s.antenna = std::make_shared<radio::AntennaPattern>(
+                  radio::AntennaPattern::from_msi_file(kind, azimuth_deg, downtilt_deg));
+          },
+          py::arg("kind"), py::arg("azimuth_deg") = 0.0, py::arg("downtilt_deg") = 0.0,
+          "Antenna: 'omni', '3gpp' (TR 36.814/38.901 sector) or a .msi/.pln pattern file, with boresight "
+          "azimuth and mechanical downtilt.")
+      .def_property_readonly("directional", [](const Site& s) { return static_cast<bool>(s.antenna); },
+                             "True when the site has a directional antenna pattern.")
       .def("__repr__", [](const Site& s) { return "<Site " + s.id + " " + s.operator_name + ">"; });
 
   m.def(
       "evaluate_villages",
       [](const terrain::Dem& dem, const std::vector<Village>& villages, const std::vector<Site>& sites,
          const std::string& model, double radius_km, double rx_height_m, double threshold_dbm, double k,
-         double spacing_m, int threads, const py::object& progress) {
+         double spacing_m, int threads, const py::object& progress, const py::object& clutter,
+         const std::string& clutter_classes) {
         coverage::CoverageParams p;
+        if (!clutter.is_none()) {
+          p.clutter = clutter.cast<std::shared_ptr<terrain::Dem>>();
+          p.clutter_table = std::make_shared<radio::ClutterTable>(
+              clutter_classes == "worldcover" ? radio::ClutterTable::esa_worldcover()
+                                              : radio::ClutterTable::read_csv(clutter_classes));
+        }
         p.model = radio::path_model_from_string(model);
         p.radius_km = radius_km;
         p.rx_height_m = rx_height_m;
@@ -71,8 +93,15 @@ void init_coverage(py::module_& m) {
         links["distance_km"] = to_numpy(std::move(ld));
         links["loss_db"] = to_numpy(std::move(lloss));
         links["rsrp_dbm"] = to_numpy(std::move(lrsrp));
-        links["line_of_sight"] = to_numpy(std::move(llos)).attr("astype")("bool");
+        links["line_of_sight"] = to_numpy(std::move(llos)).attr("astype")("bool");  // NOLINT
         links["void_samples"] = to_numpy(std::move(lvoid));
+        std::vector<double> lant(nl), lclut(nl);
+        for (std::size_t i = 0; i < nl; ++i) {
+          lant[i] = r.links[i].antenna_attenuation_db;
+          lclut[i] = r.links[i].clutter_loss_db;
+        }
+        links["antenna_attenuation_db"] = to_numpy(std::move(lant));
+        links["clutter_loss_db"] = to_numpy(std::move(lclut));
         py::dict out;
         out["links"] = links;
         out["best_rsrp_dbm"] = to_numpy(std::move(r.best_rsrp_dbm));
@@ -84,8 +113,12 @@ void init_coverage(py::module_& m) {
       py::arg("dem"), py::arg("villages"), py::arg("sites"), py::arg("model") = "p526",
       py::arg("radius_km") = 30.0, py::arg("rx_height_m") = 1.5, py::arg("threshold_dbm") = -110.0,
       py::arg("k") = 4.0 / 3.0, py::arg("spacing_m") = 0.0, py::arg("threads") = 0,
-      py::arg("progress") = py::none(),
+      py::arg("progress") = py::none(), py::arg("clutter") = py::none(), py::arg("clutter_classes") = "worldcover",
       R"doc(Signal at each village from every site within radius_km, over exact terrain profiles.
+
+A directional site (Site.set_antenna) loses its pattern attenuation towards each village; with
+`clutter` (a Dem of land-cover class codes) each village's class adds its P.2108 terminal
+clutter loss (`clutter_classes`: "worldcover" or a class-table CSV).
 
 Runs multi-threaded with the GIL released; the result does not depend on `threads`.
 `progress(done, total)` is called from the calling thread.

@@ -104,3 +104,56 @@ TEST(Coverage, SameResultForAnyThreadCount) {
   }
   EXPECT_EQ(a.best_site, c.best_site);
 }
+
+TEST(Coverage, SectorAntennaAttenuatesOffBoresight) {
+  // 3GPP sector (TR 36.814: phi3dB 65 deg, theta3dB 10 deg, Am 30 dB) pointing south; the village
+  // is due east, 2.08 km away, 28.5 m below the antenna. By hand:
+  //   A_H = 12 (90/65)^2 = 23.006 dB;  elevation = atan(-28.5/2080) - d/(2 a_e) = -0.792 deg,
+  //   A_V = 12 (0.792/10)^2 = 0.075 dB;  A = min(A_H + A_V, 30) = 23.08 dB.
+  auto dem = flat_dem(200);
+  Site omni = site("A", 105.1, 21.9);
+  Site sector = omni;
+  sector.antenna = std::make_shared<radio::AntennaPattern>(radio::AntennaPattern::sector_3gpp({}, 180.0));
+  std::vector<Village> vs{village("V1", 105.12, 21.9)};
+  coverage::CoverageParams p;
+  const auto a = coverage::evaluate_villages(dem, vs, {omni}, p);
+  const auto b = coverage::evaluate_villages(dem, vs, {sector}, p);
+  EXPECT_NEAR(b.links[0].antenna_attenuation_db, 23.08, 0.02);
+  EXPECT_NEAR(a.links[0].rsrp_dbm - b.links[0].rsrp_dbm, 23.08, 0.02);
+  EXPECT_DOUBLE_EQ(a.links[0].loss_db, b.links[0].loss_db);
+  // Pointing at the village: no attenuation but the small vertical one.
+  sector.antenna = std::make_shared<radio::AntennaPattern>(radio::AntennaPattern::sector_3gpp({}, 90.0));
+  const auto c = coverage::evaluate_villages(dem, vs, {sector}, p);
+  EXPECT_NEAR(c.links[0].antenna_attenuation_db, 0.075, 0.01);
+}
+
+TEST(Coverage, ReceiverClutterLossFromARaster) {
+  // Land cover class 50 (ESA WorldCover built-up -> suburban, R = 10 m) at the village; P.2108
+  // §3.1 by hand at 1800 MHz, h = 1.5 m, ws = 27 m:
+  //   Knu = 0.342 sqrt(1.8) = 0.4588; hdif = 8.5 m; theta = atan(8.5/27) = 17.48 deg;
+  //   nu = Knu sqrt(hdif theta) = 5.593; J(nu) = 6.9 + 20 log10(sqrt(5.493^2 + 1) + 5.493) = 27.79;
+  //   Ah = J(nu) - 6.03 = 21.76 dB, added to the loss computed to R = 10 m.
+  auto dem = flat_dem(200);
+  terrain::Grid g = dem.grid();
+  auto clutter = std::make_shared<terrain::Dem>(g, std::vector<float>(600 * 600, 50.0f), "");
+  std::vector<Site> sites{site("A", 105.1, 21.9)};
+  std::vector<Village> vs{village("V1", 105.12, 21.9)};
+  coverage::CoverageParams p;
+  p.clutter = clutter;
+  p.clutter_table = std::make_shared<radio::ClutterTable>(radio::ClutterTable::esa_worldcover());
+  const auto r = coverage::evaluate_villages(dem, vs, sites, p);
+  EXPECT_NEAR(r.links[0].clutter_loss_db, 21.76, 0.05);
+  coverage::CoverageParams at10;
+  at10.rx_height_m = 10;
+  const auto bare = coverage::evaluate_villages(dem, vs, sites, at10);
+  EXPECT_NEAR(r.links[0].loss_db, bare.links[0].loss_db + r.links[0].clutter_loss_db, 1e-9);
+  // A class missing from the table is an error naming it.
+  auto odd = std::make_shared<terrain::Dem>(g, std::vector<float>(600 * 600, 77.0f), "");
+  p.clutter = odd;
+  try {
+    coverage::evaluate_villages(dem, vs, sites, p);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("class 77"), std::string::npos);
+  }
+}

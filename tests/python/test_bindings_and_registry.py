@@ -60,3 +60,20 @@ def test_registry_hash_mismatch(tmp_path, monkeypatch):
     (tmp_path / "dem" / "N21E105.hgt").write_bytes(b"not srtm")
     with pytest.raises(phusong.InputError, match="does not match its registered sha256"):
         datasets.fetch("dem/N21E105.hgt")
+
+
+def test_srtm_tile_offline_names_the_tile(tmp_path, monkeypatch):
+    monkeypatch.setenv("PHUSONG_DATA", str(tmp_path))
+    monkeypatch.setattr(datasets, "SRTM_MIRROR", "https://invalid.invalid/{band}/{tile}.hgt.gz")
+    with pytest.raises(phusong.InputError, match=r"SRTM tile N21E103 is missing .* Put N21E103.hgt at .*N21E103.hgt"):
+        datasets.srtm_tile("N21E103")
+    with pytest.raises(phusong.InputError, match="not an SRTM tile name"):
+        datasets.srtm_tile("X21E103")
+
+
+def test_srtm_tile_present_or_registered(tmp_path, monkeypatch):
+    assert datasets.srtm_tile("N21E105") == DATA / "dem" / "N21E105.hgt"  # registered: sha256 checked
+    monkeypatch.setenv("PHUSONG_DATA", str(tmp_path))
+    (tmp_path / "dem").mkdir()
+    (tmp_path / "dem" / "N20E104.hgt").write_bytes(b"\0" * 8)
+    assert datasets.srtm_tile("N20E104") == tmp_path / "dem" / "N20E104.hgt"

@@ -5,6 +5,8 @@
 
 #include "phusong/radio.hpp"
 #include "phusong/radio/itm.hpp"
+#include "phusong/radio/antenna.hpp"
+#include "phusong/radio/clutter.hpp"
 #include "phusong/terrain.hpp"
 #include "phusong/types.hpp"
 
@@ -19,6 +21,11 @@ struct CoverageParams {
   double threshold_dbm = -110; ///< RSRP at or above which a village counts as covered
   double rx_gain_dbi = 0;
   int threads = 0;             ///< 0 = all cores; the result does not depend on it
+  /// Optional land-cover raster (class codes) and class table: at each village the P.2108
+  /// terminal clutter loss of its class is added (the path is computed to the height the class
+  /// asks for, see radio::TerminalClutter).
+  std::shared_ptr<const terrain::Dem> clutter;
+  std::shared_ptr<const radio::ClutterTable> clutter_table;
 };
 
 /// One evaluated village-site path.
@@ -27,6 +34,8 @@ struct Link {
   double distance_km, loss_db, rsrp_dbm;
   bool line_of_sight;
   std::int32_t void_samples;  ///< DEM voids bridged by interpolation along the profile
+  double antenna_attenuation_db = 0;  ///< transmit pattern: max gain - gain towards the village
+  double clutter_loss_db = 0;         ///< receiver clutter loss (P.2108) of the village's class
 };
 
 struct VillageCoverage {
@@ -43,9 +52,18 @@ VillageCoverage evaluate_villages(const terrain::Dem& dem, const std::vector<Vil
                                   const std::vector<Site>& sites, const CoverageParams& params,
                                   const ProgressFn& progress = {});
 
-/// Path loss and RSRP of one site at one point (lon/lat).
+/// Path loss and RSRP of one site at one point (lon/lat); `clutter_code` >= 0 adds that class's
+/// receiver clutter loss (needs params.clutter_table).
 Link evaluate_link(const terrain::Dem& dem, const Site& site, double lon, double lat,
-                   const CoverageParams& params);
+                   const CoverageParams& params, int clutter_code = -1);
+
+/// Class code of the clutter raster at a lon/lat (nearest cell), -1 outside or nodata.
+int clutter_code_at(const terrain::Dem& clutter, double lon, double lat);
+
+/// Attenuation (dB >= 0) of the site's antenna towards a receiver at (lon, lat, rx height AMSL),
+/// the elevation angle following the earth curvature for factor k; 0 for an omni site.
+double antenna_attenuation_db(const Site& site, double site_ground_m, double lon, double lat,
+                              double rx_height_amsl_m, double k_factor);
 
 // ---------------------------------------------------------------------------------------------
 // Rasters: one site over the DEM grid, and the best-server composite of many sites.
@@ -79,7 +97,8 @@ struct RasterParams {
 /// the cell: never guessed).
 struct SiteRaster {
   terrain::Grid grid;           ///< window of the DEM's grid (same CRS)
-  std::vector<float> values;    ///< rows x cols: path loss (dB), or 1/0 visibility for los
+  std::vector<float> values;    ///< rows x cols: path loss (dB) plus the antenna's attenuation towards
+                                ///< the cell (directional sites), or 1/0 visibility for los
   std::int64_t void_cells = 0;  ///< cells inside the radius left NaN because the DEM is void there
 };
 

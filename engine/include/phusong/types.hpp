@@ -2,10 +2,15 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace phusong {
+
+namespace radio {
+struct AntennaPattern;
+}
 
 /// A village (bản): its centre in WGS84 lon/lat and its people.
 struct Village {
@@ -27,6 +32,9 @@ struct Site {
   double bandwidth_mhz = 10;
   std::string kind = "existing";  ///< existing, candidate, ...
   int row = 0;  ///< 1-based row/feature number in the file it was read from (0: not from a file)
+  /// Antenna pattern as mounted (azimuth, downtilt); null = omnidirectional. EIRP is the
+  /// main-beam EIRP: towards a receiver the pattern's attenuation (max gain - gain) is removed.
+  std::shared_ptr<const radio::AntennaPattern> antenna;
 };
 
 /// Progress callback: (done, total). Called from the thread that started the work, never

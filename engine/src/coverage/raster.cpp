@@ -439,7 +439,12 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
 
 // Each cell within the radius takes the bilinear value of the two nearest rays and samples.
 SiteRaster rasterize(const terrain::Dem& dem, const Frame& f, const Window& w, const Rays& rays,
-                     const RasterParams& p) {
+                     const RasterParams& p, const Site& site) {
+  // A directional antenna adds its attenuation towards each cell (azimuth of the cell, elevation
+  // from the antenna to the receiver over the curved earth).
+  const double hts = bilinear(dem, f.c0, f.r0) + site.height_m;
+  const double ae_m = p.k_factor * 6371000.0;
+  const double max_gain = site.antenna ? site.antenna->max_gain_dbi() : 0.0;
   SiteRaster out;
   out.grid = window_grid(dem.grid(), w);
   const int cols = w.cols(), rows = w.rows();
@@ -478,7 +483,14 @@ SiteRaster rasterize(const terrain::Dem& dem, const Frame& f, const Window& w, c
           acc += ws[q] * vs[q];
           wsum += ws[q];
         }
-      if (wsum > 0) out.values[static_cast<std::size_t>(rr) * cols + (c - w.c_lo)] = static_cast<float>(acc / wsum);
+      if (wsum > 0) {
+        double v = acc / wsum;
+        if (site.antenna && dist > 0) {
+          const double el = std::atan((dem.cell(c, r) + p.rx_height_m - hts) / dist) - dist / (2.0 * ae_m);
+          v += max_gain - site.antenna->gain_dbi(th * 180.0 / M_PI, el * 180.0 / M_PI);
+        }
+        out.values[static_cast<std::size_t>(rr) * cols + (c - w.c_lo)] = static_cast<float>(v);
+      }
     }
   });
   for (auto v : voids) out.void_cells += v;
@@ -510,7 +522,7 @@ SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterPa
     return r;
   }
   const Rays rays = cast_rays(dem, f, site, p, progress);
-  return rasterize(dem, f, w, rays, p);
+  return rasterize(dem, f, w, rays, p, site);
 }
 
 Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, const RasterParams& params,

@@ -49,17 +49,39 @@ double spacing_for(const terrain::Dem& dem, const CoverageParams& p) {
 
 }  // namespace
 
+int clutter_code_at(const terrain::Dem& clutter, double lon, double lat) {
+  const auto xy = clutter.lonlat_to_dem(lon, lat);
+  const auto& g = clutter.grid();
+  const int c = static_cast<int>(std::lround(g.col_of(xy.first))), r = static_cast<int>(std::lround(g.row_of(xy.second)));
+  const float v = clutter.cell(c, r);
+  return std::isnan(v) ? -1 : static_cast<int>(std::lround(v));
+}
+
+double antenna_attenuation_db(const Site& site, double site_ground_m, double lon, double lat,
+                              double rx_height_amsl_m, double k_factor) {
+  if (!site.antenna) return 0.0;
+  const auto look = radio::look_angles(site.lon, site.lat, site_ground_m + site.height_m, lon, lat,
+                                       rx_height_amsl_m, k_factor);
+  return site.antenna->max_gain_dbi() - site.antenna->gain_dbi(look.azimuth_deg, look.elevation_deg);
+}
+
 Link evaluate_link(const terrain::Dem& dem, const Site& site, double lon, double lat,
-                   const CoverageParams& params) {
+                   const CoverageParams& params, int clutter_code) {
   auto prof = terrain::profile_lonlat(dem, site.lon, site.lat, lon, lat, spacing_for(dem, params),
                                       params.k_factor);
   Link l{};
   l.void_samples = bridge_voids(prof.elevation_m);
   l.distance_km = prof.length_m() / 1000.0;
+  double rx_height_m = params.rx_height_m;
+  if (clutter_code >= 0 && params.clutter_table) {
+    const auto tc = params.clutter_table->terminal_clutter(clutter_code, site.freq_mhz, params.rx_height_m);
+    l.clutter_loss_db = tc.loss_db;
+    rx_height_m = tc.path_height_m;
+  }
   radio::PathInput in;
   in.freq_mhz = site.freq_mhz;
   in.tx_height_m = site.height_m;
-  in.rx_height_m = params.rx_height_m;
+  in.rx_height_m = rx_height_m;
   in.k_factor = params.k_factor;
   in.model = params.model;
   if (prof.length_m() < 1.0) {  // co-located: free space at 1 m
@@ -70,7 +92,11 @@ Link evaluate_link(const terrain::Dem& dem, const Site& site, double lon, double
     l.loss_db = pl.loss_db;
     l.line_of_sight = pl.line_of_sight;
   }
-  l.rsrp_dbm = radio::rsrp_dbm(site.eirp_dbm, l.loss_db, site.bandwidth_mhz, params.rx_gain_dbi);
+  l.loss_db += l.clutter_loss_db;
+  l.antenna_attenuation_db = antenna_attenuation_db(site, prof.elevation_m.front(), lon, lat,
+                                                    prof.elevation_m.back() + params.rx_height_m, params.k_factor);
+  l.rsrp_dbm = radio::rsrp_dbm(site.eirp_dbm - l.antenna_attenuation_db, l.loss_db, site.bandwidth_mhz,
+                               params.rx_gain_dbi);
   return l;
 }
 
@@ -78,6 +104,14 @@ VillageCoverage evaluate_villages(const terrain::Dem& dem, const std::vector<Vil
                                   const std::vector<Site>& sites, const CoverageParams& params,
                                   const ProgressFn& progress) {
   if (!(params.radius_km > 0)) throw InputError("coverage: radius_km must be > 0, got " + std::to_string(params.radius_km));
+  if (params.clutter && !params.clutter_table) throw InputError("coverage: a clutter raster needs a clutter class table");
+  if (params.clutter && params.clutter_table)  // every class met must be in the table
+    for (const auto& v : villages) {
+      const int code = clutter_code_at(*params.clutter, v.lon, v.lat);
+      if (code >= 0 && !params.clutter_table->find(code))
+        throw InputError("clutter raster: class " + std::to_string(code) + " at village '" + v.id +
+                         "' is not in the clutter class table");
+    }
   auto outside = [&](double lon, double lat) {
     const auto xy = dem.lonlat_to_dem(lon, lat);
     return !dem.contains(xy.first, xy.second);
@@ -111,10 +145,11 @@ VillageCoverage evaluate_villages(const terrain::Dem& dem, const std::vector<Vil
                    std::back_inserter(near));
         std::sort(near.begin(), near.end(), [](const Entry& a, const Entry& b) { return a.second < b.second; });
         auto& out = per_village[i];
+        const int code = params.clutter ? clutter_code_at(*params.clutter, v.lon, v.lat) : -1;
         for (const auto& e : near) {
           const Site& s = sites[e.second];
           if (geo::geodesic_inverse(s.lon, s.lat, v.lon, v.lat).distance_m > radius_m) continue;
-          Link l = evaluate_link(dem, s, v.lon, v.lat, params);
+          Link l = evaluate_link(dem, s, v.lon, v.lat, params, code);
           l.village = static_cast<std::int32_t>(i);
           l.site = e.second;
           out.push_back(l);

@@ -14,6 +14,7 @@
 #include "phusong/error.hpp"
 #include "phusong/geo.hpp"
 #include "phusong/io.hpp"
+#include "phusong/radio/antenna.hpp"
 
 namespace phusong::io {
 namespace fs = std::filesystem;
@@ -196,6 +197,27 @@ std::vector<Site> read_sites(const std::string& path, double default_bandwidth_m
     s.bandwidth_mhz = (r.has("bandwidth_mhz") && !r.text("bandwidth_mhz").empty())
                           ? r.number("bandwidth_mhz") : default_bandwidth_mhz;
     if (r.has("kind") && !r.text("kind").empty()) s.kind = r.text("kind");
+    // Optional antenna: omni (default), 3gpp (TR 38.901 sector) or a pattern file (.msi/.pln,
+    // relative to this file), with azimuth_deg and downtilt_deg (mechanical).
+    const std::string ant = r.has("antenna") ? r.text("antenna") : "";
+    if (!ant.empty() && ant != "omni") {
+      const double az = r.has("azimuth_deg") && !r.text("azimuth_deg").empty() ? r.number("azimuth_deg", false) : 0.0;
+      const double tilt =
+          r.has("downtilt_deg") && !r.text("downtilt_deg").empty() ? r.number("downtilt_deg", false) : 0.0;
+      if (az < 0 || az >= 360)
+        throw InputError(r.where() + ": field 'azimuth_deg' must be in [0, 360), got " + r.text("azimuth_deg"));
+      if (ant == "3gpp") {
+        s.antenna = std::make_shared<radio::AntennaPattern>(radio::AntennaPattern::sector_3gpp({}, az, tilt));
+      } else {
+        fs::path pattern(ant);
+        if (pattern.is_relative()) pattern = fs::path(path).parent_path() / pattern;
+        if (!fs::exists(pattern))
+          throw InputError(r.where() + ": field 'antenna': pattern file '" + pattern.string() +
+                           "' not found (use omni, 3gpp or a .msi/.pln file)");
+        s.antenna = std::make_shared<radio::AntennaPattern>(
+            radio::AntennaPattern::from_msi_file(pattern.string(), az, tilt));
+      }
+    }
     std::tie(s.lon, s.lat) = r.lonlat();
     s.row = r.row();
     out.push_back(std::move(s));

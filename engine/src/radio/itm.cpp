@@ -945,7 +945,9 @@ constexpr PercentNames kCrNames{"reliability_pct", "location_pct (fixed 50)", "c
 //     i this is a line in c, so the maximum is read off the upper envelope of those lines;
 //   * RX horizon: a tangent from the receiver to the upper convex hull of the points
 //     (x_i, z_i - c0 x_i^2) (see RxHull);
-//   * Delta h: the resampling is bounded (<= 245 points), done directly, or interpolated.
+//   * Delta h: its resampling is bounded (<= 245 points): recomputed at every evaluation with
+//     a leaner version of terrain_irregularity (exact mode), or interpolated between exact
+//     anchors (ItmRayOptions::dh_anchor_spacing > 0).
 
 // Prefix sums S0[j] = sum_{m<j} z_m and S1[j] = sum_{m<j} m z_m of a profile, each kept as an
 // unevaluated sum hi + lo (compensated summation), so that window sums taken as differences far
@@ -996,8 +998,8 @@ void prefix_fit(const double* z, const PrefixSums& ps, int np, double xi, double
   double sum = 0.5 * (z[i0] + z[i1]);
   double moment = 0.5 * (z[i1] - z[i0]) * (0.5 * n);
   if (i1 - i0 <= kDirectFitMax) {
-    // Short window: summed directly, as fit_line does (the prefix-sum difference below would
-    // lose digits to the magnitude of p1 far along the profile).
+    // Short window: summed directly, as fit_line does (a difference of prefix sums far along
+    // the profile would carry their larger absolute rounding into a small sum).
     double u = -0.5 * n;
     for (int m = i0 + 1; m < i1; ++m) {
       u += 1.0;
@@ -1078,42 +1080,39 @@ double interdecile_range(const double* z, const double* dz, double xi, double x_
   const double last = n - 1;
   const double step = (s_end - s_start) / last;
 
-  // Linear interpolation at s_start + j step (two interleaved chains), with the sums of s_j
-  // and j s_j for the line fit. Heights are taken relative to z_ref (a sample of the window):
-  // a flat window then gives exactly zero deviations, as in terrain_irregularity, and the
-  // rounding of the sums is smaller. The positions stay below s_end <= np - min(15 h_rx, 0.1 d_L,rx) / xi
-  // (accumulated rounding is ~1e-11 samples), so the segment index needs no clamping to np - 1.
+  // Linear interpolation at s_start + j step, with the sums of s_j and j s_j for the line fit.
+  // Heights are taken relative to z_ref (a sample of the window): a flat window then gives
+  // exactly zero deviations, as in terrain_irregularity, and the sums round less. The positions
+  // stay below s_end <= np - min(15 h_rx, 0.1 d_L,rx) / xi (accumulated rounding ~1e-11
+  // samples), so the segment index needs no clamping to np - 1.
   double* s = work;
   const double z_ref = z[static_cast<int>(s_start)];
-  const double step2 = 2.0 * step;
-  double pos0 = s_start, pos1 = s_start + step, j0 = 0.0, j1 = 1.0;
-  double sum0 = 0.0, sum1 = 0.0, msum0 = 0.0, msum1 = 0.0;
+  auto sample = [&](double pos) {
+    const int k = static_cast<int>(pos);
+    return (z[k] - z_ref) + dz[k] * (pos - k);
+  };
+  // Four interleaved chains (positions and sums), to keep the additions off the critical path.
+  const double step4 = 4.0 * step;
+  double pos[4] = {s_start, s_start + step, s_start + 2.0 * step, s_start + 3.0 * step};
+  double sum[4] = {0.0, 0.0, 0.0, 0.0}, msum[4] = {0.0, 0.0, 0.0, 0.0};
   int j = 0;
-  for (; j + 1 < n; j += 2) {
-    const int k0 = static_cast<int>(pos0);
-    const int k1 = static_cast<int>(pos1);
-    const double v0 = (z[k0] - z_ref) + dz[k0] * (pos0 - k0);
-    const double v1 = (z[k1] - z_ref) + dz[k1] * (pos1 - k1);
-    s[j] = v0;
-    s[j + 1] = v1;
-    sum0 += v0;
-    sum1 += v1;
-    msum0 += j0 * v0;
-    msum1 += j1 * v1;
-    pos0 += step2;
-    pos1 += step2;
-    j0 += 2.0;
-    j1 += 2.0;
+  for (; j + 3 < n; j += 4) {
+    for (int l = 0; l < 4; ++l) {
+      const double v = sample(pos[l]);
+      s[j + l] = v;
+      sum[l] += v;
+      msum[l] += (j + l) * v;
+      pos[l] += step4;
+    }
   }
-  if (j < n) {  // n is odd: one more
-    const int k0 = static_cast<int>(pos0);
-    const double v0 = (z[k0] - z_ref) + dz[k0] * (pos0 - k0);
-    s[j] = v0;
-    sum0 += v0;
-    msum0 += j0 * v0;
+  for (int l = 0; j < n; ++j, ++l) {
+    const double v = sample(pos[l]);
+    s[j] = v;
+    sum[l] += v;
+    msum[l] += j * v;
   }
-  const double total = sum0 + sum1;
-  const double mtotal = msum0 + msum1;
+  const double total = (sum[0] + sum[1]) + (sum[2] + sum[3]);
+  const double mtotal = (msum[0] + msum[1]) + (msum[2] + msum[3]);
   // fit_line(s, n - 1, 1, 0, last): ends with half weight, moments about the centre.
   const double half = 0.5 * last;
   const double e0 = s[0], e1 = s[n - 1];
@@ -1123,17 +1122,16 @@ double interdecile_range(const double* z, const double* dz, double xi, double x_
   const double slope = moment * 12.0 / ((last * last + 2.0) * last);
   const double y0 = mean - slope * half;
 
+  // Deviations from the line; candidates for the order statistics gathered branch-free.
   double* hi = work + kMaxDeltaHSamples;
   double* lo = hi + kMaxDeltaHSamples;
   int n_hi = 0, n_lo = 0;
-  double line = y0;
   const bool hinted = std::isfinite(hint.high) && std::isfinite(hint.low);
   if (hinted) {
     const double range = std::abs(hint.high - hint.low) + 1e-6;
     const double t_hi = hint.high - hint.frac_high * range, t_lo = hint.low + hint.frac_low * range;
     for (j = 0; j < n; ++j) {
-      const double dev = s[j] - line;
-      line += slope;
+      const double dev = s[j] - (y0 + slope * j);
       s[j] = dev;
       hi[n_hi] = dev;
       n_hi += dev >= t_hi;
@@ -1141,10 +1139,7 @@ double interdecile_range(const double* z, const double* dz, double xi, double x_
       n_lo += dev <= t_lo;
     }
   } else {
-    for (j = 0; j < n; ++j) {
-      s[j] -= line;
-      line += slope;
-    }
+    for (j = 0; j < n; ++j) s[j] -= y0 + slope * j;
   }
   // q10: the n10-th largest, i.e. among n_hi candidates the (n_hi - n10 + 1)-th smallest;
   // q90 likewise from the other side.
@@ -1262,7 +1257,6 @@ class RxHull {
     }
     hull_.push_back(i);
   }
-  double c0() const { return c0_; }
 
   // Calls visit(i) for every sample that can hold the RX horizon at curvature c <= c0 for the
   // receiver at index k with height z_r (candidates in decreasing index order).
@@ -1308,12 +1302,15 @@ struct RayHorizon {
 
 // Terrain windows shorter than this (in samples) resample to the minimum of 35 points.
 constexpr double kShortSpan = 42.0;
+// Interdecile ranges (m) below this are recomputed by terrain_irregularity (see irregularity()).
+constexpr double kNoiseRange = 0.1;
 
 // Profile operations of the prefix z[0..k] for evaluate(), from the state built by ItmRay.
 struct RayProfileOps {
   const double* z;
   const double* dz;
   const PrefixSums* sums;
+  const int* nonzero;      // nonzero[i] = number of non-zero heights before sample i
   int k;
   double xi;
   const RayHorizon* hzn;   // horizons of this prefix
@@ -1333,11 +1330,19 @@ struct RayProfileOps {
   double irregularity(double x_start, double x_end) const {
     const double span = x_end / xi - x_start / xi;
     if (span < 2.0) return 0.0;  // as terrain_irregularity
-    // Short windows (35 resampled points): terrain_irregularity itself, so that even its
-    // rounding noise (the whole Delta h of a straight-line window) is reproduced.
+    // Short windows (35 resampled points) go to terrain_irregularity itself, and so does a
+    // range at rounding-noise level (an almost straight terrain window): there the ITM
+    // formulas take square roots of Delta h, which would amplify the difference between two
+    // roundings of what is noise anyway.
     if (span < kShortSpan) return terrain_irregularity(Profile{z, k, xi}, x_start, x_end);
-    const double range =
-        std::isnan(dh_range) ? interdecile_range(z, dz, xi, x_start, x_end, scratch, *hint) : dh_range;
+    if (!std::isnan(dh_range)) return delta_h_from_range(dh_range, x_start, x_end);
+    const double range = interdecile_range(z, dz, xi, x_start, x_end, scratch, *hint);
+    if (range < kNoiseRange) {
+      // Sea: a window of exact zeros gives exactly 0 both ways.
+      const int i0 = static_cast<int>(x_start / xi), i1 = std::min(k, static_cast<int>(x_end / xi) + 1);
+      if (nonzero[i1 + 1] == nonzero[i0]) return 0.0;
+      return terrain_irregularity(Profile{z, k, xi}, x_start, x_end);
+    }
     return delta_h_from_range(range, x_start, x_end);
   }
   void fit(double x_start, double x_end, double& y_at_0, double& y_at_np) const {
@@ -1428,6 +1433,7 @@ struct ItmRay::Impl {
   std::vector<char> known;              // per sample: exact interdecile range computed
   std::vector<double> dz;               // z[i+1] - z[i]
   PrefixSums sums;                      // prefix sums of z and i z
+  std::vector<int> nonzero;             // count of non-zero heights before each sample
   std::vector<Environment> env;         // per queried k: environment of the prefix z[0..k]
   std::vector<double> half_curv;        // per queried k: 0.5 / a_e
   std::vector<RayHorizon> hzn;          // per queried k: horizons of the prefix
@@ -1609,7 +1615,12 @@ void ItmRay::Impl::run(const double* h, std::size_t n_in, double xi, T* out,
   // Slopes, prefix sums, and the environment of every queried prefix (N_s from the system
   // elevation of the prefix).
   dz.resize(n);
-  for (int i = 0; i < n; ++i) dz[i] = i + 1 < n ? h[i + 1] - h[i] : 0.0;
+  nonzero.resize(n + 1);
+  nonzero[0] = 0;
+  for (int i = 0; i < n; ++i) {
+    dz[i] = i + 1 < n ? h[i + 1] - h[i] : 0.0;
+    nonzero[i + 1] = nonzero[i] + (h[i] != 0.0);
+  }
   sums.build(h, n);
   env.resize(n);
   half_curv.resize(n);
@@ -1632,7 +1643,7 @@ void ItmRay::Impl::run(const double* h, std::size_t n_in, double xi, T* out,
 
   for (int k = 1; k < n; ++k) {
     if (!need[k]) continue;
-    const RayProfileOps ops{h, dz.data(), &sums, k, xi, &hzn[k], dh_range[k], scratch.data(), &hint};
+    const RayProfileOps ops{h, dz.data(), &sums, nonzero.data(), k, xi, &hzn[k], dh_range[k], scratch.data(), &hint};
     if constexpr (std::is_same_v<T, ItmResult>)
       out[k] = evaluate(setup, env[k], ops, param_warnings);
     else
@@ -1647,7 +1658,8 @@ ItmRay::ItmRay(const ItmParams& params, double time_pct, double location_pct, do
   const double dummy[2] = {0.0, 0.0};
   impl_->param_warnings =
       validate_inputs(Profile{dummy, 1, 1.0}, params, time_pct, location_pct, situation_pct, kTlsNames);
-  if (options.dh_anchor_spacing < 0) fail<InputError>("ItmRayOptions::dh_anchor_spacing", options.dh_anchor_spacing, ">= 0");
+  if (options.dh_anchor_spacing < 0)
+    fail<InputError>("ItmRayOptions::dh_anchor_spacing", options.dh_anchor_spacing, ">= 0");
   if (!(options.dh_rel_tolerance >= 0.0))
     fail<InputError>("ItmRayOptions::dh_rel_tolerance", options.dh_rel_tolerance, ">= 0");
   impl_->setup = make_setup(params, time_pct, location_pct, situation_pct);
