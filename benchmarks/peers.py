@@ -50,9 +50,9 @@ def read_tif(path: Path):
     return dem.heights_m.copy(), dem.geotransform
 
 
-def make_30m(tile: Path, work: Path) -> Path:
+def make_30m(tile: Path, work: Path, radius_km: float = RADIUS_KM) -> Path:
     x, y = phusong.transform([SITE_LON], [SITE_LAT], "WGS84", "UTM48N")
-    half = RADIUS_KM * 1000 + 3000
+    half = radius_km * 1000 + 3000
     out = work / "n21e105_utm30.tif"
     subprocess.run(["gdalwarp", "-q", "-overwrite", "-t_srs", "EPSG:32648", "-tr", "30", "30", "-r", "bilinear",
                     "-te", str(x[0] - half), str(y[0] - half), str(x[0] + half), str(y[0] + half),
@@ -60,12 +60,14 @@ def make_30m(tile: Path, work: Path) -> Path:
     return out
 
 
-def bench_los_and_p526(tile: Path, work: Path, repeat: int, only: set[str]) -> None:
-    dem30 = make_30m(tile, work)
+def bench_los_and_p526(tile: Path, work: Path, repeat: int, only: set[str], radius_km: float = RADIUS_KM) -> dict:
+    """Runs gdal_viewshed and ours; returns the times, the ratio and the agreement."""
+    results = {}
+    dem30 = make_30m(tile, work, radius_km)
     x, y = phusong.transform([SITE_LON], [SITE_LAT], "WGS84", "UTM48N")
     gdal_out = work / "gdal_viewshed.tif"
     cmd = ["gdal_viewshed", "-q", "-ox", f"{x[0]:.3f}", "-oy", f"{y[0]:.3f}", "-oz", str(TX_H), "-tz", str(RX_H),
-           "-md", str(RADIUS_KM * 1000), "-cc", "0.85714", "-vv", "1", "-iv", "0", "-ov", "255", str(dem30), str(gdal_out)]
+           "-md", str(radius_km * 1000), "-cc", "0.85714", "-vv", "1", "-iv", "0", "-ov", "255", str(dem30), str(gdal_out)]
     t_gdal, _ = best_of(repeat, lambda: subprocess.run(cmd, check=True))
     site = phusong.Site()
     site.id, site.lon, site.lat, site.height_m, site.freq_mhz, site.eirp_dbm = "S", SITE_LON, SITE_LAT, TX_H, FREQ, 60
@@ -73,7 +75,7 @@ def bench_los_and_p526(tile: Path, work: Path, repeat: int, only: set[str]) -> N
 
     def ours(model: str, path: Path):
         dem = phusong.Dem.open([str(dem30)])
-        r = phusong.site_raster(dem, site, model=model, radius_km=RADIUS_KM, rx_height_m=RX_H, curvature_coeff=0.85714)
+        r = phusong.site_raster(dem, site, model=model, radius_km=radius_km, rx_height_m=RX_H, curvature_coeff=0.85714)
         v = r["values"]
         if model == "los":
             v = np.where(np.isnan(v), 255, v).astype(np.uint8)
@@ -81,7 +83,8 @@ def bench_los_and_p526(tile: Path, work: Path, repeat: int, only: set[str]) -> N
                              dem.crs_wkt)
         return r
 
-    print(f"grid: {dem30.name} (30 m, UTM 48N), site {SITE_LON},{SITE_LAT}, radius {RADIUS_KM:g} km")
+    results["t_gdal"] = t_gdal
+    print(f"grid: {dem30.name} (30 m, UTM 48N), site {SITE_LON},{SITE_LAT}, radius {radius_km:g} km")
     print(f"gdal_viewshed                 {t_gdal:7.3f} s")
     if "los" in only:
         t_los, r = best_of(repeat, lambda: ours("los", ours_out))
@@ -98,16 +101,19 @@ def bench_los_and_p526(tile: Path, work: Path, repeat: int, only: set[str]) -> N
         agree = float(np.mean(o[both] == gw[both])) * 100
         print(f"phusong los                   {t_los:7.3f} s   ratio {t_los / t_gdal:5.2f}x   "
               f"agreement {agree:.2f}% of {both.sum()} cells")
+        results.update(t_los=t_los, los_agreement_pct=agree, los_cells=int(both.sum()))
     if "p526" in only:
         t_db, r = best_of(repeat, lambda: ours("p526", work / "ours_p526.tif"))
         print(f"phusong p526 (delta-Bull.)    {t_db:7.3f} s   ratio {t_db / t_gdal:5.2f}x gdal_viewshed   "
               f"({np.isfinite(r['values']).sum()} cells with diffraction loss)")
+        results.update(t_p526=t_db)
+    return results
 
 
-def bench_itm(tile: Path, work: Path, repeat: int) -> None:
+def bench_itm(tile: Path, work: Path, repeat: int, radius_km: float = RADIUS_KM) -> dict:
+    """Runs SPLAT! -olditm and ours; returns the times and the path-loss differences."""
     if not shutil.which("splat"):
-        print("SPLAT! not installed (Debian package splat): ITM comparison skipped")
-        return
+        raise RuntimeError("SPLAT! is not installed (Debian package splat)")
     sdf = work / "sdf"
     sdf.mkdir(exist_ok=True)
     subprocess.run(["srtm2sdf", str(tile)], cwd=sdf, check=True, capture_output=True)
@@ -115,7 +121,7 @@ def bench_itm(tile: Path, work: Path, repeat: int) -> None:
     # SPLAT! .lrp: eps, sigma, N0 (surface refractivity), f MHz, climate, polarisation (1 = vertical),
     # situation (confidence) fraction, time (reliability) fraction, ERP W.
     (work / "tx.lrp").write_text("15.000\n0.005\n301.000\n%.3f\n5\n1\n0.50\n0.50\n0\n" % FREQ)
-    cmd = ["splat", "-t", "tx.qth", "-L", str(RX_H), "-R", str(RADIUS_KM), "-metric", "-olditm", "-d", str(sdf),
+    cmd = ["splat", "-t", "tx.qth", "-L", str(RX_H), "-R", str(radius_km), "-metric", "-olditm", "-d", str(sdf),
            "-N", "-ano", "splat.ano", "-o", "splat.ppm"]
     t_splat, _ = best_of(repeat, lambda: subprocess.run(cmd, cwd=work, check=True, capture_output=True))
     site = phusong.Site()
@@ -123,7 +129,7 @@ def bench_itm(tile: Path, work: Path, repeat: int) -> None:
 
     def ours():
         dem = phusong.Dem.open([str(tile)])
-        r = phusong.site_raster(dem, site, model="itm", radius_km=RADIUS_KM, rx_height_m=RX_H, itm_eps_r=15,
+        r = phusong.site_raster(dem, site, model="itm", radius_km=radius_km, rx_height_m=RX_H, itm_eps_r=15,
                                 itm_sigma_s_per_m=0.005, itm_n0=301, itm_climate=5, itm_pol=1)
         phusong.write_raster(str(work / "ours_itm.tif"), [("itm", r["values"], float("nan"))],
                              list(r["geotransform"]), dem.crs_wkt)
@@ -154,6 +160,7 @@ def bench_itm(tile: Path, work: Path, repeat: int) -> None:
     print(f"SPLAT! -olditm (ITM), 3\" tile  {t_splat:7.3f} s")
     print(f"phusong itm                   {t_ours:7.3f} s   speed-up {t_splat / t_ours:5.1f}x   "
           f"median |loss diff| {np.median(diff):.2f} dB (p90 {np.percentile(diff, 90):.2f} dB) over {both.sum()} points")
+    return {"t_splat": t_splat, "t_itm": t_ours, "median_diff_db": float(np.median(diff)), "points": int(both.sum())}
 
 
 def main() -> int:
