@@ -118,7 +118,7 @@ SiteRaster los_raster(const terrain::Dem& dem, const Frame& f, const Window& w, 
     return c >= w.c_lo && c <= w.c_hi && r >= w.r_lo && r <= w.r_hi;
   };
   const int kmax = std::max({oc - w.c_lo, w.c_hi - oc, orow - w.r_lo, w.r_hi - orow});
-  auto visit = [&](int i, int j) {
+  auto visit = [&](int i, int j, std::int64_t& voids) {
     if (!inside(i, j)) return;
     const double dist = std::hypot(i * f.mx, j * f.my);
     if (dist > radius_m) return;
@@ -147,7 +147,7 @@ SiteRaster los_raster(const terrain::Dem& dem, const Frame& f, const Window& w, 
     const std::size_t k = at(i, j);
     if (std::isnan(z)) {
       zp[k] = horizon;  // a void carries the horizon on
-      ++out.void_cells;
+      ++voids;
       return;
     }
     out.values[k] = (z + p.rx_height_m >= horizon) ? 1.0f : 0.0f;
@@ -157,16 +157,24 @@ SiteRaster los_raster(const terrain::Dem& dem, const Frame& f, const Window& w, 
     out.values[at(0, 0)] = 1.0f;
     zp[at(0, 0)] = oz_ground;
   }
+  // A cell's sightline crosses the previous ring inside its own quadrant (or on its axes), so
+  // the four half-axes are swept first and then the four open quadrants in parallel.
+  std::int64_t axis_voids = 0;
   for (int k = 1; k <= kmax; ++k) {
-    for (int i = -k; i <= k; ++i) {
-      visit(i, -k);
-      visit(i, k);
-    }
-    for (int j = -k + 1; j <= k - 1; ++j) {
-      visit(-k, j);
-      visit(k, j);
-    }
+    visit(k, 0, axis_voids);
+    visit(-k, 0, axis_voids);
+    visit(0, k, axis_voids);
+    visit(0, -k, axis_voids);
   }
+  std::int64_t quad_voids[4] = {0, 0, 0, 0};
+  detail::parallel_for(4, p.threads, [&](std::size_t q) {
+    const int si = (q & 1) ? -1 : 1, sj = (q & 2) ? -1 : 1;
+    for (int k = 1; k <= kmax; ++k) {
+      for (int a = 1; a <= k; ++a) visit(si * a, sj * k, quad_voids[q]);   // the ring's row side
+      for (int b = 1; b < k; ++b) visit(si * k, sj * b, quad_voids[q]);    // and its column side
+    }
+  });
+  out.void_cells = axis_voids + quad_voids[0] + quad_voids[1] + quad_voids[2] + quad_voids[3];
   return out;
 }
 
