@@ -36,6 +36,8 @@ class Inputs(_Strict):
     towers: str
     admin: Optional[str] = Field(None, description="district polygons (dvhcvn GIS JSON), e.g. data:admin/sonla_districts.json")
     clutter: Optional[str] = Field(None, description="land-cover raster of class codes (e.g. ESA WorldCover)")
+    fibre: Optional[str] = Field(None, description="fibre backbone routes (lines), for backhaul costs")
+    power_grid: Optional[str] = Field(None, description="power grid routes (lines), for power costs")
 
     @field_validator("dem", mode="before")
     @classmethod
@@ -69,6 +71,15 @@ class Costs(_Strict):
     opex_upgrade_per_year: float = Field(3.0e7, ge=0)
     horizon_years: int = Field(10, ge=0, le=50)
     discount_rate: float = Field(0.08, ge=0, le=1)
+    fibre_cost_per_km: float = Field(1.2e8, ge=0, description="fibre backhaul, per km to the backbone")
+    fibre_max_km: float = Field(3.0, ge=0, description="beyond this, a microwave hop is tried")
+    fibre_connected_km: float = Field(0.5, ge=0, description="existing towers this close to the backbone are hubs")
+    microwave_bands_km_cost: list[tuple[float, float]] = Field(
+        default_factory=lambda: [(10.0, 1.5e8), (20.0, 2.5e8), (40.0, 4.0e8)],
+        description="(max hop km, cost) per distance band")
+    grid_cost_per_km: float = Field(2.0e8, ge=0, description="power line extension, per km")
+    grid_max_km: float = Field(5.0, ge=0, description="beyond this, solar")
+    solar: float = Field(3.0e8, ge=0, description="solar panels and batteries for an off-grid site")
 
     def total(self, kind: str) -> tuple[float, float, float]:
         """(capex, opex present value, total) of a candidate kind."""
@@ -92,6 +103,7 @@ class Planning(_Strict):
     cost_per_site: Optional[float] = Field(None, gt=0, description="one flat cost for every site (overrides costs)")
     budget: Optional[float] = Field(None, gt=0)
     objective: Literal["villages", "population", "households"] = "villages"
+    required_villages: list[str] = Field(default_factory=list, description="ids of bản that must be covered")
     method: Literal["greedy", "local", "exact"] = "local"
     time_limit_s: float = Field(60.0, gt=0, description="exact solve time limit")
 
@@ -190,10 +202,11 @@ def _resolve_inputs(sc: Scenario) -> None:
     sc.inputs.towers = one("inputs.towers", sc.inputs.towers)
     if sc.inputs.admin is not None:
         sc.inputs.admin = one("inputs.admin", sc.inputs.admin)
-    if sc.inputs.clutter is not None:
-        sc.inputs.clutter = one("inputs.clutter", sc.inputs.clutter)
-        if sc.radio.clutter_classes != "worldcover":
-            sc.radio.clutter_classes = one("radio.clutter_classes", sc.radio.clutter_classes)
+    for key in ("clutter", "fibre", "power_grid"):
+        if getattr(sc.inputs, key) is not None:
+            setattr(sc.inputs, key, one(f"inputs.{key}", getattr(sc.inputs, key)))
+    if sc.inputs.clutter is not None and sc.radio.clutter_classes != "worldcover":
+        sc.radio.clutter_classes = one("radio.clutter_classes", sc.radio.clutter_classes)
     if sc.planning.enabled:
         sc.planning.candidates = [c if c in CANDIDATE_KINDS else one(f"planning.candidates.{i}", c)
                                   for i, c in enumerate(sc.planning.candidates)]
@@ -204,7 +217,7 @@ def _resolve_inputs(sc: Scenario) -> None:
 
 
 GENERATED_PREFIX = "generated:"
-CANDIDATE_KINDS = ("upgrade", "colocation", "grid")
+CANDIDATE_KINDS = ("upgrade", "colocation", "grid", "commune_centre")
 SONLA_TILES = ["dem/N20E103.hgt", "dem/N20E104.hgt", "dem/N21E103.hgt", "dem/N21E104.hgt", "dem/N22E103.hgt"]
 
 

@@ -422,23 +422,23 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
         if (p.model == RasterModel::p526) {
           sweep_p526(h.data(), n, s_km, hts, p.rx_height_m, site.freq_mhz, p.k_factor, out, hu, ht, dk, u,
                      [&](int k) { return rays.evaluated(static_cast<int>(j), k); });
-        } else {  // ITM on each ray prefix
-          radio::ItmParams ip;
-          ip.h_tx_m = site.height_m;
-          ip.h_rx_m = p.rx_height_m;
-          ip.freq_mhz = site.freq_mhz;
-          ip.n0 = p.itm_n0;
-          ip.eps_r = p.itm_eps_r;
-          ip.sigma_s_per_m = p.itm_sigma_s_per_m;
-          ip.pol = p.itm_pol;
-          ip.climate = p.itm_climate;
-          const double d3 = std::max(std::abs(p.rx_height_m - site.height_m), 1.0) / 1000.0;
-          out[0] = static_cast<float>(radio::free_space_loss_db(d3, site.freq_mhz));
-          for (int k = 1; k < n; ++k)
-            if (rays.evaluated(static_cast<int>(j), k))
-              out[k] = static_cast<float>(radio::itm_p2p_tls(h.data(), k + 1, f.step_m, ip, p.itm_time_pct,
-                                                           p.itm_location_pct, p.itm_situation_pct)
-                                            .loss_db);
+        } else {  // ITM along the ray, incrementally (radio::ItmRay: same loss as itm_p2p_tls on each prefix)
+          {
+            radio::ItmParams ip;
+            ip.h_tx_m = site.height_m;
+            ip.h_rx_m = p.rx_height_m;
+            ip.freq_mhz = site.freq_mhz;
+            ip.n0 = p.itm_n0;
+            ip.eps_r = p.itm_eps_r;
+            ip.sigma_s_per_m = p.itm_sigma_s_per_m;
+            ip.pol = p.itm_pol;
+            ip.climate = p.itm_climate;
+            radio::ItmRay itm(ip, p.itm_time_pct, p.itm_location_pct, p.itm_situation_pct);  // cheap: per ray
+            const double d3 = std::max(std::abs(p.rx_height_m - site.height_m), 1.0) / 1000.0;
+            out[0] = static_cast<float>(radio::free_space_loss_db(d3, site.freq_mhz));
+            itm.run(h.data(), static_cast<std::size_t>(n), f.step_m, out,
+                    [&](std::size_t k) { return rays.evaluated(static_cast<int>(j), static_cast<int>(k)); });
+          }
         }
       },
       progress);

@@ -1,0 +1,119 @@
+"""Backhaul and power of candidate sites, for the cost model.
+
+Backhaul: a site within `fibre_max_km` of the fibre backbone (lines) is connected by fibre,
+priced per km; otherwise a microwave hop to a fibre-connected site (an existing tower within
+`fibre_connected_km` of the backbone) that it sees in line of sight over the terrain (4/3 earth,
+first Fresnel zone not required), priced by distance band; failing both, fibre all the way.
+Power: new towers within `grid_max_km` of the power grid (lines) extend it, priced per km;
+farther ones get solar with batteries. Existing towers already have power.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _core
+
+
+def _km_scale(lat: float) -> tuple[float, float]:
+    return 111.32 * math.cos(math.radians(lat)), 110.57
+
+
+def read_lines(path: str):
+    """A MultiLineString (WGS84) from a vector file of lines (GeoJSON, Shapefile, GeoPackage)."""
+    import pyogrio
+    from shapely import from_wkb
+    from shapely.ops import unary_union
+
+    try:
+        _, _, geoms, _ = pyogrio.raw.read(path)
+    except Exception as exc:  # pyogrio's own errors name the file
+        raise _core.InputError(f"{path}: cannot be read as lines: {exc}") from None
+    lines = [g for g in from_wkb(geoms) if g is not None and g.geom_type in ("LineString", "MultiLineString")]
+    if not lines:
+        raise _core.InputError(f"{path}: has no line features (fibre/power routes must be lines)")
+    return unary_union(lines)
+
+
+def distance_km(lines, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Distance (km) from points to the lines, in a local equirectangular frame."""
+    from shapely import distance, points
+    from shapely.affinity import scale
+
+    if len(lon) == 0:
+        return np.zeros(0)
+    lat0 = float(np.mean(lat))
+    kx, ky = _km_scale(lat0)
+    scaled = scale(lines, xfact=kx, yfact=ky, origin=(0, 0))
+    return distance(scaled, points(np.asarray(lon) * kx, np.asarray(lat) * ky))
+
+
+def line_of_sight(dem: _core.Dem, a, b, ha_m: float, hb_m: float, k: float = 4 / 3) -> bool:
+    """Terrain clears the straight ray between antennas at a and b (lon, lat) on a 4/3 earth."""
+    p = dem.profile(a[0], a[1], b[0], b[1], max(dem.cell_size_m, 90.0), k)
+    h = np.nan_to_num(p["curved_m"], nan=-1e9)
+    d = p["distance_m"]
+    za = h[0] + ha_m
+    zb = h[-1] + hb_m
+    ray = za + (zb - za) * d / d[-1]
+    return bool(np.all(h[1:-1] <= ray[1:-1]))
+
+
+@dataclass
+class SiteExtras:
+    backhaul: float
+    backhaul_kind: str
+    power: float
+    power_kind: str
+
+
+def site_extras(sc, dem: _core.Dem, cands: list, towers: list) -> list[SiteExtras]:
+    """Backhaul and power cost of each candidate (zero, "not modelled", without routes)."""
+    c = sc.planning.costs
+    n = len(cands)
+    lon = np.array([s.lon for s in cands])
+    lat = np.array([s.lat for s in cands])
+    bh_cost, bh_kind = np.zeros(n), ["not modelled"] * n
+    if sc.inputs.fibre:
+        fibre = read_lines(sc.inputs.fibre)
+        d_f = distance_km(fibre, lon, lat)
+        t_lon = np.array([t.lon for t in towers])
+        t_lat = np.array([t.lat for t in towers])
+        connected = distance_km(fibre, t_lon, t_lat) <= c.fibre_connected_km
+        hubs = [t for t, ok in zip(towers, connected) if ok]
+        h_lon = np.array([t.lon for t in hubs])
+        h_lat = np.array([t.lat for t in hubs])
+        bands = sorted(c.microwave_bands_km_cost)
+        for i, s in enumerate(cands):
+            if d_f[i] <= c.fibre_max_km:
+                bh_cost[i], bh_kind[i] = d_f[i] * c.fibre_cost_per_km, "fibre"
+                continue
+            done = False
+            if len(hubs):
+                kx, ky = _km_scale(s.lat)
+                dist = np.hypot((h_lon - s.lon) * kx, (h_lat - s.lat) * ky)
+                for j in np.argsort(dist)[:5]:
+                    if dist[j] > bands[-1][0]:
+                        break
+                    if line_of_sight(dem, (s.lon, s.lat), (hubs[j].lon, hubs[j].lat), s.height_m, hubs[j].height_m):
+                        price = next(cost for limit, cost in bands if dist[j] <= limit)
+                        bh_cost[i], bh_kind[i] = price, f"microwave {dist[j]:.1f} km"
+                        done = True
+                        break
+            if not done:
+                bh_cost[i], bh_kind[i] = d_f[i] * c.fibre_cost_per_km, "fibre (no microwave line of sight)"
+    pw_cost, pw_kind = np.zeros(n), ["existing" if s.kind in ("upgrade", "colocation") else "not modelled"
+                                     for s in cands]
+    new = np.array([s.kind not in ("upgrade", "colocation") for s in cands])
+    if sc.inputs.power_grid and new.any():
+        grid = read_lines(sc.inputs.power_grid)
+        d_g = distance_km(grid, lon, lat)
+        for i in np.nonzero(new)[0]:
+            if d_g[i] <= c.grid_max_km:
+                pw_cost[i], pw_kind[i] = d_g[i] * c.grid_cost_per_km, f"grid {d_g[i]:.1f} km"
+            else:
+                pw_cost[i], pw_kind[i] = c.solar, "solar"
+    return [SiteExtras(float(bh_cost[i]), bh_kind[i], float(pw_cost[i]), pw_kind[i]) for i in range(n)]
