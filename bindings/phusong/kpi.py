@@ -62,7 +62,7 @@ def _district_costs(sc, plan, rows: list[dict]) -> None:
     gj = json.loads(open(sc.inputs.admin, encoding="utf-8").read())
     lon = np.array([s[0] for s in plan.get("sites_lonlat", [])])
     lat = np.array([s[1] for s in plan.get("sites_lonlat", [])])
-    cost = np.array([b[2] for b in plan["cost_breakdown"]])
+    cost = np.array([b[4] for b in plan["cost_breakdown"]])
     by_name = {r["district"]: r for r in rows}
     for l2 in gj.get("level2s", []):
         if l2["name"] not in by_name:

@@ -31,7 +31,8 @@ DRIVERS = {"shapefile": ("ESRI Shapefile", ".shp"), "gpkg": ("GPKG", ".gpkg"), "
 
 STATUS = {"covered": "phủ sóng", "white": "bản trắng", "covered_by_plan": "phủ sóng mới",
           "uncoverable": "không phủ được"}
-KIND_VI = {"upgrade": "nâng cấp 4G", "colocation": "dùng chung hạ tầng", "new_grid_hilltop": "trạm mới"}
+KIND_VI = {"upgrade": "nâng cấp 4G", "colocation": "dùng chung hạ tầng", "new_grid_hilltop": "trạm mới",
+           "commune_centre": "trạm mới trung tâm xã"}
 
 # layer -> [(field, type, nghĩa (vi), meaning (en), unit)]
 FIELDS = {
@@ -65,6 +66,10 @@ FIELDS = {
         ("eirp_dbm", "real", "công suất bức xạ EIRP", "EIRP", "dBm"),
         ("capex", "real", "chi phí đầu tư", "CAPEX", "tiền tệ"),
         ("opex_pv", "real", "chi phí vận hành quy về hiện tại", "present value of OPEX over the horizon", "tiền tệ"),
+        ("truyen_dan", "real", "chi phí truyền dẫn (backhaul)", "backhaul cost", "tiền tệ"),
+        ("kieu_td", "string", "kiểu truyền dẫn: cáp quang / vi ba", "backhaul: fibre or microwave hop", ""),
+        ("dien", "real", "chi phí cấp điện", "power cost", "tiền tệ"),
+        ("kieu_dien", "string", "cấp điện: lưới / mặt trời / sẵn có", "power: grid extension, solar, existing", ""),
         ("tong_chi", "real", "tổng chi phí", "total cost", "tiền tệ"),
         ("tien_te", "string", "đơn vị tiền tệ", "currency", ""),
         ("so_ban_moi", "integer", "số bản trắng được phủ mới", "white villages newly covered", "bản"),
@@ -246,7 +251,11 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         "eirp_dbm": [c.eirp_dbm for c in chosen],
         "capex": [b[0] for b in costs],
         "opex_pv": [b[1] for b in costs],
-        "tong_chi": [b[2] for b in costs],
+        "truyen_dan": [b[2] for b in costs],
+        "kieu_td": [b[5] for b in costs],
+        "dien": [b[3] for b in costs],
+        "kieu_dien": [b[6] for b in costs],
+        "tong_chi": [b[4] for b in costs],
         "tien_te": [plan["currency"]] * len(chosen) if plan else [],
         "so_ban_moi": [len(x) for x in newly],
         "dan_moi": [sum(villages[i].population for i in x) for x in newly],

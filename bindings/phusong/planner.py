@@ -111,6 +111,30 @@ def existing_candidates(sc, towers: list, white_v: list) -> list:
     return out
 
 
+def commune_centre_candidates(sc, villages: list, white: list[int]) -> list:
+    """A new tower at the centre of every commune with a white bản: its most populous bản (the
+    commune seat, where power and roads are)."""
+    p, r = sc.planning, sc.radio
+    communes = {(villages[i].district, villages[i].commune) for i in white}
+    best = {}
+    for v in villages:
+        key = (v.district, v.commune)
+        if key in communes and (key not in best or v.population > best[key].population):
+            best[key] = v
+    out = []
+    for k, (key, v) in enumerate(sorted(best.items())):
+        s = _core.Site()
+        s.id = f"CC-{v.id}"
+        s.operator = p.operator if p.operator != "any" else "new"
+        s.technologies = "4G"
+        s.lon, s.lat = v.lon, v.lat
+        s.height_m, s.freq_mhz, s.eirp_dbm, s.bandwidth_mhz = p.height_m, p.freq_mhz, p.eirp_dbm, r.bandwidth_mhz
+        s.kind = "commune_centre"
+        s.row = k + 1
+        out.append(s)
+    return out
+
+
 def admin_area(path: str):
     """Union of the district polygons of a dvhcvn GIS JSON file."""
     import json
@@ -144,6 +168,8 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
                 inside = contains_xy(area, np.array([c.lon for c in grid]), np.array([c.lat for c in grid]))
                 grid = [c for c, ok in zip(grid, inside) if ok]
             cands += grid
+        elif ref == "commune_centre":
+            cands += commune_centre_candidates(sc, villages, white)
         elif ref not in ("upgrade", "colocation"):
             from_file = _core.read_sites(ref, r.bandwidth_mhz)
             for c in from_file:
@@ -172,16 +198,36 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         weight = [max(v.population, 1e-9) for v in white_v]
     else:
         weight = [max(v.households, 1e-9) for v in white_v]
+    # Cost of each candidate: CAPEX + discounted OPEX of its kind, + backhaul and power.
+    from .backhaul import site_extras
+
+    extras = site_extras(sc, dem, cands, towers) if p.cost_per_site is None else None
     breakdown = []
-    for c in cands:
+    for k, c in enumerate(cands):
         if p.cost_per_site is not None:
-            breakdown.append((p.cost_per_site, 0.0, p.cost_per_site))
+            breakdown.append((p.cost_per_site, 0.0, 0.0, 0.0, p.cost_per_site, "", ""))
         else:
-            breakdown.append(p.costs.total(c.kind))
-    cost = [max(b[2], 1e-9) for b in breakdown]
+            capex, opex, _ = p.costs.total(c.kind)
+            e = extras[k]
+            breakdown.append((capex, opex, e.backhaul, e.power, capex + opex + e.backhaul + e.power,
+                              e.backhaul_kind, e.power_kind))
+    cost = [max(b[4], 1e-9) for b in breakdown]
+    # At most one candidate per host tower (a 4G upgrade or a co-location, not both).
+    hosts = {}
+    group = [hosts.setdefault(c.id[3:], len(hosts)) if c.id[:3] in ("UP-", "CO-") else -1 for c in cands]
+    white_index = {villages[i].id: k for k, i in enumerate(white)}
+    required = sorted(white_index[v] for v in p.required_villages if v in white_index)
+    unknown = [v for v in p.required_villages if v not in {x.id for x in villages}]
+    if unknown:
+        raise _core.InputError(f"{sc.path}: key 'planning.required_villages': no village with id {unknown[0]!r}")
     budget = p.budget if p.budget is not None else math.inf
     solved = _core.solve_cover(sets, cost, weight, method=p.method, budget=budget, time_limit_s=p.time_limit_s,
-                               threads=max(1, sc.threads or 1))
+                               threads=max(1, sc.threads or 1), group=group, required=required)
+    if solved["status"] == "infeasible":
+        bad = [white_v[k].id for k in required if not sets or not any(k in s_ for s_ in sets)]
+        raise _core.InputError(f"{sc.path}: key 'planning.required_villages': no plan covers every required bản"
+                               + (f" ({', '.join(bad)} cannot be reached by any candidate)" if bad else
+                                  " within the budget"))
     # Order the chosen sites by what each adds (greedy on the chosen ones alone) for the report
     # and the cost-versus-people curve.
     sub = solved["chosen"]

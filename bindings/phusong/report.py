@@ -158,7 +158,7 @@ def markdown(result, maps: dict) -> str:
             c = result.candidates[j]
             rows.append({"rank": k + 1, "site": c.id, "kind": c.kind, "operator": c.operator,
                          "lon": round(c.lon, 5), "lat": round(c.lat, 5), "capex": b[0], "opex_pv": b[1],
-                         "total": b[2], "new_ban": len(lst),
+                         "backhaul": b[2], "power": b[3], "total": b[4], "new_ban": len(lst),
                          "new_people": float(sum(result.villages[i].population for i in lst))})
         md.append(f"\n## Proposed sites ({len(rows)})\n\n" + _table(rows[:60]))
         if len(rows) > 60:

@@ -280,5 +280,48 @@ def generate_dataset(out_dir: str | Path, seed: int = 2019, cache_dir: Optional[
                                        "population", "households", "lon", "lat", "source"], villages)
     generate._write_csv_atomic(tpath, ["id", "operator", "technologies", "height_m", "freq_mhz", "eirp_dbm",
                                        "bandwidth_mhz", "lon", "lat", "source"], towers)
-    return {"villages": vpath, "towers": tpath, "terrain": terrain_path(cache, seed),
+    fpath = generate_fibre(vpath, out / "sonla_fibre.GENERATED.geojson", seed)
+    return {"villages": vpath, "towers": tpath, "fibre": fpath, "terrain": terrain_path(cache, seed),
             "white_expected": int(N_BAN - covered.sum())}
+
+
+def generate_fibre(villages_csv: str | Path, out_path: str | Path, seed: int = 2019) -> Path:
+    """A GENERATED fibre backbone: straight links of the minimum spanning tree between the commune
+    seats (the most populous bản of each commune; fibre reaches most communes of the province),
+    written as GeoJSON lines. Real fibre follows roads; this stands in for the operators' route
+    data, which is not public."""
+    rows = list(csv.DictReader(open(villages_csv, encoding="utf-8")))
+    seats = {}
+    for r in rows:
+        key = (r["district"], r["commune"])
+        if key not in seats or int(r["population"]) > int(seats[key]["population"]):
+            seats[key] = r
+    names = sorted(seats)
+    xy = np.array([[float(seats[n]["lon"]), float(seats[n]["lat"])] for n in names])
+    kx = 111.32 * math.cos(math.radians(float(np.mean(xy[:, 1]))))
+    d = np.hypot((xy[:, None, 0] - xy[None, :, 0]) * kx, (xy[:, None, 1] - xy[None, :, 1]) * 110.57)
+    # Prim's algorithm, O(n^2).
+    n = len(names)
+    in_tree = np.zeros(n, bool)
+    in_tree[0] = True
+    best = d[0].copy()
+    parent = np.zeros(n, int)
+    edges = []
+    for _ in range(n - 1):
+        j = int(np.argmin(np.where(in_tree, np.inf, best)))
+        edges.append((int(parent[j]), j))
+        in_tree[j] = True
+        closer = d[j] < best
+        best = np.where(closer, d[j], best)
+        parent = np.where(closer, j, parent)
+    from shapely.geometry import LineString
+
+    wkb = [LineString([tuple(xy[i]), tuple(xy[j])]).wkb for i, j in edges]
+    src = SOURCE.format(seed=seed, what="fibre routes")
+    label = [f"{c} ({dist})" for dist, c in names]
+    fields = [("from", "string", [label[i] for i, _ in edges]), ("to", "string", [label[j] for _, j in edges]),
+              ("length_km", "real", np.array([round(float(d[i, j]), 3) for i, j in edges])),
+              ("source", "string", [src] * len(edges))]
+    out = Path(out_path)
+    _core.write_points(str(out), "GeoJSON", "WGS84", np.zeros(0), np.zeros(0), fields, "fibre", wkb)
+    return out

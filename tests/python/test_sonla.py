@@ -125,7 +125,7 @@ def test_generator_is_deterministic(tmp_path):
     from phusong import sonla
 
     out = sonla.generate_dataset(tmp_path)
-    for name in ("sonla_villages.GENERATED.csv", "sonla_towers.GENERATED.csv"):
+    for name in ("sonla_villages.GENERATED.csv", "sonla_towers.GENERATED.csv", "sonla_fibre.GENERATED.geojson"):
         assert filecmp.cmp(out[name.split("_")[1].split(".")[0]], ROOT / "datasets" / "generated" / name,
                            shallow=False), name
     assert out["white_expected"] == 209
