@@ -176,7 +176,7 @@ def solve(instance, fmt, method, time_limit, threads, budget) -> None:
 @click.option("--site", "site_specs", multiple=True, help="LON,LAT,HEIGHT_M (repeatable).")
 @click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="Sites file (CSV/GeoJSON/SHP/GPKG).")
 @click.option("--radius-km", type=click.FloatRange(min=0, min_open=True), required=True)
-@click.option("--model", type=click.Choice(["los", "p526", "itm"]), default="p526", show_default=True)
+@click.option("--model", type=click.Choice(["los", "p526", "p1812", "itm"]), default="p526", show_default=True)
 @click.option("--freq-mhz", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Frequency of --site sites (required with --site).")
 @click.option("--eirp-dbm", type=float, default=60.0, show_default=True, help="EIRP of --site sites.")

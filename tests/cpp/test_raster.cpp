@@ -109,3 +109,31 @@ TEST(Raster, CompositeTakesTheBestServer) {
   EXPECT_EQ(comp.server, comp1.server);
   EXPECT_EQ(0, std::memcmp(comp.best_rsrp_dbm.data(), comp1.best_rsrp_dbm.data(), comp.best_rsrp_dbm.size() * 4));
 }
+
+TEST(Raster, P1812RasterAgreesWithPointToPoint) {
+  // Cells against P.1812 on each cell's own exact profile (evaluate_link with model p1812).
+  const auto& dem = tile();
+  Site s = site_at(105.3, 21.3);
+  s.freq_mhz = 900;
+  coverage::RasterParams p;
+  p.model = coverage::RasterModel::p1812;
+  p.radius_km = 4;
+  const auto r = coverage::site_raster(dem, s, p);
+  coverage::CoverageParams cp;
+  cp.model = radio::PathModel::p1812;
+  std::mt19937 rng(5);
+  std::vector<double> diffs;
+  for (int t = 0; t < 200 && diffs.size() < 60; ++t) {
+    const int c = std::uniform_int_distribution<int>(0, r.grid.cols - 1)(rng);
+    const int row = std::uniform_int_distribution<int>(0, r.grid.rows - 1)(rng);
+    const float v = r.values[static_cast<std::size_t>(row) * r.grid.cols + c];
+    if (!std::isfinite(v)) continue;
+    const auto l = coverage::evaluate_link(dem, s, r.grid.x_of(c), r.grid.y_of(row), cp);
+    if (l.distance_km < 0.5) continue;
+    diffs.push_back(std::abs(v - l.loss_db));
+  }
+  ASSERT_GT(diffs.size(), 30u);
+  std::sort(diffs.begin(), diffs.end());
+  std::cout << "[raster p1812 vs exact] median |diff| " << diffs[diffs.size() / 2] << " dB\n";
+  EXPECT_LT(diffs[diffs.size() / 2], 2.0);
+}

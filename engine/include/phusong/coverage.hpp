@@ -72,6 +72,7 @@ enum class RasterModel {
   los,   ///< line of sight (viewshed), as gdal_viewshed computes it
   p526,  ///< free space + ITU-R P.526 delta-Bullington diffraction
   itm,   ///< Longley-Rice ITM point-to-point
+  p1812, ///< ITU-R P.1812 (time/location percentages of RasterParams), exact on each ray prefix
 };
 RasterModel raster_model_from_string(const std::string& name);
 
@@ -86,6 +87,8 @@ struct RasterParams {
   int itm_pol = 1;
   radio::ItmClimate itm_climate = radio::ItmClimate::continental_temperate;
   double itm_time_pct = 50, itm_location_pct = 50, itm_situation_pct = 50;
+  // P.1812: time and location percentages, radio-meteorology (ΔN, N0).
+  double p1812_time_pct = 50, p1812_location_pct = 50, p1812_delta_n = 45, p1812_n0 = 325;
   /// Ray sample spacing (m) for p526/itm: the terrain is sampled, and the model evaluated, this
   /// far apart along rays that are this far apart at the radius; cells interpolate between them.
   /// 0 = the DEM cell size (the default, most accurate); larger values trade accuracy for speed.
@@ -115,7 +118,8 @@ struct SiteRaster {
 ///    of the profile for the receiver-side slope and the smooth-earth obstruction terms, running
 ///    trapezoid sums for the least-squares smooth surface; cells take the bilinear value of the
 ///    two nearest rays and samples.
-///  * itm: the same rays; ITM on each ray prefix (the ray profile is extracted once).
+///  * itm: the same rays; ITM along each ray incrementally (radio::ItmRay, exact per prefix).
+///  * p1812: the same rays; P.1812 on each ray prefix (exact, O(n) per cell: the slowest).
 SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterParams& params,
                        const ProgressFn& progress = {});
 

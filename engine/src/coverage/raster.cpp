@@ -8,6 +8,7 @@
 #include "common/parallel.hpp"
 #include "phusong/coverage.hpp"
 #include "phusong/error.hpp"
+#include "phusong/radio/p1812.hpp"
 
 namespace phusong::coverage {
 
@@ -422,6 +423,33 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
         if (p.model == RasterModel::p526) {
           sweep_p526(h.data(), n, s_km, hts, p.rx_height_m, site.freq_mhz, p.k_factor, out, hu, ht, dk, u,
                      [&](int k) { return rays.evaluated(static_cast<int>(j), k); });
+        } else if (p.model == RasterModel::p1812) {  // P.1812 on each prefix of the ray
+          thread_local radio::P1812Input in;
+          in.freq_mhz = site.freq_mhz;
+          in.p_pct = p.p1812_time_pct;
+          in.pl_pct = p.p1812_location_pct;
+          in.htg_m = site.height_m;
+          in.hrg_m = p.rx_height_m;
+          in.pol = radio::Polarization::vertical;
+          in.delta_n = p.p1812_delta_n;
+          in.n0 = p.p1812_n0;
+          in.lat_deg = site.lat;
+          const double d3 = std::max(std::abs(p.rx_height_m - site.height_m), 1.0) / 1000.0;
+          out[0] = static_cast<float>(radio::free_space_loss_db(d3, site.freq_mhz));
+          if (n > 1) {  // one sample out: free space (P.1812 needs a profile of three points)
+            const double d1 = std::hypot(f.step_m, h[1] + p.rx_height_m - h[0] - site.height_m) / 1000.0;
+            out[1] = static_cast<float>(radio::free_space_loss_db(d1, site.freq_mhz));
+          }
+          for (int k = 2; k < n; ++k) {
+            if (!rays.evaluated(static_cast<int>(j), k)) continue;
+            in.d_km.resize(k + 1);
+            in.h_m.resize(k + 1);
+            for (int q = 0; q <= k; ++q) {
+              in.d_km[q] = q * s_km;
+              in.h_m[q] = h[q];
+            }
+            out[k] = static_cast<float>(radio::p1812(in).lb_db);
+          }
         } else {  // ITM along the ray, incrementally (radio::ItmRay: same loss as itm_p2p_tls on each prefix)
           {
             radio::ItmParams ip;
@@ -511,7 +539,8 @@ RasterModel raster_model_from_string(const std::string& name) {
   if (name == "los") return RasterModel::los;
   if (name == "p526" || name == "delta_bullington") return RasterModel::p526;
   if (name == "itm") return RasterModel::itm;
-  throw InputError("unknown raster model '" + name + "' (expected los, p526 or itm)");
+  if (name == "p1812") return RasterModel::p1812;
+  throw InputError("unknown raster model '" + name + "' (expected los, p526, p1812 or itm)");
 }
 
 SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterParams& p, const ProgressFn& progress) {

@@ -84,6 +84,7 @@ Link evaluate_link(const terrain::Dem& dem, const Site& site, double lon, double
   in.rx_height_m = rx_height_m;
   in.k_factor = params.k_factor;
   in.model = params.model;
+  in.lat_deg = 0.5 * (site.lat + lat);  // path centre, for P.1812's beta0
   if (prof.length_m() < 1.0) {  // co-located: free space at 1 m
     l.loss_db = radio::free_space_loss_db(1e-3, site.freq_mhz);
     l.line_of_sight = true;
