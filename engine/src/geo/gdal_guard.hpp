@@ -1,8 +1,17 @@
 // Private: turns GDAL/OGR/CPL errors into phusong exceptions that name the file.
 #pragma once
+#include <gdal_priv.h>
+
+#include <memory>
 #include <string>
 
 namespace phusong::detail {
+
+/// Closes a GDAL dataset when it goes out of scope.
+struct DatasetClose {
+  void operator()(GDALDataset* d) const { GDALClose(d); }
+};
+using DatasetPtr = std::unique_ptr<GDALDataset, DatasetClose>;
 
 /// Registers GDAL drivers once (thread-safe).
 void ensure_gdal();

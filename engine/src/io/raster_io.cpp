@@ -15,10 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct DsClose {
-  void operator()(GDALDataset* d) const { GDALClose(d); }
-};
-using DsPtr = std::unique_ptr<GDALDataset, DsClose>;
+using DsPtr = detail::DatasetPtr;
 
 GDALDataType gdal_type(RasterBand::Type t) {
   switch (t) {

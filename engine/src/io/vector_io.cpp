@@ -21,10 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct DsClose {
-  void operator()(GDALDataset* d) const { GDALClose(d); }
-};
-using DsPtr = std::unique_ptr<GDALDataset, DsClose>;
+using DsPtr = detail::DatasetPtr;
 
 std::string lower_ext(const std::string& path) {
   std::string e = fs::path(path).extension().string();

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "phusong/error.hpp"
+#include "radio/checks.hpp"
 #include "phusong/geo.hpp"
 
 namespace phusong::radio {
@@ -130,13 +131,7 @@ std::vector<std::string> split_ws(const std::string& s) {
   return out;
 }
 
-bool parse_double(const std::string& tok, double& out) {
-  const char* b = tok.data();
-  const char* e = b + tok.size();
-  if (b != e && *b == '+') ++b;
-  const auto res = std::from_chars(b, e, out);
-  return res.ec == std::errc() && res.ptr == e && std::isfinite(out);
-}
+using detail::parse_double;
 
 bool parse_int(const std::string& tok, long& out) {
   const char* b = tok.data();

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "phusong/error.hpp"
+#include "radio/checks.hpp"
 
 namespace phusong::radio {
 namespace {
@@ -113,13 +114,7 @@ std::vector<std::string> split_csv(const std::string& line, const std::string& s
   return out;
 }
 
-bool parse_double(const std::string& tok, double& out) {
-  const char* b = tok.data();
-  const char* e = b + tok.size();
-  if (b != e && *b == '+') ++b;
-  const auto res = std::from_chars(b, e, out);
-  return res.ec == std::errc() && res.ptr == e && std::isfinite(out);
-}
+using detail::parse_double;
 
 bool parse_int(const std::string& tok, int& out) {
   const char* b = tok.data();

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "phusong/error.hpp"
+#include "radio/checks.hpp"
 
 namespace phusong::radio {
 namespace {
@@ -30,25 +31,10 @@ constexpr double kClutterExclusion_km = 0.050;      // P.452-18: g = h within 50
 // ---------------------------------------------------------------------------------------------
 // Argument validation helpers (messages name the function, the argument and its value).
 
-std::string fmt(double v) {
-  std::ostringstream os;
-  os.precision(10);
-  os << v;
-  return os.str();
-}
-
-[[noreturn]] void throw_input(const char* fn, const std::string& what) {
-  throw InputError(std::string(fn) + ": " + what);
-}
-
-[[noreturn]] void throw_range(const char* fn, const char* arg, double v, const std::string& range) {
-  throw RangeError(std::string(fn) + ": argument '" + arg + "' = " + fmt(v) + " is outside the validity range " +
-                   range);
-}
-
-void require_finite(const char* fn, const char* arg, double v) {
-  if (!std::isfinite(v)) throw_input(fn, std::string("argument '") + arg + "' = " + fmt(v) + " is not finite");
-}
+using detail::fmt;
+using detail::require_finite;
+using detail::throw_input;
+using detail::throw_range;
 
 void validate_profile(const char* fn, const std::vector<double>& d_km, const std::vector<double>& h_m) {
   if (d_km.size() != h_m.size())

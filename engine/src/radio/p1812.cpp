@@ -26,6 +26,7 @@
 #include <string>
 
 #include "phusong/error.hpp"
+#include "radio/checks.hpp"
 
 namespace phusong::radio {
 namespace {
@@ -37,25 +38,10 @@ constexpr double kDeg = kPi / 180.0;
 // ---------------------------------------------------------------------------------------------
 // Argument validation (messages name the function, the argument and its value).
 
-std::string fmt(double v) {
-  std::ostringstream os;
-  os.precision(10);
-  os << v;
-  return os.str();
-}
-
-[[noreturn]] void throw_input(const char* fn, const std::string& what) {
-  throw InputError(std::string(fn) + ": " + what);
-}
-
-[[noreturn]] void throw_range(const char* fn, const char* arg, double v, const std::string& range) {
-  throw RangeError(std::string(fn) + ": argument '" + arg + "' = " + fmt(v) + " is outside the validity range " +
-                   range);
-}
-
-void require_finite(const char* fn, const char* arg, double v) {
-  if (!std::isfinite(v)) throw_input(fn, std::string("argument '") + arg + "' = " + fmt(v) + " is not finite");
-}
+using detail::fmt;
+using detail::require_finite;
+using detail::throw_input;
+using detail::throw_range;
 
 void require_in(const char* fn, const char* arg, double v, double lo, double hi, const char* unit) {
   require_finite(fn, arg, v);
