@@ -135,6 +135,29 @@ def commune_centre_candidates(sc, villages: list, white: list[int]) -> list:
     return out
 
 
+def _sharing_penalty(sc, villages, white, cands, breakdown):
+    """Preference for sharing: a new tower pays a penalty per bản it would cover that another
+    operator already covers (a proxy: covered bản within sharing_penalty_radius_km); the penalty
+    is counted in its CAPEX column. Shared and upgraded sites pay none."""
+    c = sc.planning.costs
+    white_set = set(white)
+    covered = [i for i in range(len(villages)) if i not in white_set]
+    if not covered:
+        return breakdown
+    lon = np.array([villages[i].lon for i in covered])
+    lat = np.array([villages[i].lat for i in covered])
+    out = []
+    for s, b in zip(cands, breakdown):
+        if s.kind in ("upgrade", "colocation"):
+            out.append(b)
+            continue
+        kx = 111.32 * math.cos(math.radians(s.lat))
+        n = int(np.count_nonzero(np.hypot((lon - s.lon) * kx, (lat - s.lat) * 110.57) <= c.sharing_penalty_radius_km))
+        pen = n * c.sharing_penalty_per_village
+        out.append((b[0] + pen, b[1], b[2], b[3], b[4] + pen, b[5], b[6]))
+    return out
+
+
 def admin_area(path: str):
     """Union of the district polygons of a dvhcvn GIS JSON file."""
     import json
@@ -211,6 +234,8 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
             e = extras[k]
             breakdown.append((capex, opex, e.backhaul, e.power, capex + opex + e.backhaul + e.power,
                               e.backhaul_kind, e.power_kind))
+    if p.cost_per_site is None and p.costs.sharing_penalty_per_village > 0:
+        breakdown = _sharing_penalty(sc, villages, white, cands, breakdown)
     cost = [max(b[4], 1e-9) for b in breakdown]
     # At most one candidate per host tower (a 4G upgrade or a co-location, not both).
     hosts = {}

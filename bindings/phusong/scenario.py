@@ -80,6 +80,10 @@ class Costs(_Strict):
     grid_cost_per_km: float = Field(2.0e8, ge=0, description="power line extension, per km")
     grid_max_km: float = Field(5.0, ge=0, description="beyond this, solar")
     solar: float = Field(3.0e8, ge=0, description="solar panels and batteries for an off-grid site")
+    sharing_penalty_per_village: float = Field(
+        1.0e7, ge=0, description="preference for sharing: added to a new tower's cost per bản already covered "
+                                 "by another operator within sharing_penalty_radius_km (duplicated coverage)")
+    sharing_penalty_radius_km: float = Field(5.0, ge=0)
 
     def total(self, kind: str) -> tuple[float, float, float]:
         """(capex, opex present value, total) of a candidate kind."""

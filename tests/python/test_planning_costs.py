@@ -44,7 +44,10 @@ def test_costs_fibre_microwave_power(scenario_dir):
     for j, b in zip(r.plan["chosen"], r.plan["cost_breakdown"]):
         c = r.candidates[j]
         capex, opex, bh, pw, total, bh_kind, pw_kind = b
-        assert capex == {"upgrade": 2.5e8, "colocation": 3.5e8}.get(c.kind, 1.5e9)
+        if c.kind in ("upgrade", "colocation"):
+            assert capex == {"upgrade": 2.5e8, "colocation": 3.5e8}[c.kind]
+        else:  # a new tower: 1.5e9 + the sharing penalty (1e7 per covered bản nearby)
+            assert capex >= 1.5e9 and (capex - 1.5e9) / 1e7 == pytest.approx(round((capex - 1.5e9) / 1e7))
         assert opex == pytest.approx({"upgrade": 3e7, "colocation": 9e7}.get(c.kind, 1.5e8) * annuity)
         assert total == pytest.approx(capex + opex + bh + pw)
         d_fibre = abs(c.lon - 105.30) * 111.32 * math.cos(math.radians(c.lat))
@@ -79,3 +82,18 @@ def test_required_villages(scenario_dir):
     text = base_scenario().replace("  grid_spacing_km: 3", "  grid_spacing_km: 3\n  required_villages: [NOPE]")
     with pytest.raises(phusong.InputError, match="no village with id 'NOPE'"):
         phusong.run_scenario(write(text, "c.yaml"), out_dir=d / "c")
+
+
+def test_sharing_penalty_on_new_towers(scenario_dir):
+    d, write = scenario_dir
+    text = base_scenario().replace("  grid_spacing_km: 3", "  grid_spacing_km: 3\n  costs:\n"
+                                   "    sharing_penalty_per_village: 1.0e8\n    sharing_penalty_radius_km: 6")
+    r = phusong.run_scenario(write(text), out_dir=d / "o")
+    covered = [v for v, c in zip(r.villages, r.coverage["covered"]) if c]
+    for j, b in zip(r.plan["chosen"], r.plan["cost_breakdown"]):
+        c = r.candidates[j]
+        if c.kind in ("upgrade", "colocation"):
+            continue
+        kx = 111.32 * math.cos(math.radians(c.lat))
+        n = sum(1 for v in covered if math.hypot((v.lon - c.lon) * kx, (v.lat - c.lat) * 110.57) <= 6)
+        assert b[0] == pytest.approx(1.5e9 + n * 1.0e8)  # the penalty is carried in CAPEX
