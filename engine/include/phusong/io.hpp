@@ -65,7 +65,8 @@ struct RasterBand {
   bool has_nodata = true;
 };
 
-/// Writes a Cloud-Optimised GeoTIFF (GDAL COG driver, ZSTD, overviews) with the grid's
+/// Writes a Cloud-Optimised GeoTIFF (GDAL COG driver, ZSTD; internal overviews when a side
+/// exceeds 4096 cells) with the grid's
 /// geotransform and CRS, atomically (staged beside the target, then renamed).
 void write_raster(const std::string& path, const terrain::Grid& grid, const std::string& crs_wkt,
                   const std::vector<RasterBand>& bands);

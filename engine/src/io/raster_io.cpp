@@ -3,6 +3,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <unistd.h>
 
@@ -78,7 +79,11 @@ void write_raster(const std::string& path, const terrain::Grid& grid, const std:
   if (!cog) throw Error("GDAL has no COG driver");
   // ZSTD level 1 on all cores: fast, and the bytes do not depend on the thread count (tiles are
   // compressed independently).
-  const char* opts[] = {"COMPRESS=ZSTD", "LEVEL=1", "NUM_THREADS=ALL_CPUS", nullptr};
+  // Internal overviews only where a viewer needs them (rasters over 4096 cells on a side): they
+  // cost more than the rest of the write.
+  const bool overviews = std::max(grid.cols, grid.rows) > 4096;
+  const char* opts[] = {"COMPRESS=ZSTD", "LEVEL=1", "NUM_THREADS=ALL_CPUS",
+                        overviews ? "OVERVIEWS=AUTO" : "OVERVIEWS=NONE", nullptr};
   DsPtr out(cog->CreateCopy(staged.tmp.string().c_str(), mem.get(), FALSE, const_cast<char**>(opts), nullptr, nullptr));
   if (!out) throw Error("write " + path + ": " + guard.message());
   out.reset();
