@@ -367,8 +367,10 @@ void sweep_p526(const double* h, int samples, double s_km, double hts, double rx
     }
     const double hts_s = hts - std::min(hstp, h[0]);
     const double hrs_s = hrs - std::min(hsrp, h[k]);
-    const double lbs = smooth_bullington(k, s_km, hts_s, hrs_s, ce, lambda_m, warm);
+    // Ld = Lba + max(Lsph - Lbs, 0) with Lbs >= 0: when Lsph is 0 the smooth Bullington term
+    // cannot matter, so it is only computed when Lsph > 0 (exact, and most cells near a site).
     const double lsph = sph.loss_db(d, hts_s, hrs_s);
+    const double lbs = lsph > 0.0 ? smooth_bullington(k, s_km, hts_s, hrs_s, ce, lambda_m, warm) : 0.0;
     loss[k] = static_cast<float>(free_space() + lba + std::max(lsph - lbs, 0.0));
   }
 }
