@@ -30,7 +30,7 @@ namespace {
 const std::map<std::string, double> kOptimum = {
     {"scp41", 429}, {"scp42", 512}, {"scp51", 253}, {"scp54", 242}, {"scp61", 138},
     {"scpa1", 253}, {"scpa2", 252}, {"scpb1", 69},  {"scpc1", 227}, {"scpd1", 60},
-    {"scpe1", 5}};
+    {"scpe1", 5},   {"scpe2", 5}};
 
 std::string stem(const std::string& path) {
   std::size_t a = path.find_last_of('/');

@@ -493,5 +493,10 @@ TEST_P(OrlibInstance, ExactProvesThePublishedOptimumAndLocalIsWithinTwoPercent) 
 INSTANTIATE_TEST_SUITE_P(Beasley, OrlibInstance,
                          ::testing::Values(OrlibCase{"scp41", 200, 1000, 429},
                                            OrlibCase{"scp51", 200, 2000, 253},
-                                           OrlibCase{"scpa2", 300, 3000, 252}),
+                                           OrlibCase{"scpa2", 300, 3000, 252},
+                                           OrlibCase{"scp61", 200, 1000, 138},
+                                           OrlibCase{"scpb1", 300, 3000, 69},
+                                           OrlibCase{"scpc1", 400, 4000, 227},
+                                           OrlibCase{"scpe1", 50, 500, 5},
+                                           OrlibCase{"scpe2", 50, 500, 5}),
                          [](const ::testing::TestParamInfo<OrlibCase>& info) { return std::string(info.param.name); });
