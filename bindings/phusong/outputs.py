@@ -272,6 +272,7 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         files.append(_write_csv(staging / "plan_curve.csv", [
             {"sites": k + 1, "cost": c, "currency": plan["currency"], "people_covered": p, "villages_covered": v}
             for k, (c, p, v) in enumerate(plan["curve"])]))
+    files.append(_write_links(staging / "links.csv", result))
     files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()]))
     dict_rows = []
     for layer, fl in FIELDS.items():
@@ -283,6 +284,23 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
 
         files += report.write(staging, result, dem)
     return files
+
+
+def _write_links(path: Path, result) -> Path:
+    """The village table: every evaluated bản × site path (exact profile) with its loss and RSRP."""
+    links = result.coverage["links"]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["ma_ban", "ma_tram", "nha_mang", "distance_km", "loss_db", "rsrp_dbm", "mode",
+                    "antenna_attenuation_db", "clutter_loss_db", "dem_void_samples"])
+        for k in range(len(links["site"])):
+            v = result.villages[int(links["village"][k])]
+            t = result.towers[int(links["site"][k])]
+            w.writerow([v.id, t.id, t.operator, f"{links['distance_km'][k]:.4f}", f"{links['loss_db'][k]:.3f}",
+                        f"{links['rsrp_dbm'][k]:.3f}", "line_of_sight" if links["line_of_sight"][k] else "diffraction",
+                        f"{links['antenna_attenuation_db'][k]:.3f}", f"{links['clutter_loss_db'][k]:.3f}",
+                        int(links["void_samples"][k])])
+    return path
 
 
 def _write_districts(staging: Path, result) -> list[Path]:

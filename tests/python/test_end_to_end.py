@@ -69,6 +69,22 @@ def test_villages_read_back_with_ogr(demo_out):
     assert np.all(~(best[~covered] >= -110))
 
 
+def test_village_table(demo_out):
+    with open(demo_out / "links.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and {"ma_ban", "ma_tram", "loss_db", "rsrp_dbm", "mode"} <= set(rows[0])
+    best = {}
+    for r in rows:
+        best[r["ma_ban"]] = max(best.get(r["ma_ban"], -1e9), float(r["rsrp_dbm"]))
+    _, _, _, data = pyogrio.raw.read(demo_out / "villages.shp")
+    fields = list(pyogrio.read_info(demo_out / "villages.shp")["fields"])
+    for vid, rsrp in zip(data[fields.index("ma_ban")], data[fields.index("rsrp_dbm")].astype(float)):
+        if vid in best:
+            assert rsrp == pytest.approx(best[vid], abs=0.01)  # the layer's best = the table's best
+        else:
+            assert np.isnan(rsrp)
+
+
 def test_summary_and_plan_consistent(demo_out):
     with open(demo_out / "summary.csv", encoding="utf-8") as f:
         s = {r["key"]: r["value"] for r in csv.DictReader(f)}
