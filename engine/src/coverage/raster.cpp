@@ -463,7 +463,9 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
             ip.sigma_s_per_m = p.itm_sigma_s_per_m;
             ip.pol = p.itm_pol;
             ip.climate = p.itm_climate;
-            radio::ItmRay itm(ip, p.itm_time_pct, p.itm_location_pct, p.itm_situation_pct);  // cheap: per ray
+            radio::ItmRayOptions opt;
+            opt.dh_anchor_spacing = p.itm_dh_anchor_spacing;
+            radio::ItmRay itm(ip, p.itm_time_pct, p.itm_location_pct, p.itm_situation_pct, opt);  // cheap: per ray
             const double d3 = std::max(std::abs(p.rx_height_m - site.height_m), 1.0) / 1000.0;
             out[0] = static_cast<float>(radio::free_space_loss_db(d3, site.freq_mhz));
             itm.run(h.data(), static_cast<std::size_t>(n), f.step_m, out,
