@@ -246,8 +246,10 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     if unknown:
         raise _core.InputError(f"{sc.path}: key 'planning.required_villages': no village with id {unknown[0]!r}")
     budget = p.budget if p.budget is not None else math.inf
+    # One CBC thread: a parallel branch-and-bound may pick another of several equally cheap plans,
+    # and a plan must not depend on the thread count.
     solved = _core.solve_cover(sets, cost, weight, method=p.method, budget=budget, time_limit_s=p.time_limit_s,
-                               threads=max(1, sc.threads or 1), group=group, required=required)
+                               threads=1, group=group, required=required)
     if solved["status"] == "infeasible":
         bad = [white_v[k].id for k in required if not sets or not any(k in s_ for s_ in sets)]
         raise _core.InputError(f"{sc.path}: key 'planning.required_villages': no plan covers every required bản"

@@ -129,3 +129,10 @@ def test_generator_is_deterministic(tmp_path):
         assert filecmp.cmp(out[name.split("_")[1].split(".")[0]], ROOT / "datasets" / "generated" / name,
                            shallow=False), name
     assert out["white_expected"] == 209
+
+
+def test_exact_plan_does_not_depend_on_threads(tmp_path):
+    a = phusong.run_scenario(SCEN / "sonla-white-villages.yaml", out_dir=tmp_path / "a", threads=1)
+    b = phusong.run_scenario(SCEN / "sonla-white-villages.yaml", out_dir=tmp_path / "b", threads=2)
+    assert a.plan["chosen"] == b.plan["chosen"]
+    assert filecmp.cmp(tmp_path / "a" / "proposed_sites.dbf", tmp_path / "b" / "proposed_sites.dbf", shallow=False)
