@@ -171,11 +171,12 @@ def admin_area(path: str):
 
 
 def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
-         progress: Optional[Callable[[int, int], None]] = None):
+         progress: Optional[Callable[[int, int], None]] = None, clutter: Optional[_core.Dem] = None):
     """Chooses candidate sites that cover the white villages. Returns (candidates, plan) where
     plan has chosen (candidate indices, in the order chosen), newly_covered (village indices per
     chosen site), cost breakdown per chosen site, still_white, uncoverable (village index ->
-    reason), total_cost, population_covered and the cost-versus-people curve."""
+    reason), total_cost, population_covered and the cost-versus-people curve. `clutter`: the
+    land-cover raster of the run (opened once by the scenario runner), or None."""
     p, r = sc.planning, sc.radio
     white_v = [villages[i] for i in white]
     cands: list = existing_candidates(sc, towers, white_v)
@@ -204,7 +205,6 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     best = np.full(len(white_v), -math.inf)
     in_range = np.zeros(len(white_v), dtype=bool)
     if cands:
-        clutter = _core.Dem.open([sc.inputs.clutter]) if sc.inputs.clutter else None
         cov = _core.evaluate_villages(
             dem, white_v, cands, model=r.model, radius_km=r.radius_km, rx_height_m=r.rx_height_m,
             threshold_dbm=r.threshold_dbm, k=r.k_factor, spacing_m=r.profile_spacing_m,

@@ -314,7 +314,7 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
     plan = None
     candidates: list = []
     if sc.planning.enabled and white:
-        candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"))
+        candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"), clutter)
 
     summary = _summary(sc, villages, towers, broadband, cov, white, plan)
     kpis = kpi.tables(sc, villages, cov, white, plan, operators)

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "phusong/terrain.hpp"
 #include "phusong/types.hpp"
 
 namespace py = pybind11;
@@ -37,6 +38,19 @@ py::array_t<T> to_numpy(std::vector<T>&& v) {
   auto* heap = new std::vector<T>(std::move(v));
   py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
   return py::array_t<T>({heap->size()}, {sizeof(T)}, heap->data(), owner);
+}
+
+/// A north-up grid from a GDAL geotransform (6 values; ValueError otherwise) and its shape.
+inline terrain::Grid grid_from_geotransform(const std::vector<double>& gt, int rows, int cols) {
+  if (gt.size() != 6) throw py::value_error("geotransform needs 6 values, got " + std::to_string(gt.size()));
+  terrain::Grid g;
+  g.origin_x = gt[0];
+  g.dx = gt[1];
+  g.origin_y = gt[3];
+  g.dy = gt[5];
+  g.rows = rows;
+  g.cols = cols;
+  return g;
 }
 
 /// A contiguous float64 view/copy of any array-like.

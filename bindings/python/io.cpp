@@ -69,14 +69,9 @@ Shapefiles get .prj and .cpg (UTF-8); names longer than 10 characters are an Inp
   m.def(
       "write_raster",
       [](const std::string& path, const py::list& bands, std::vector<double> geotransform, const std::string& crs) {
-        if (geotransform.size() != 6) throw py::value_error("geotransform needs 6 values");
         std::vector<io::RasterBand> out;
         std::vector<py::array> keep;
-        terrain::Grid g;
-        g.origin_x = geotransform[0];
-        g.dx = geotransform[1];
-        g.origin_y = geotransform[3];
-        g.dy = geotransform[5];
+        terrain::Grid g = grid_from_geotransform(geotransform, 0, 0);
         for (const auto& item : bands) {
           auto tup = item.cast<py::tuple>();
           io::RasterBand b;
@@ -112,14 +107,9 @@ Shapefiles get .prj and .cpg (UTF-8); names longer than 10 characters are an Inp
       "write_polygons",
       [](const std::string& path, const std::string& driver, py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast> mask,
          std::vector<double> geotransform, const std::string& crs, const std::string& layer, const std::string& field) {
-        if (mask.ndim() != 2 || geotransform.size() != 6) throw py::value_error("mask must be 2-D with a 6-value geotransform");
-        terrain::Grid g;
-        g.origin_x = geotransform[0];
-        g.dx = geotransform[1];
-        g.origin_y = geotransform[3];
-        g.dy = geotransform[5];
-        g.rows = static_cast<int>(mask.shape(0));
-        g.cols = static_cast<int>(mask.shape(1));
+        if (mask.ndim() != 2) throw py::value_error("mask must be a 2-D array");
+        const terrain::Grid g =
+            grid_from_geotransform(geotransform, static_cast<int>(mask.shape(0)), static_cast<int>(mask.shape(1)));
         std::vector<std::uint8_t> m(mask.data(), mask.data() + mask.size());
         const std::string wkt = geo::crs_wkt(crs);
         py::gil_scoped_release nogil;

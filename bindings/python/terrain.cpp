@@ -25,14 +25,8 @@ Example:
       .def(py::init([](py::array_t<float, py::array::c_style | py::array::forcecast> heights,
                        std::vector<double> geotransform, const std::string& crs) {
              if (heights.ndim() != 2) throw py::value_error("heights must be a 2-D array");
-             if (geotransform.size() != 6) throw py::value_error("geotransform needs 6 values");
-             terrain::Grid g;
-             g.origin_x = geotransform[0];
-             g.dx = geotransform[1];
-             g.origin_y = geotransform[3];
-             g.dy = geotransform[5];
-             g.rows = static_cast<int>(heights.shape(0));
-             g.cols = static_cast<int>(heights.shape(1));
+             const terrain::Grid g = grid_from_geotransform(geotransform, static_cast<int>(heights.shape(0)),
+                                                            static_cast<int>(heights.shape(1)));
              std::vector<float> h(heights.data(), heights.data() + heights.size());
              return std::make_shared<Dem>(g, std::move(h), geo::crs_wkt(crs));
            }),

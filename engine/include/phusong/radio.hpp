@@ -16,6 +16,10 @@ constexpr double kSpeedOfLightMps = 2.998e8;  // as ITU-R P.452/P.526 use
 /// Free-space basic transmission loss (ITU-R P.525): 32.45 + 20 log10(f_MHz) + 20 log10(d_km).
 double free_space_loss_db(double distance_km, double freq_mhz);
 
+/// Free-space loss over the 3-D distance between antennas `ground_km` apart horizontally and
+/// `height_diff_m` apart vertically (at least 1 m).
+double free_space_3d_db(double ground_km, double height_diff_m, double freq_mhz);
+
 /// Path-loss models available on a terrain profile.
 enum class PathModel {
   free_space,  ///< free space over the 3-D distance, terrain ignored

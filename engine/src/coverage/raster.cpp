@@ -436,11 +436,10 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
           in.delta_n = p.p1812_delta_n;
           in.n0 = p.p1812_n0;
           in.lat_deg = site.lat;
-          const double d3 = std::max(std::abs(p.rx_height_m - site.height_m), 1.0) / 1000.0;
-          out[0] = static_cast<float>(radio::free_space_loss_db(d3, site.freq_mhz));
+          out[0] = static_cast<float>(radio::free_space_3d_db(0.0, p.rx_height_m - site.height_m, site.freq_mhz));
           if (n > 1) {  // one sample out: free space (P.1812 needs a profile of three points)
-            const double d1 = std::hypot(f.step_m, h[1] + p.rx_height_m - h[0] - site.height_m) / 1000.0;
-            out[1] = static_cast<float>(radio::free_space_loss_db(d1, site.freq_mhz));
+            out[1] = static_cast<float>(
+                radio::free_space_3d_db(s_km, h[1] + p.rx_height_m - h[0] - site.height_m, site.freq_mhz));
           }
           for (int k = 2; k < n; ++k) {
             if (!rays.evaluated(static_cast<int>(j), k)) continue;
@@ -466,8 +465,7 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
             radio::ItmRayOptions opt;
             opt.dh_anchor_spacing = p.itm_dh_anchor_spacing;
             radio::ItmRay itm(ip, p.itm_time_pct, p.itm_location_pct, p.itm_situation_pct, opt);  // cheap: per ray
-            const double d3 = std::max(std::abs(p.rx_height_m - site.height_m), 1.0) / 1000.0;
-            out[0] = static_cast<float>(radio::free_space_loss_db(d3, site.freq_mhz));
+            out[0] = static_cast<float>(radio::free_space_3d_db(0.0, p.rx_height_m - site.height_m, site.freq_mhz));
             itm.run(h.data(), static_cast<std::size_t>(n), f.step_m, out,
                     [&](std::size_t k) { return rays.evaluated(static_cast<int>(j), static_cast<int>(k)); });
           }

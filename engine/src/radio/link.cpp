@@ -11,6 +11,10 @@ double free_space_loss_db(double distance_km, double freq_mhz) {
   return 32.45 + 20.0 * std::log10(freq_mhz) + 20.0 * std::log10(distance_km);
 }
 
+double free_space_3d_db(double ground_km, double height_diff_m, double freq_mhz) {
+  return free_space_loss_db(std::max(std::hypot(ground_km, height_diff_m / 1000.0), 1e-3), freq_mhz);
+}
+
 PathModel path_model_from_string(const std::string& name) {
   if (name == "fspl" || name == "free_space") return PathModel::free_space;
   if (name == "p526" || name == "delta_bullington") return PathModel::p526;
@@ -40,9 +44,8 @@ PathLoss path_loss(const std::vector<double>& distance_m, const std::vector<doub
   const double d_m = distance_m.back();
   const double htx = terrain_m.front() + in.tx_height_m;
   const double hrx = terrain_m.back() + in.rx_height_m;
-  const double d3_km = std::hypot(d_m, htx - hrx) / 1000.0;
   PathLoss r{};
-  r.free_space_db = free_space_loss_db(std::max(d3_km, 1e-3), in.freq_mhz);
+  r.free_space_db = free_space_3d_db(d_m / 1000.0, htx - hrx, in.freq_mhz);
   r.line_of_sight = true;
   if (in.model == PathModel::p1812 || in.model == PathModel::itm || in.model == PathModel::hata) {
     std::vector<double> d_km(n);
@@ -83,16 +86,14 @@ LinkReport link_report(const std::vector<double>& d_km, const std::vector<double
   add("distance_km", d_total_km);
   switch (in.model) {
     case PathModel::free_space: {
-      const double d3 = std::hypot(d_total_km, (hts - hrs) / 1000.0);
-      rep.loss_db = free_space_loss_db(std::max(d3, 1e-3), in.freq_mhz);
+      rep.loss_db = free_space_3d_db(d_total_km, hts - hrs, in.freq_mhz);
       rep.mode = "free_space";
       add("free_space_db", rep.loss_db);
       break;
     }
     case PathModel::p526: {
       if (n < 3) throw InputError("link: p526 needs a profile of at least 3 points");
-      const double d3 = std::hypot(d_total_km, (hts - hrs) / 1000.0);
-      const double fs = free_space_loss_db(std::max(d3, 1e-3), in.freq_mhz);
+      const double fs = free_space_3d_db(d_total_km, hts - hrs, in.freq_mhz);
       const auto db = delta_bullington(d_km, h_m, hts, hrs, in.freq_mhz, in.k_factor * 6371.0, in.pol);
       rep.loss_db = fs + db.ld_db;
       rep.mode = db.line_of_sight ? "line_of_sight" : "diffraction";
