@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 #include <random>
 
 #include "phusong/coverage.hpp"
@@ -108,5 +109,48 @@ static void BM_VillagesOnSrtmTile(benchmark::State& st) {
   st.counters["links_per_s"] = benchmark::Counter(static_cast<double>(links), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_VillagesOnSrtmTile)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One site's raster on the real tile (radius 30 km, one thread): per-cell cost of each model's
+// sweep. Arg 0: 3" tile (~90 m cells); arg 1: resampled to 30 m.
+static const terrain::Dem& tile_dem(int resampled_30m) {
+  static std::unique_ptr<terrain::Dem> dems[2];
+  if (!dems[resampled_30m]) {
+    const char* env = std::getenv("PHUSONG_DATA");
+    const std::string path = std::string(env ? env : "../shared/data") + "/dem/N21E105.hgt";
+    auto dem = terrain::Dem::open({path});
+    dems[resampled_30m] = std::make_unique<terrain::Dem>(resampled_30m ? dem.resampled(30.0) : std::move(dem));
+  }
+  return *dems[resampled_30m];
+}
+
+static void raster_bench(benchmark::State& st, coverage::RasterModel model) {
+  const terrain::Dem& dem = tile_dem(static_cast<int>(st.range(0)));
+  Site s;
+  s.id = "S";
+  s.lon = 105.50;
+  s.lat = 21.45;
+  s.height_m = 35;
+  s.freq_mhz = 900;
+  coverage::RasterParams p;
+  p.model = model;
+  p.radius_km = 30;
+  p.threads = 1;
+  std::size_t cells = 0;
+  for (auto _ : st) {
+    const auto r = coverage::site_raster(dem, s, p);
+    cells = 0;
+    for (float v : r.values) cells += std::isfinite(v) ? 1 : 0;
+  }
+  st.counters["cells"] = static_cast<double>(cells);
+  st.counters["ns_per_cell"] = benchmark::Counter(static_cast<double>(cells) * 1e-9,
+                                                  benchmark::Counter::kIsIterationInvariantRate |
+                                                      benchmark::Counter::kInvert);
+}
+static void BM_RasterP526(benchmark::State& st) { raster_bench(st, coverage::RasterModel::p526); }
+static void BM_RasterItm(benchmark::State& st) { raster_bench(st, coverage::RasterModel::itm); }
+static void BM_RasterLos(benchmark::State& st) { raster_bench(st, coverage::RasterModel::los); }
+BENCHMARK(BM_RasterLos)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RasterP526)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RasterItm)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -7,7 +7,10 @@
 #include <cstring>
 #include <random>
 
+#include "common/fastmath.hpp"
+#include "coverage/p526_sweep.hpp"
 #include "phusong/coverage.hpp"
+#include "phusong/radio.hpp"
 #include "phusong/error.hpp"
 #include "test_support.hpp"
 
@@ -29,6 +32,105 @@ Site site_at(double lon, double lat) {
   return s;
 }
 }  // namespace
+
+TEST(RasterKernels, FastMathAgreesWithLibm) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> ex(-30.0, 30.0), u(-1.0, 1.0);
+  double worst_ln = 0, worst_exp = 0, worst_atan = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double x = std::pow(10.0, ex(rng));
+    worst_ln = std::max(worst_ln, std::abs(phusong::detail::fast_ln(x) - std::log(x)));
+    const double y = 25.0 * u(rng);
+    worst_exp = std::max(worst_exp, std::abs(phusong::detail::fast_exp(y) / std::exp(y) - 1.0));
+    const double a = u(rng) * std::pow(10.0, 3 * u(rng)), b = u(rng) * std::pow(10.0, 3 * u(rng));
+    worst_atan = std::max(worst_atan, std::abs(phusong::detail::fast_atan2(a, b) - std::atan2(a, b)));
+  }
+  EXPECT_LT(worst_ln, 1e-10);    // absolute, ln
+  EXPECT_LT(worst_exp, 1e-12);   // relative
+  EXPECT_LT(worst_atan, 1e-10);  // radians
+  EXPECT_EQ(phusong::detail::fast_atan2(0.0, 0.0), 0.0);
+  EXPECT_DOUBLE_EQ(phusong::detail::fast_atan2(0.0, -1.0), std::atan2(0.0, -1.0));
+}
+
+TEST(RasterKernels, KnifeEdgeTableAgreesWithTheFormula) {
+  const auto& t = coverage::sweep::KnifeEdgeTable::get();
+  double worst = 0;
+  for (double nu = -1.0; nu < 60.0; nu += 0.000731) {
+    for (double d : {0.1, 30.0}) {
+      const double j = radio::knife_edge_loss_db(nu);
+      const double exact = j + (1.0 - std::exp(-j / 6.0)) * (10.0 + 0.02 * d);  // P.452 eq. (22)
+      worst = std::max(worst, std::abs(t.lbull_db(nu, d) - exact));
+    }
+  }
+  EXPECT_LT(worst, 1e-4);
+}
+
+// The smooth-earth correction table against the exact term max(Lsph - Lbs, 0) at random path
+// lengths and heights (log-uniform): the interpolation error is reported and bounded.
+TEST(RasterKernels, SmoothCorrectionTableAgreesWithExact) {
+  for (double f : {900.0, 1800.0, 3500.0}) {
+    const double s_km = 0.03;
+    coverage::sweep::SmoothCorrectionTable table(f, 4.0 / 3.0, s_km, 30.0, 1.5);
+    std::mt19937 rng(9);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::vector<double> err;
+    double mean_corr = 0;
+    for (int i = 0; i < 20000; ++i) {
+      const int k = 8 + static_cast<int>(u(rng) * 990);
+      const double a = 10.0 * std::pow(100.0, u(rng)), b = 1.5 * std::pow(500.0, u(rng));
+      const double exact = table.terms().correction_db(k, a, b);
+      err.push_back(std::abs(table.correction_db(k * s_km, a, b) - exact));
+      mean_corr += exact / 20000;
+    }
+    std::sort(err.begin(), err.end());
+    const double med = err[err.size() / 2], p99 = err[err.size() * 99 / 100], mx = err.back();
+    std::cout << "[correction table " << f << " MHz] mean correction " << mean_corr << " dB; |table - exact| median "
+              << med << ", p99 " << p99 << ", max " << mx << " dB\n";
+    EXPECT_LT(med, 0.01);
+    EXPECT_LT(p99, 0.1);
+    EXPECT_LT(mx, 0.5);
+  }
+}
+
+// The sweep on every prefix of a real terrain profile against the exact delta-Bullington of that
+// prefix (radio::delta_bullington, validated against the ITU-R examples) plus free space: only
+// the tables above separate them.
+TEST(RasterKernels, P526SweepAgreesWithDeltaBullingtonOnEachPrefix) {
+  const auto& dem = tile();
+  const double s_km = 0.09, freq = 1800, tx_h = 35, rx_h = 1.5, k_factor = 4.0 / 3.0;
+  coverage::sweep::SmoothCorrectionTable table(freq, k_factor, s_km, 30.0, rx_h);
+  coverage::sweep::P526Site site{s_km, 0, rx_h, 500.0 / (k_factor * 6371.0), radio::kSpeedOfLightMps / (freq * 1e6),
+                                  32.45 + 20.0 * std::log10(freq), &table};
+  double worst = 0, sum = 0;
+  int n = 0;
+  for (double az : {0.3, 2.0, 4.1}) {  // three rays from a hill-side site
+    std::vector<double> d_km, h_m;
+    for (int k = 0; k < 300; ++k) {
+      const double dist = k * s_km;
+      const double lat = 21.3 + dist * std::cos(az) / 111.0, lon = 105.4 + dist * std::sin(az) / (111.0 * 0.93);
+      d_km.push_back(dist);
+      h_m.push_back(dem.elevation_at_lonlat_m(lon, lat));
+    }
+    site.hts = h_m[0] + tx_h;
+    coverage::sweep::P526State st;
+    for (int k = 0; k < 300; ++k) {
+      const float v = coverage::sweep::p526_step(site, st, h_m[k], true);
+      if (k < 3) continue;
+      const std::vector<double> dd(d_km.begin(), d_km.begin() + k + 1), hh(h_m.begin(), h_m.begin() + k + 1);
+      const double hrs = h_m[k] + rx_h;
+      const auto db = radio::delta_bullington(dd, hh, site.hts, hrs, freq, k_factor * 6371.0,
+                                              radio::Polarization::vertical);
+      const double exact = radio::free_space_3d_db(d_km[k], hrs - site.hts, freq) + db.ld_db;
+      worst = std::max(worst, std::abs(v - exact));
+      sum += std::abs(v - exact);
+      ++n;
+    }
+  }
+  std::cout << "[p526 sweep vs delta_bullington per prefix] n=" << n << " mean |diff| " << sum / n << " dB, max "
+            << worst << " dB\n";
+  EXPECT_LT(sum / n, 0.01);
+  EXPECT_LT(worst, 0.2);
+}
 
 TEST(Raster, P526SweepAgreesWithExactProfiles) {
   const auto& dem = tile();

@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <memory>
+#include <atomic>
 #include <mutex>
 
+#include "common/fastmath.hpp"
 #include "common/parallel.hpp"
+#include "coverage/p526_sweep.hpp"
 #include "phusong/coverage.hpp"
 #include "phusong/error.hpp"
 #include "phusong/radio/p1812.hpp"
@@ -13,6 +18,10 @@
 namespace phusong::coverage {
 
 namespace {
+
+using sweep::P526Site;
+using sweep::P526State;
+using sweep::SmoothCorrectionTable;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kTwoPi = 6.283185307179586;
@@ -182,211 +191,93 @@ SiteRaster los_raster(const terrain::Dem& dem, const Frame& f, const Window& w, 
 // ---------------------------------------------------------------------------------------------
 // Rays: sample the terrain once per cell size along each of n rays.
 
-// Near the site they are much closer than a cell, so at
-// sample k only every stride[k]-th ray is evaluated (stride[k]: the largest power of two with
-// stride * dtheta * k <= 1, i.e. the evaluated rays stay within a cell of each other); the others
-// only carry their running state forward. A cell between samples k and k+1 uses stride[k+1].
+// Near the site they are much closer than a cell, so at sample k only every stride[k]-th ray is
+// evaluated (stride[k]: the largest power of two, at most `top`, with stride * dtheta * k <= 1,
+// i.e. the evaluated rays stay within a cell of each other); n is a multiple of `top`. A cell
+// between samples k and k+1 uses stride[k+1]. The rays whose index is a multiple of `top` are
+// the roots: sampled from the site. For p526 every other ray j branches off its parent
+// j - lowbit(j) at its birth (the first sample at which it is evaluated), with a copy of the
+// parent's running state: its first samples are the parent's, less than half a cell away.
 struct Rays {
   int n = 0, samples = 0;   // rays; samples per ray (index 0 = the site)
+  int top = 1;              // the largest stride (a power of two)
   double dtheta = 0, step_m = 0;
   std::vector<int> stride;  // per sample
   std::vector<float> loss;  // n x samples (NaN where not evaluated)
   bool evaluated(int j, int k) const { return k + 1 >= samples || j % stride[k + 1] == 0; }
-};
-
-// Upper convex hull of points (x[i], y[i]) added with increasing x.
-struct UpperHull {
-  std::vector<int> idx;
-  void clear() { idx.clear(); }
-  void add(int i, const double* x, const double* y) {
-    while (idx.size() >= 2) {
-      const int a = idx[idx.size() - 2], b = idx.back();
-      const double cross = (x[b] - x[a]) * (y[i] - y[a]) - (y[b] - y[a]) * (x[i] - x[a]);
-      if (cross >= 0) idx.pop_back();
-      else break;
-    }
-    idx.push_back(i);
+  // First sample at which a ray whose lowest set bit is `low` (< top) is evaluated.
+  int birth(int low) const {
+    int k = 0;
+    while (k + 1 < samples && stride[k + 1] > low) ++k;
+    return k;
   }
 };
 
-// Index (into hull.idx) maximising f over the hull vertices, for f unimodal along the hull
-// (slopes from a point right of the hull, or a linear objective): binary search, O(log n).
-template <class F>
-inline double hull_max(const std::vector<int>& idx, F&& f) {
-  int lo = 0, hi = static_cast<int>(idx.size()) - 1;
-  while (lo < hi) {
-    const int m = (lo + hi) / 2;
-    if (f(idx[m]) < f(idx[m + 1])) lo = m + 1;
-    else hi = m;
-  }
-  return f(idx[lo]);
-}
+// Correction tables by frequency, shared by the sites of one call (built before the parallel work,
+// in site order, so the result never depends on scheduling).
+using CorrectionTables = std::map<double, std::unique_ptr<SmoothCorrectionTable>>;
 
-// Bullington loss from the slopes, P.452 eqs. (17), (19)-(22).
-inline double bullington_from(bool los, double nu_los, double stim, double srim, double d, double hts,
-                              double hrs, double lambda_m) {
-  double nu = nu_los;
-  if (!los) {
-    const double dbp = (hrs - hts + srim * d) / (stim + srim);
-    nu = (hts + stim * dbp - (hts * (d - dbp) + hrs * dbp) / d) * std::sqrt(0.002 * d / (lambda_m * dbp * (d - dbp)));
+// Terrain along ray j (direction j * dtheta from north, clockwise) at sample k: the bilinear
+// height; a DEM void is bridged with the previous height (the cell itself stays NaN in the
+// raster); false once the ray has left the DEM.
+struct RaySampler {
+  const terrain::Dem& dem;
+  const Frame& f;
+  std::vector<double> dc, dr;  // per ray: column and row steps per sample
+  RaySampler(const terrain::Dem& d, const Frame& fr, int n, double dtheta) : dem(d), f(fr), dc(n), dr(n) {
+    for (int j = 0; j < n; ++j) {
+      dc[j] = f.step_m * std::sin(j * dtheta) * f.col_per_m;
+      dr[j] = f.step_m * std::cos(j * dtheta) * f.row_per_m;
+    }
   }
-  const double luc = radio::knife_edge_loss_db(nu);
-  return luc + (1.0 - std::exp(-luc / 6.0)) * (10.0 + 0.02 * d);
-}
+  bool at(int j, int k, double& last) const {
+    const double c = f.c0 + k * dc[j], r = f.r0 + k * dr[j];
+    const double z = bilinear(dem, c, r);
+    if (!std::isnan(z)) {
+      last = z;
+      return true;
+    }
+    const auto& g = dem.grid();
+    return c >= 0 && r >= 0 && c <= g.cols - 1 && r <= g.rows - 1;
+  }
+};
 
-inline double signed_sqrt(double v) { return std::copysign(std::sqrt(std::fabs(v)), v); }
-
-// Bullington loss of the zero-height smooth profile sampled at i * s_km (i = 1..k-1), heights
-// a = hts', b = hrs' (P.452 eq. (38)). Each slope is a concave function of the position, so its
-// maximum is found at the analytic optimum's neighbours (or by ternary search for LoS).
-double smooth_bullington(int k, double s_km, double a, double b, double ce, double lambda_m, int& warm) {
-  const double d = k * s_km;
-  auto clampi = [&](double v) { return std::clamp(static_cast<int>(v), 1, k - 1); };
-  // Stim = max Ce (d - x) - a / x, optimum x = sqrt(a / Ce).
-  double stim = -std::numeric_limits<double>::infinity();
-  {
-    const double xo = std::sqrt(std::max(a, 0.0) / ce) / s_km;
-    for (int i : {clampi(std::floor(xo)), clampi(std::floor(xo) + 1)}) {
-      const double x = i * s_km;
-      stim = std::max(stim, ce * (d - x) - a / x);
+// p526 over the tree of rays (see Rays): ray j from sample st.k on, then its children.
+void trace_p526(const Rays& rays, const RaySampler& sampler, const P526Site& site, int j, int low, P526State st) {
+  float* out = const_cast<float*>(rays.loss.data()) + static_cast<std::size_t>(j) * rays.samples;
+  int child = low / 2;
+  int child_birth = child >= 1 ? rays.birth(child) : rays.samples;
+  double last = st.h_prev;
+  int k = st.k;
+  for (; k < rays.samples; ++k) {
+    while (child >= 1 && child_birth <= k) {
+      trace_p526(rays, sampler, site, j + child, child, st);
+      child /= 2;
+      child_birth = child >= 1 ? rays.birth(child) : rays.samples;
     }
+    if (!sampler.at(j, k, last)) break;  // left the DEM
+    out[k] = p526_step(site, st, last, rays.evaluated(j, k));
   }
-  const double str = (b - a) / d;
-  if (stim < str) {
-    // LoS: max over x of c(x) / sqrt(x (d - x)), c = Ce x (d - x) - (a (d - x) + b x) / d (concave).
-    auto F = [&](int i) {
-      const double x = i * s_km;
-      const double c = ce * x * (d - x) - (a * (d - x) + b * x) / d;
-      return c / std::sqrt(x * (d - x));
-    };
-    // Concave in i: climb from the previous sample's optimum (it moves little along a ray).
-    int i = std::clamp(warm, 1, k - 1);
-    double best = F(i);
-    while (i + 1 <= k - 1) {
-      const double v = F(i + 1);
-      if (v <= best) break;
-      best = v;
-      ++i;
-    }
-    while (i - 1 >= 1) {
-      const double v = F(i - 1);
-      if (v <= best) break;
-      best = v;
-      --i;
-    }
-    warm = i;
-    const double nu = best * std::sqrt(0.002 * d / lambda_m);
-    return bullington_from(true, nu, 0, 0, d, a, b, lambda_m);
-  }
-  // Srim = max Ce x - b / (d - x), optimum d - x = sqrt(b / Ce).
-  double srim = -std::numeric_limits<double>::infinity();
-  {
-    const double xo = (d - std::sqrt(std::max(b, 0.0) / ce)) / s_km;
-    for (int i : {clampi(std::floor(xo)), clampi(std::floor(xo) + 1)}) {
-      const double x = i * s_km;
-      srim = std::max(srim, ce * x - b / (d - x));
-    }
-  }
-  return bullington_from(false, 0, stim, srim, d, a, b, lambda_m);
-}
-
-// Incremental delta-Bullington along one ray. h[] terrain (m AMSL) at distances k * s_km.
-template <class Needed>
-void sweep_p526(const double* h, int samples, double s_km, double hts, double rx_h, double freq_mhz,
-                double k_factor, float* loss, UpperHull& hull_u, UpperHull& hull_t, std::vector<double>& dk,
-                std::vector<double>& u, Needed&& needed) {
-  const double ap = k_factor * 6371.0;
-  const double ce = 500.0 / ap;  // earth-curvature term Ce' (m per km^2): bulge = ce * di * (d - di)
-  const double lambda_m = radio::kSpeedOfLightMps / (freq_mhz * 1e6);
-  const radio::SphericalEarth sph(ap, freq_mhz, radio::Polarization::vertical);
-  const double fs_const_db = 32.45 + 20.0 * std::log10(freq_mhz);  // free space, P.525
-  dk.resize(samples);
-  u.resize(samples);
-  hull_u.clear();
-  hull_t.clear();
-  double stim_run = -std::numeric_limits<double>::infinity();  // max (u_i - hts) / d_i
-  double atm_run = -std::numeric_limits<double>::infinity();   // max (h_i - hts) / d_i
-  double v1 = 0, v2 = 0;                                       // trapezoid sums, P.452 Att. 2 §5.1.6.2
-  int warm = 1;                                                // smooth LoS optimum of the last sample
-  for (int k = 0; k < samples; ++k) {
-    const double d = k * s_km;
-    dk[k] = d;
-    u[k] = h[k] - ce * d * d;
-    const double hrs = h[k] + rx_h;
-    if (k >= 1) {
-      const double dd = d - dk[k - 1];
-      v1 += dd * (h[k] + h[k - 1]);
-      v2 += dd * (h[k] * (2.0 * d + dk[k - 1]) + h[k - 1] * (d + 2.0 * dk[k - 1]));
-    }
-    if (k >= 2) {  // point k-1 becomes an intermediate point
-      const int i = k - 1;
-      stim_run = std::max(stim_run, (u[i] - hts) / dk[i]);
-      atm_run = std::max(atm_run, (h[i] - hts) / dk[i]);
-      hull_u.add(i, dk.data(), u.data());
-      hull_t.add(i, dk.data(), h);
-    }
-    auto free_space = [&] {  // over the 3-D distance, at least 1 m
-      const double d3_km = std::sqrt(d * d + 1e-6 * (hts - hrs) * (hts - hrs));
-      return fs_const_db + 20.0 * std::log10(std::max(d3_km, 1e-3));
-    };
-    if (k < 2) {
-      loss[k] = static_cast<float>(free_space());
-      continue;
-    }
-    if (!needed(k)) continue;
-    // Bullington on the actual profile.
-    const double stim = stim_run + ce * d;
-    const double str = (hrs - hts) / d;
-    double lba;
-    if (stim < str) {
-      double best = -std::numeric_limits<double>::infinity();
-      for (int i : hull_u.idx) {
-        const double di = dk[i];
-        const double c = u[i] + ce * di * d - (hts * (d - di) + hrs * di) / d;
-        best = std::max(best, c * std::fabs(c) / (di * (d - di)));
-      }
-      lba = bullington_from(true, signed_sqrt(best * 0.002 * d / lambda_m), 0, 0, d, hts, hrs, lambda_m);
-    } else {
-      // Srim = max (u_i + Ce d_i d - hrs) / (d - d_i): with H = hrs - Ce d^2 this is
-      // max (u_i - H) / (d - d_i) - Ce d, a tangent from (d, H) to the hull of (d_i, u_i).
-      const double H = hrs - ce * d * d;
-      const double srim = hull_max(hull_u.idx, [&](int i) { return (u[i] - H) / (d - dk[i]); }) - ce * d;
-      lba = bullington_from(false, 0, stim, srim, d, hts, hrs, lambda_m);
-    }
-    // Smooth-earth heights, P.452 Att. 2 §5.1.6.2-3.
-    const double hst = (2.0 * v1 * d - v2) / (d * d);
-    const double hsr = (v2 - v1 * d) / (d * d);
-    const double hobs = hull_max(hull_t.idx, [&](int i) { return h[i] - (hts * (d - dk[i]) + hrs * dk[i]) / d; });
-    const double aobr = hull_max(hull_t.idx, [&](int i) { return (h[i] - hrs) / (d - dk[i]); });
-    double hstp = hst, hsrp = hsr;
-    if (hobs > 0.0) {
-      const double at = atm_run + (hts - hrs) / d;
-      const double ar = aobr - (hts - hrs) / d;
-      hstp = hst - hobs * at / (at + ar);
-      hsrp = hsr - hobs * ar / (at + ar);
-    }
-    const double hts_s = hts - std::min(hstp, h[0]);
-    const double hrs_s = hrs - std::min(hsrp, h[k]);
-    // Ld = Lba + max(Lsph - Lbs, 0) with Lbs >= 0: when Lsph is 0 the smooth Bullington term
-    // cannot matter, so it is only computed when Lsph > 0 (exact, and most cells near a site).
-    const double lsph = sph.loss_db(d, hts_s, hrs_s);
-    const double lbs = lsph > 0.0 ? smooth_bullington(k, s_km, hts_s, hrs_s, ce, lambda_m, warm) : 0.0;
-    loss[k] = static_cast<float>(free_space() + lba + std::max(lsph - lbs, 0.0));
+  // Children born after this ray left the DEM start from the site on their own.
+  for (; child >= 1; child /= 2) {
+    P526State fresh;
+    trace_p526(rays, sampler, site, j + child, child, fresh);
   }
 }
 
 Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const RasterParams& p,
-               const ProgressFn& progress) {
+               const ProgressFn& progress, SmoothCorrectionTable* corr) {
   Rays rays;
   const double radius_m = p.radius_km * 1000.0;
   rays.step_m = f.step_m;
   rays.samples = static_cast<int>(std::floor(radius_m / f.step_m)) + 2;  // one beyond the radius
   const int wanted = std::max(8, static_cast<int>(std::ceil(kTwoPi * radius_m / f.step_m)));
-  rays.n = wanted;
+  while (rays.top * 2 * 16 <= wanted) rays.top *= 2;  // at least 16 roots, for the threads
+  rays.n = (wanted + rays.top - 1) / rays.top * rays.top;
   rays.dtheta = kTwoPi / rays.n;
   rays.stride.assign(rays.samples, 1);
   for (int k = 0; k < rays.samples; ++k) {
-    int st = rays.n;
+    int st = rays.top;
     while (st > 1 && st * rays.dtheta * k > 1.0) st /= 2;
     rays.stride[k] = st;
   }
@@ -395,37 +286,38 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
   if (std::isnan(h0)) throw InputError("site '" + site.id + "' stands on a DEM void or outside the DEM");
   const double hts = h0 + site.height_m;
   const double s_km = f.step_m / 1000.0;
+  const RaySampler sampler(dem, f, rays.n, rays.dtheta);
+  if (p.model == RasterModel::p526) {
+    const double ce = 500.0 / (p.k_factor * 6371.0);  // bulge = Ce d1 d2 (m, km)
+    const P526Site ps{s_km, hts, p.rx_height_m, ce, radio::kSpeedOfLightMps / (site.freq_mhz * 1e6),
+                      32.45 + 20.0 * std::log10(site.freq_mhz), corr};
+    detail::parallel_for(
+        static_cast<std::size_t>(rays.n / rays.top), p.threads,
+        [&](std::size_t root) {
+          P526State st;
+          st.h_prev = h0;
+          trace_p526(rays, sampler, ps, static_cast<int>(root) * rays.top, rays.top, std::move(st));
+        },
+        progress);
+    return rays;
+  }
   detail::parallel_for(
       static_cast<std::size_t>(rays.n), p.threads,
       [&](std::size_t j) {
-        thread_local std::vector<double> h, dk, u;
-        thread_local UpperHull hu, ht;
-        const double th = j * rays.dtheta;
-        const double se = std::sin(th), cn = std::cos(th);
+        thread_local std::vector<double> h;
         h.resize(rays.samples);
         int n = rays.samples;
         double last = h0;
         for (int k = 0; k < rays.samples; ++k) {
-          const double dist = k * f.step_m;
-          const double z = bilinear(dem, f.c0 + dist * se * f.col_per_m, f.r0 + dist * cn * f.row_per_m);
-          if (std::isnan(z)) {
-            const auto& g = dem.grid();
-            const double c = f.c0 + dist * se * f.col_per_m, r = f.r0 + dist * cn * f.row_per_m;
-            if (!(c >= 0 && r >= 0 && c <= g.cols - 1 && r <= g.rows - 1)) {  // left the DEM
-              n = k;
-              break;
-            }
-            h[k] = last;  // a void inside the DEM: bridged (the cell itself stays NaN)
-          } else {
-            h[k] = last = z;
+          if (!sampler.at(static_cast<int>(j), k, last)) {
+            n = k;
+            break;
           }
+          h[k] = last;
         }
         float* out = rays.loss.data() + j * rays.samples;
         if (n < 1) return;
-        if (p.model == RasterModel::p526) {
-          sweep_p526(h.data(), n, s_km, hts, p.rx_height_m, site.freq_mhz, p.k_factor, out, hu, ht, dk, u,
-                     [&](int k) { return rays.evaluated(static_cast<int>(j), k); });
-        } else if (p.model == RasterModel::p1812) {  // P.1812 on each prefix of the ray
+        if (p.model == RasterModel::p1812) {  // P.1812 on each prefix of the ray
           thread_local radio::P1812Input in;
           in.freq_mhz = site.freq_mhz;
           in.p_pct = p.p1812_time_pct;
@@ -493,13 +385,13 @@ SiteRaster rasterize(const terrain::Dem& dem, const Frame& f, const Window& w, c
     const int r = w.r_lo + static_cast<int>(rr);
     for (int c = w.c_lo; c <= w.c_hi; ++c) {
       const double e = (c - f.c0) / f.col_per_m, n = (r - f.r0) / f.row_per_m;
-      const double dist = std::hypot(e, n);
+      const double dist = std::sqrt(e * e + n * n);
       if (dist > radius_m) continue;
       if (std::isnan(dem.cell(c, r))) {
         ++voids[rr];
         continue;
       }
-      double th = std::atan2(e, n);
+      double th = detail::fast_atan2(e, n);
       if (th < 0) th += kTwoPi;
       const double sidx = dist / rays.step_m;
       const int k0 = std::min(static_cast<int>(sidx), rays.samples - 2);
@@ -545,7 +437,9 @@ RasterModel raster_model_from_string(const std::string& name) {
   throw InputError("unknown raster model '" + name + "' (expected los, p526, p1812 or itm)");
 }
 
-SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterParams& p, const ProgressFn& progress) {
+namespace {
+
+Frame site_frame(const terrain::Dem& dem, const Site& site, const RasterParams& p) {
   if (!(p.radius_km > 0)) throw InputError("raster: radius_km must be > 0, got " + std::to_string(p.radius_km));
   const auto xy = dem.lonlat_to_dem(site.lon, site.lat);
   if (!dem.contains(xy.first, xy.second))
@@ -553,6 +447,23 @@ SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterPa
                      ") lies outside the DEM");
   Frame f = make_frame(dem, xy.first, xy.second, site.lat);
   if (p.ray_spacing_m > 0) f.step_m = p.ray_spacing_m;
+  return f;
+}
+
+// The correction table for a site's frequency, added to `tables` if missing.
+SmoothCorrectionTable* correction_for(CorrectionTables& tables, const Frame& f, const Site& site, const RasterParams& p) {
+  if (p.model != RasterModel::p526) return nullptr;
+  auto& t = tables[site.freq_mhz];
+  if (!t) {
+    const double s_km = f.step_m / 1000.0;
+    t = std::make_unique<SmoothCorrectionTable>(site.freq_mhz, p.k_factor, s_km, p.radius_km + 2 * s_km, p.rx_height_m);
+  }
+  return t.get();
+}
+
+SiteRaster site_raster_with(const terrain::Dem& dem, const Site& site, const RasterParams& p, const ProgressFn& progress,
+                            CorrectionTables& tables) {
+  const Frame f = site_frame(dem, site, p);
   const Window w = make_window(dem, f, p.radius_km * 1000.0);
   if (p.model == RasterModel::los) {
     if (progress) progress(0, 1);
@@ -560,8 +471,15 @@ SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterPa
     if (progress) progress(1, 1);
     return r;
   }
-  const Rays rays = cast_rays(dem, f, site, p, progress);
+  const Rays rays = cast_rays(dem, f, site, p, progress, correction_for(tables, f, site, p));
   return rasterize(dem, f, w, rays, p, site);
+}
+
+}  // namespace
+
+SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterParams& p, const ProgressFn& progress) {
+  CorrectionTables tables;
+  return site_raster_with(dem, site, p, progress, tables);
 }
 
 Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, const RasterParams& params,
@@ -579,11 +497,13 @@ Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, c
   std::vector<std::mutex> locks(static_cast<std::size_t>(bands));
   RasterParams one = params;
   one.threads = 1;  // parallel over sites instead
+  CorrectionTables tables;  // one per frequency, shared by all sites (and filled as they need it)
+  for (const Site& site : sites) correction_for(tables, site_frame(dem, site, one), site, one);
   detail::parallel_for(
       sites.size(), params.threads,
       [&](std::size_t s) {
         const Site& site = sites[s];
-        const SiteRaster r = site_raster(dem, site, one);
+        const SiteRaster r = site_raster_with(dem, site, one, {}, tables);
         const double offset = site.eirp_dbm - 10.0 * std::log10(12.0 * radio::lte_resource_blocks(site.bandwidth_mhz));
         const int c_lo = static_cast<int>(std::lround((r.grid.origin_x - out.grid.origin_x) / out.grid.dx));
         const int r_lo = static_cast<int>(std::lround((r.grid.origin_y - out.grid.origin_y) / out.grid.dy));
