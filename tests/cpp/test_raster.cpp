@@ -112,7 +112,9 @@ TEST(RasterKernels, P526SweepAgreesWithDeltaBullingtonOnEachPrefix) {
       h_m.push_back(dem.elevation_at_lonlat_m(lon, lat));
     }
     site.hts = h_m[0] + tx_h;
+    coverage::sweep::HullHistory history(300);
     coverage::sweep::P526State st;
+    st.hull_u.history = &history;
     for (int k = 0; k < 300; ++k) {
       const float v = coverage::sweep::p526_step(site, st, h_m[k], true);
       if (k < 3) continue;

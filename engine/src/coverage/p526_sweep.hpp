@@ -19,19 +19,29 @@ namespace phusong::coverage::sweep {
 using phusong::detail::fast_exp;
 using phusong::detail::fast_log10;
 
+struct HullPt {
+  double x, y;
+  int i;  // sample index
+};
+
+// The vertices each point removed from an upper hull when it was added (the upper chain of the
+// points under its left edge), so every point can be reached from the hull (see max_under).
+// Shared by a ray and the rays branching off it: a branch runs to its end before its parent goes
+// on, and only appends; the parent then truncates `removed` back (see trace_p526) and rewrites
+// the ranges of the samples it adds after the branch point.
+struct HullHistory {
+  std::vector<HullPt> removed;
+  std::vector<int> lo, hi;                          // per sample index: its range in `removed`
+  std::vector<std::pair<HullPt, HullPt>> todo;      // scratch for max_under
+  explicit HullHistory(int samples = 0) : lo(static_cast<std::size_t>(samples), 0), hi(lo) {}
+};
+
 // Upper convex hull of points added with increasing x. The searches below compare slopes by
 // cross-multiplication (all denominators are positive), so they need no division.
 struct UpperHull {
-  struct Pt {
-    double x, y;
-    int i;  // sample index
-  };
+  using Pt = HullPt;
   std::vector<Pt> pts;
-  // With history: the vertices each point removed when it was added (the upper chain of the
-  // points under its left edge), so every point can be reached from the hull (see max_under).
-  bool history = false;
-  std::vector<Pt> removed;
-  std::vector<int> removed_lo, removed_hi;  // per sample index: its range in `removed`
+  HullHistory* history = nullptr;  // recorded when set
   void add(double x, double y, int i) {
     std::size_t m = pts.size();
     while (m >= 2) {
@@ -41,24 +51,26 @@ struct UpperHull {
       else break;
     }
     if (history) {
-      if (static_cast<int>(removed_lo.size()) <= i) {
-        removed_lo.resize(std::max<std::size_t>(i + 1, 2 * removed_lo.size() + 256), 0);
-        removed_hi.resize(removed_lo.size(), 0);
+      HullHistory& h = *history;
+      if (static_cast<std::size_t>(i) >= h.lo.size()) {
+        h.lo.resize(static_cast<std::size_t>(i) + 1, 0);
+        h.hi.resize(h.lo.size(), 0);
       }
-      removed_lo[i] = static_cast<int>(removed.size());
-      removed.insert(removed.end(), pts.begin() + static_cast<std::ptrdiff_t>(m), pts.end());
-      removed_hi[i] = static_cast<int>(removed.size());
+      h.lo[i] = static_cast<int>(h.removed.size());
+      for (std::size_t q = m; q < pts.size(); ++q) h.removed.push_back(pts[q]);
+      h.hi[i] = static_cast<int>(h.removed.size());
     }
     pts.resize(m);
     pts.push_back({x, y, i});
   }
-  // Max of eval(p) over the points strictly under the hull's edges, given `best` already reached
-  // (e.g. by the vertices); bound(a, b) must bound eval from above over the points under edge
-  // a-b. Branch and bound over the history: the points under edge (a, b) are b's removed chain
-  // and, recursively, the points under that chain's edges.
+  // Max of eval(p) over the points strictly under the hull's edges (needs the history), given
+  // `best` already reached (e.g. by the vertices); bound(a, b) must bound eval from above over
+  // the points under edge a-b. Branch and bound: the points under edge (a, b) are b's removed
+  // chain and, recursively, the points under that chain's edges.
   template <class Eval, class Bound>
   double max_under(double best, Eval&& eval, Bound&& bound) const {
-    std::vector<std::pair<Pt, Pt>>& todo = scratch();
+    HullHistory& h = *history;
+    auto& todo = h.todo;
     todo.clear();
     for (std::size_t e = 0; e + 1 < pts.size(); ++e)
       if (pts[e + 1].i - pts[e].i >= 2) todo.emplace_back(pts[e], pts[e + 1]);
@@ -67,8 +79,8 @@ struct UpperHull {
       todo.pop_back();
       if (!(bound(a, b) > best)) continue;
       Pt prev = a;
-      for (int r = removed_lo[b.i]; r < removed_hi[b.i]; ++r) {
-        const Pt& c = removed[r];
+      for (int r = h.lo[b.i]; r < h.hi[b.i]; ++r) {
+        const Pt& c = h.removed[r];
         best = std::max(best, eval(c));
         if (c.i - prev.i >= 2) todo.emplace_back(prev, c);
         prev = c;
@@ -77,13 +89,6 @@ struct UpperHull {
     return best;
   }
 
- private:
-  static std::vector<std::pair<Pt, Pt>>& scratch() {
-    thread_local std::vector<std::pair<Pt, Pt>> v;
-    return v;
-  }
-
- public:
   // The vertex maximising y - slope * x (a linear objective is unimodal along the hull).
   int argmax_linear(double slope) const {
     int lo = 0, hi = static_cast<int>(pts.size()) - 1;
@@ -225,7 +230,7 @@ struct SmoothEarthTerms {
 // against the exact term: tests/cpp/test_raster.cpp and README.
 class SmoothCorrectionTable {
  public:
-  static constexpr int kDStride = 4, kPerOctave = 16, kOctaves = 13;
+  static constexpr int kDStride = 4, kPerOctave = 12, kOctaves = 13;
   SmoothCorrectionTable(double freq_mhz, double k_factor, double s_km, double max_d_km, double b_min_m)
       : t_{s_km, 500.0 / (k_factor * 6371.0), radio::kSpeedOfLightMps / (freq_mhz * 1e6),
            radio::SphericalEarth(k_factor * 6371.0, freq_mhz, radio::Polarization::vertical)},
@@ -272,11 +277,12 @@ class SmoothCorrectionTable {
   static double node_value(int i) { return std::ldexp(1.0 + static_cast<double>(i % kPerOctave) / kPerOctave, i / kPerOctave); }
   float node(int id, int ia, int ib) {
     auto& c = cells_[(static_cast<std::size_t>(id) * kAxis + ia) * kAxis + ib];
-    float v = c.load(std::memory_order_relaxed);
-    if (v == kEmpty) {
-      v = static_cast<float>(t_.correction_db(id * kDStride, node_value(ia), b_min_ * node_value(ib)));
-      c.store(v, std::memory_order_relaxed);
-    }
+    const float v = c.load(std::memory_order_relaxed);
+    return v == kEmpty ? fill(c, id, ia, ib) : v;
+  }
+  __attribute__((noinline)) float fill(std::atomic<float>& c, int id, int ia, int ib) const {
+    const float v = static_cast<float>(t_.correction_db(id * kDStride, node_value(ia), b_min_ * node_value(ib)));
+    c.store(v, std::memory_order_relaxed);
     return v;
   }
   SmoothEarthTerms t_;
@@ -296,8 +302,7 @@ struct P526Site {
 };
 
 struct P526State {
-  P526State() { hull_u.history = true; }
-  UpperHull hull_u;  // (d_i, h_i - Ce d_i^2): the Bullington slopes
+  UpperHull hull_u;  // (d_i, h_i - Ce d_i^2): the Bullington slopes; needs a HullHistory
   UpperHull hull_t;  // (d_i, h_i): hobs and alpha_obr
   double stim_run = -std::numeric_limits<double>::infinity();  // max (h_i - Ce d_i^2 - hts) / d_i
   double atm_run = -std::numeric_limits<double>::infinity();   // max (h_i - hts) / d_i

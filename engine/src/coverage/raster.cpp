@@ -251,7 +251,9 @@ void trace_p526(const Rays& rays, const RaySampler& sampler, const P526Site& sit
   int k = st.k;
   for (; k < rays.samples; ++k) {
     while (child >= 1 && child_birth <= k) {
+      const std::size_t mark = st.hull_u.history->removed.size();
       trace_p526(rays, sampler, site, j + child, child, st);
+      st.hull_u.history->removed.resize(mark);
       child /= 2;
       child_birth = child >= 1 ? rays.birth(child) : rays.samples;
     }
@@ -260,8 +262,11 @@ void trace_p526(const Rays& rays, const RaySampler& sampler, const P526Site& sit
   }
   // Children born after this ray left the DEM start from the site on their own.
   for (; child >= 1; child /= 2) {
+    const std::size_t mark = st.hull_u.history->removed.size();
     P526State fresh;
-    trace_p526(rays, sampler, site, j + child, child, fresh);
+    fresh.hull_u.history = st.hull_u.history;
+    trace_p526(rays, sampler, site, j + child, child, std::move(fresh));
+    st.hull_u.history->removed.resize(mark);
   }
 }
 
@@ -294,8 +299,10 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
     detail::parallel_for(
         static_cast<std::size_t>(rays.n / rays.top), p.threads,
         [&](std::size_t root) {
+          sweep::HullHistory history(rays.samples);
           P526State st;
           st.h_prev = h0;
+          st.hull_u.history = &history;
           trace_p526(rays, sampler, ps, static_cast<int>(root) * rays.top, rays.top, std::move(st));
         },
         progress);
@@ -380,46 +387,58 @@ SiteRaster rasterize(const terrain::Dem& dem, const Frame& f, const Window& w, c
   const int cols = w.cols(), rows = w.rows();
   out.values.assign(static_cast<std::size_t>(cols) * rows, static_cast<float>(kNaN));
   const double radius_m = p.radius_km * 1000.0;
-  std::vector<std::int64_t> voids(rows, 0);
-  detail::parallel_for(static_cast<std::size_t>(rows), p.threads, [&](std::size_t rr) {
-    const int r = w.r_lo + static_cast<int>(rr);
-    for (int c = w.c_lo; c <= w.c_hi; ++c) {
-      const double e = (c - f.c0) / f.col_per_m, n = (r - f.r0) / f.row_per_m;
-      const double dist = std::sqrt(e * e + n * n);
-      if (dist > radius_m) continue;
-      if (std::isnan(dem.cell(c, r))) {
-        ++voids[rr];
-        continue;
-      }
-      double th = detail::fast_atan2(e, n);
-      if (th < 0) th += kTwoPi;
-      const double sidx = dist / rays.step_m;
-      const int k0 = std::min(static_cast<int>(sidx), rays.samples - 2);
-      const double fs = sidx - k0;
-      const int st = rays.stride[k0 + 1];
-      // Evaluated rays at this distance: multiples of st, and ray 0 again at 2 pi.
-      int j0 = static_cast<int>(th / (rays.dtheta * st)) * st;
-      if (j0 >= rays.n) j0 = ((rays.n - 1) / st) * st;
-      const int span = std::min(j0 + st, rays.n) - j0;
-      const double fa = std::clamp((th / rays.dtheta - j0) / span, 0.0, 1.0);
-      const int j1 = (j0 + st >= rays.n) ? 0 : j0 + st;
-      const float* r0 = rays.loss.data() + static_cast<std::size_t>(j0) * rays.samples;
-      const float* r1 = rays.loss.data() + static_cast<std::size_t>(j1) * rays.samples;
-      double acc = 0, wsum = 0;
-      const double ws[4] = {(1 - fa) * (1 - fs), (1 - fa) * fs, fa * (1 - fs), fa * fs};
-      const float vs[4] = {r0[k0], r0[k0 + 1], r1[k0], r1[k0 + 1]};
-      for (int q = 0; q < 4; ++q)
-        if (ws[q] > 0 && !std::isnan(vs[q])) {
-          acc += ws[q] * vs[q];
-          wsum += ws[q];
+  const double inv_step = 1.0 / rays.step_m, inv_dtheta = 1.0 / rays.dtheta;
+  // Cells are visited in tiles of kTile x kTile, so the ray samples they read stay in cache.
+  constexpr int kTile = 32;
+  const int bands = (rows + kTile - 1) / kTile;
+  std::vector<std::int64_t> voids(static_cast<std::size_t>(bands), 0);
+  detail::parallel_for(static_cast<std::size_t>(bands), p.threads, [&](std::size_t band) {
+    const int rr_lo = static_cast<int>(band) * kTile, rr_hi = std::min(rows, rr_lo + kTile);
+    for (int cc_lo = 0; cc_lo < cols; cc_lo += kTile) {
+      const int cc_hi = std::min(cols, cc_lo + kTile);
+      for (int rr = rr_lo; rr < rr_hi; ++rr) {
+        const int r = w.r_lo + rr;
+        const double n = (r - f.r0) / f.row_per_m;
+        float* row_out = out.values.data() + static_cast<std::size_t>(rr) * cols;
+        for (int cc = cc_lo; cc < cc_hi; ++cc) {
+          const int c = w.c_lo + cc;
+          const double e = (c - f.c0) / f.col_per_m;
+          const double dist = std::sqrt(e * e + n * n);
+          if (dist > radius_m) continue;
+          if (std::isnan(dem.cell(c, r))) {
+            ++voids[band];
+            continue;
+          }
+          double th = detail::fast_atan2(e, n);
+          if (th < 0) th += kTwoPi;
+          const double sidx = dist * inv_step;
+          const int k0 = std::min(static_cast<int>(sidx), rays.samples - 2);
+          const double fs = sidx - k0;
+          const int st = rays.stride[k0 + 1];  // evaluated rays here: multiples of st (a power of two)
+          const double tj = th * inv_dtheta;
+          int j0 = static_cast<int>(tj) & ~(st - 1);
+          if (j0 >= rays.n) j0 = rays.n - st;
+          const double fa = std::clamp((tj - j0) / st, 0.0, 1.0);
+          const int j1 = (j0 + st >= rays.n) ? 0 : j0 + st;  // ray 0 again at 2 pi
+          const float* r0 = rays.loss.data() + static_cast<std::size_t>(j0) * rays.samples;
+          const float* r1 = rays.loss.data() + static_cast<std::size_t>(j1) * rays.samples;
+          double acc = 0, wsum = 0;
+          const double ws[4] = {(1 - fa) * (1 - fs), (1 - fa) * fs, fa * (1 - fs), fa * fs};
+          const float vs[4] = {r0[k0], r0[k0 + 1], r1[k0], r1[k0 + 1]};
+          for (int q = 0; q < 4; ++q)
+            if (ws[q] > 0 && !std::isnan(vs[q])) {
+              acc += ws[q] * vs[q];
+              wsum += ws[q];
+            }
+          if (wsum > 0) {
+            double v = acc / wsum;
+            if (site.antenna && dist > 0) {
+              const double el = std::atan((dem.cell(c, r) + p.rx_height_m - hts) / dist) - dist / (2.0 * ae_m);
+              v += max_gain - site.antenna->gain_dbi(th * 180.0 / M_PI, el * 180.0 / M_PI);
+            }
+            row_out[cc] = static_cast<float>(v);
+          }
         }
-      if (wsum > 0) {
-        double v = acc / wsum;
-        if (site.antenna && dist > 0) {
-          const double el = std::atan((dem.cell(c, r) + p.rx_height_m - hts) / dist) - dist / (2.0 * ae_m);
-          v += max_gain - site.antenna->gain_dbi(th * 180.0 / M_PI, el * 180.0 / M_PI);
-        }
-        out.values[static_cast<std::size_t>(rr) * cols + (c - w.c_lo)] = static_cast<float>(v);
       }
     }
   });
