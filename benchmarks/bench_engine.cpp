@@ -123,7 +123,7 @@ static const terrain::Dem& tile_dem(int resampled_30m) {
   return *dems[resampled_30m];
 }
 
-static void raster_bench(benchmark::State& st, coverage::RasterModel model) {
+static void raster_bench(benchmark::State& st, coverage::RasterModel model, int itm_dh_anchor_spacing = 0) {
   const terrain::Dem& dem = tile_dem(static_cast<int>(st.range(0)));
   Site s;
   s.id = "S";
@@ -135,6 +135,7 @@ static void raster_bench(benchmark::State& st, coverage::RasterModel model) {
   p.model = model;
   p.radius_km = 30;
   p.threads = 1;
+  p.itm_dh_anchor_spacing = itm_dh_anchor_spacing;
   std::size_t cells = 0;
   for (auto _ : st) {
     const auto r = coverage::site_raster(dem, s, p);
@@ -148,9 +149,11 @@ static void raster_bench(benchmark::State& st, coverage::RasterModel model) {
 }
 static void BM_RasterP526(benchmark::State& st) { raster_bench(st, coverage::RasterModel::p526); }
 static void BM_RasterItm(benchmark::State& st) { raster_bench(st, coverage::RasterModel::itm); }
+static void BM_RasterItmAnchored16(benchmark::State& st) { raster_bench(st, coverage::RasterModel::itm, 16); }
 static void BM_RasterLos(benchmark::State& st) { raster_bench(st, coverage::RasterModel::los); }
 BENCHMARK(BM_RasterLos)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_RasterP526)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_RasterItm)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RasterItmAnchored16)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -370,7 +370,7 @@ void analyse_profile(const Ops& ops, double a_e, PathGeometry& g) {
 double delta_h_at(double d, double delta_h) { return delta_h * (1.0 - 0.8 * std::exp(-d / 50e3)); }
 
 // RMS terrain deviation within the first Fresnel zone, sigma_h(Delta h)   [ERL79 eqn 3.6a]
-double sigma_h(double dh) { return 0.78 * dh * std::exp(-0.5 * std::pow(dh, 0.25)); }
+double sigma_h(double dh) { return 0.78 * dh * std::exp(-0.5 * std::sqrt(std::sqrt(dh))); }
 
 // Knife-edge attenuation A(v, 0) as a function of v^2   [Alg 6 "Fn(v^2)"; TN101 III.24]
 double knife_edge_fn(double v2) {
@@ -475,7 +475,7 @@ class ReferenceAttenuation {
   // Computes A_ref (>= 0) and the propagation mode; adds distance warnings.
   void compute(double& a_ref, int& mode, long& warnings) {
     const double d = g_.d;
-    const double scale = std::pow(a_e_ * a_e_ / env_.f_mhz, kThird);  // (a_e^2 / f)^(1/3)
+    const double scale = std::cbrt(a_e_ * a_e_ / env_.f_mhz);  // (a_e^2 / f)^(1/3)
 
     prepare_diffraction();
 
@@ -496,7 +496,14 @@ class ReferenceAttenuation {
       a_ref = line_of_sight_region(d);
       mode = static_cast<int>(ItmMode::line_of_sight);
     } else {
-      // Beyond the smooth-earth horizon: diffraction or troposcatter   [Alg 4.3]
+      // Beyond the smooth-earth horizon: diffraction or troposcatter   [Alg 4.3]. The transition
+      // distance d_x is never below d_L + 1.088 scale ln f, so nearer paths are in diffraction
+      // whatever the scatter line is, and it need not be computed.
+      if (d <= d_l_ + 1.088 * scale * s_.log_f) {
+        a_ref = std::max(m_d_ * d + a_d0_, 0.0);
+        mode = static_cast<int>(ItmMode::diffraction);
+        return;
+      }
       const double d5 = d_l_ + 200e3;
       const double d6 = d_l_ + 400e3;
       double h0_state = -1.0;
@@ -549,7 +556,7 @@ class ReferenceAttenuation {
 
   // Normalised distance x of [Vog64] for one radius (m) and distance (km); also returns K.
   double vogler_x(double radius, double dist_km, double& k) const {
-    const double c0 = std::pow((4.0 / 3.0) * kEarthRadius_m / radius, kThird);  // [Vog64 eqn 2]
+    const double c0 = std::cbrt((4.0 / 3.0) * kEarthRadius_m / radius);  // [Vog64 eqn 2]
     k = 0.017778 * c0 * s_.f_mthird / s_.abs_zg;                              // [Vog64 6a/7a]
     const double b0 = 1.607 - k;
     return b0 * c0 * c0 * s_.f_third * dist_km;
