@@ -99,8 +99,8 @@ TEST(RasterKernels, P526SweepAgreesWithDeltaBullingtonOnEachPrefix) {
   const auto& dem = tile();
   const double s_km = 0.09, freq = 1800, tx_h = 35, rx_h = 1.5, k_factor = 4.0 / 3.0;
   coverage::sweep::SmoothCorrectionTable table(freq, k_factor, s_km, 30.0, rx_h);
-  coverage::sweep::P526Site site{s_km, 0, rx_h, 500.0 / (k_factor * 6371.0), radio::kSpeedOfLightMps / (freq * 1e6),
-                                  32.45 + 20.0 * std::log10(freq), &table};
+  std::vector<double> fs_db(300);
+  coverage::sweep::P526Site site = coverage::sweep::make_p526_site(s_km, 0, rx_h, k_factor, freq, &table, fs_db);
   double worst = 0, sum = 0;
   int n = 0;
   for (double az : {0.3, 2.0, 4.1}) {  // three rays from a hill-side site

@@ -297,9 +297,20 @@ class SmoothCorrectionTable {
 // convex hull (the Bullington slopes, hobs, alpha_obr), updated in O(1) amortised per sample and
 // queried in O(log n).
 struct P526Site {
-  double s_km, hts, rx_h, ce, lambda_m, fs_const_db;
+  double s_km, hts, rx_h, ce, lambda_m;
   SmoothCorrectionTable* corr;
+  const double* fs_db;  // per sample k >= 1: free-space loss over the ground distance k * s_km
 };
+
+// Fills fs_db (one value per sample) and returns the constants of a site.
+inline P526Site make_p526_site(double s_km, double hts, double rx_h, double k_factor, double freq_mhz,
+                               SmoothCorrectionTable* corr, std::vector<double>& fs_db) {
+  const double fs_const_db = 32.45 + 20.0 * std::log10(freq_mhz);  // P.525
+  for (std::size_t k = 1; k < fs_db.size(); ++k) fs_db[k] = fs_const_db + 20.0 * std::log10(k * s_km);
+  if (!fs_db.empty()) fs_db[0] = fs_const_db + 20.0 * std::log10(1e-3);  // 1 m
+  return P526Site{s_km, hts, rx_h, 500.0 / (k_factor * 6371.0), radio::kSpeedOfLightMps / (freq_mhz * 1e6), corr,
+                  fs_db.data()};
+}
 
 struct P526State {
   UpperHull hull_u;  // (d_i, h_i - Ce d_i^2): the Bullington slopes; needs a HullHistory
@@ -334,8 +345,12 @@ inline float p526_step(const P526Site& c, P526State& st, double hk, bool evaluat
   }
   st.h_prev = hk;
   auto free_space = [&] {  // over the 3-D distance, at least 1 m (= radio::free_space_3d_db)
-    const double d3_km2 = d * d + 1e-6 * (hts - hrs) * (hts - hrs);
-    return c.fs_const_db + 10.0 * fast_log10(std::max(d3_km2, 1e-6));
+    const double dh_km = 1e-3 * (hts - hrs);
+    if (k == 0) return c.fs_db[0] + 10.0 * std::log10(std::max(dh_km * dh_km, 1e-6) / 1e-6);
+    // fs(d) + 10 log10(1 + x), x = (dh / d)^2, by its series when x is small (error < 2e-9 dB)
+    const double x = dh_km * dh_km / (d * d);
+    const double corr = x < 1e-3 ? 4.3429448190325182 * x * (1.0 - x * (0.5 - x / 3.0)) : 10.0 * std::log10(1.0 + x);
+    return c.fs_db[k] + corr;
   };
   if (k < 2) return static_cast<float>(free_space());
   if (!evaluate) return std::numeric_limits<float>::quiet_NaN();

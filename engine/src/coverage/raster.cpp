@@ -204,7 +204,7 @@ struct Rays {
   double dtheta = 0, step_m = 0;
   std::vector<int> stride;  // per sample
   std::vector<float> loss;  // n x samples (NaN where not evaluated)
-  bool evaluated(int j, int k) const { return k + 1 >= samples || j % stride[k + 1] == 0; }
+  bool evaluated(int j, int k) const { return k + 1 >= samples || (j & (stride[k + 1] - 1)) == 0; }
   // First sample at which a ray whose lowest set bit is `low` (< top) is evaluated.
   int birth(int low) const {
     int k = 0;
@@ -294,8 +294,8 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
   const RaySampler sampler(dem, f, rays.n, rays.dtheta);
   if (p.model == RasterModel::p526) {
     const double ce = 500.0 / (p.k_factor * 6371.0);  // bulge = Ce d1 d2 (m, km)
-    const P526Site ps{s_km, hts, p.rx_height_m, ce, radio::kSpeedOfLightMps / (site.freq_mhz * 1e6),
-                      32.45 + 20.0 * std::log10(site.freq_mhz), corr};
+    std::vector<double> fs_db(static_cast<std::size_t>(rays.samples));
+    const P526Site ps = sweep::make_p526_site(s_km, hts, p.rx_height_m, p.k_factor, site.freq_mhz, corr, fs_db);
     detail::parallel_for(
         static_cast<std::size_t>(rays.n / rays.top), p.threads,
         [&](std::size_t root) {
