@@ -149,14 +149,12 @@ class KnifeEdgeTable {
   std::vector<double> j_, e_;
 };
 
-// Bullington loss from the slopes, P.452 eqs. (17), (19)-(22).
-inline double bullington_from(bool los, double nu_los, double stim, double srim, double d, double hts,
-                              double hrs, double lambda_m) {
-  double nu = nu_los;
-  if (!los) {
-    const double dbp = (hrs - hts + srim * d) / (stim + srim);
-    nu = (hts + stim * dbp - (hts * (d - dbp) + hrs * dbp) / d) * std::sqrt(0.002 * d / (lambda_m * dbp * (d - dbp)));
-  }
+// Bullington loss, P.452 eqs. (17)-(22): LoS from nu (eq. (18)); trans-horizon from the slopes
+// Stim > Str and Srim, where eqs. (19)-(20) reduce to nu_b = sqrt(0.002 d (Stim - Str) (Srim + Str)
+// / lambda) (dbp = d (Str + Srim) / (Stim + Srim), d - dbp = d (Stim - Str) / (Stim + Srim)).
+inline double bullington_los(double nu, double d) { return KnifeEdgeTable::get().lbull_db(nu, d); }
+inline double bullington_nlos(double stim, double srim, double str, double d, double lambda_m) {
+  const double nu = std::sqrt(std::max(0.002 * d / lambda_m * (stim - str) * (srim + str), 0.0));
   return KnifeEdgeTable::get().lbull_db(nu, d);
 }
 
@@ -192,7 +190,7 @@ inline double smooth_bullington(int k, double s_km, double a, double b, double c
       else hi = m;
     }
     const double nu = F(lo) * std::sqrt(0.002 * d / lambda_m);
-    return bullington_from(true, nu, 0, 0, d, a, b, lambda_m);
+    return bullington_los(nu, d);
   }
   // Srim = max Ce x - b / (d - x), optimum d - x = sqrt(b / Ce).
   double srim = -std::numeric_limits<double>::infinity();
@@ -203,7 +201,7 @@ inline double smooth_bullington(int k, double s_km, double a, double b, double c
       srim = std::max(srim, ce * x - b / (d - x));
     }
   }
-  return bullington_from(false, 0, stim, srim, d, a, b, lambda_m);
+  return bullington_nlos(stim, srim, str, d, lambda_m);
 }
 
 // The smooth-earth correction of delta-Bullington, max(Lsph - Lbs, 0) (P.452 eq. (40)), for a
@@ -420,12 +418,12 @@ inline float p526_step(const P526Site& c, P526State& st, double hk, bool evaluat
             return -cmax * cmax / (xm * (d - xm));
           });
     }
-    lba = bullington_from(true, signed_sqrt(g * 0.002 * d / c.lambda_m), 0, 0, d, hts, hrs, c.lambda_m);
+    lba = bullington_los(signed_sqrt(g * 0.002 * d / c.lambda_m), d);
   } else {
     // Srim = max (u_i + Ce d_i d - hrs) / (d - d_i): with H = hrs - Ce d^2 this is
     // max (u_i - H) / (d - d_i) - Ce d, a tangent from (d, H) to the hull of (d_i, u_i).
     const double srim = st.hull_u.max_slope_to(d, hrs - ce * d * d) - ce * d;
-    lba = bullington_from(false, 0, stim, srim, d, hts, hrs, c.lambda_m);
+    lba = bullington_nlos(stim, srim, str, d, c.lambda_m);
   }
   // Smooth-earth heights, P.452 Att. 2 §5.1.6.2-3.
   const double inv_d2 = inv_d * inv_d;
