@@ -32,7 +32,11 @@ struct HullPt {
 struct HullHistory {
   std::vector<HullPt> removed;
   std::vector<int> lo, hi;                          // per sample index: its range in `removed`
-  std::vector<std::pair<HullPt, HullPt>> todo;      // scratch for max_under
+  struct Edge {
+    HullPt a, b;
+    double bound;
+  };
+  std::vector<Edge> todo;  // scratch for max_under
   explicit HullHistory(int samples = 0) : lo(static_cast<std::size_t>(samples), 0), hi(lo) {}
 };
 
@@ -70,20 +74,23 @@ struct UpperHull {
   template <class Eval, class Bound>
   double max_under(double best, Eval&& eval, Bound&& bound) const {
     HullHistory& h = *history;
-    auto& todo = h.todo;
+    auto& todo = h.todo;  // edges (a, b) still to search, with their bound
     todo.clear();
-    for (std::size_t e = 0; e + 1 < pts.size(); ++e)
-      if (pts[e + 1].i - pts[e].i >= 2) todo.emplace_back(pts[e], pts[e + 1]);
+    auto push = [&](const Pt& a, const Pt& b) {
+      if (b.i - a.i < 2) return;  // no point under the edge
+      const double ub = bound(a, b);
+      if (ub > best) todo.push_back({a, b, ub});
+    };
+    for (std::size_t e = 0; e + 1 < pts.size(); ++e) push(pts[e], pts[e + 1]);
     while (!todo.empty()) {
-      const auto [a, b] = todo.back();
+      const HullHistory::Edge t = todo.back();
       todo.pop_back();
-      if (!(bound(a, b) > best)) continue;
-      Pt prev = a;
-      for (int r = h.lo[b.i]; r < h.hi[b.i]; ++r) {
-        const Pt& c = h.removed[r];
-        best = std::max(best, eval(c));
-        if (c.i - prev.i >= 2) todo.emplace_back(prev, c);
-        prev = c;
+      if (!(t.bound > best)) continue;
+      for (int r = h.lo[t.b.i]; r < h.hi[t.b.i]; ++r) best = std::max(best, eval(h.removed[r]));
+      Pt prev = t.a;
+      for (int r = h.lo[t.b.i]; r < h.hi[t.b.i]; ++r) {
+        push(prev, h.removed[r]);
+        prev = h.removed[r];
       }
     }
     return best;
@@ -412,10 +419,16 @@ inline float p526_step(const P526Site& c, P526State& st, double hk, bool evaluat
       g = st.hull_u.max_under(
           g, g_of,
           [&](const UpperHull::Pt& a, const UpperHull::Pt& b) {
-            const double cmax = std::max(clearance(a.x, a.y), clearance(b.x, b.y));
-            if (cmax >= 0.0) return std::numeric_limits<double>::infinity();
-            const double xm = std::clamp(0.5 * d, a.x, b.x);
-            return -cmax * cmax / (xm * (d - xm));
+            // Points under edge a-b have c <= the edge's c, which is linear: with L = -c > 0 on
+            // the edge, g <= -min L^2 / (x (d - x)), whose minimiser is x* = p d / (q d + 2 p)
+            // for L = p + q x (the ratio is quasi-convex), clamped to the edge.
+            const double la = -clearance(a.x, a.y), lb = -clearance(b.x, b.y);
+            if (!(la > 0.0 && lb > 0.0)) return std::numeric_limits<double>::infinity();
+            const double q = (lb - la) / (b.x - a.x), p = la - q * a.x;
+            const double den = q * d + 2.0 * p;
+            const double xs = den != 0.0 ? std::clamp(p * d / den, a.x, b.x) : (la < lb ? a.x : b.x);
+            const double l = p + q * xs;
+            return -l * l / (xs * (d - xs));
           });
     }
     lba = bullington_los(signed_sqrt(g * 0.002 * d / c.lambda_m), d);
