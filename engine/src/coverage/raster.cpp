@@ -422,14 +422,19 @@ SiteRaster rasterize(const terrain::Dem& dem, const Frame& f, const Window& w, c
           const int j1 = (j0 + st >= rays.n) ? 0 : j0 + st;  // ray 0 again at 2 pi
           const float* r0 = rays.loss.data() + static_cast<std::size_t>(j0) * rays.samples;
           const float* r1 = rays.loss.data() + static_cast<std::size_t>(j1) * rays.samples;
-          double acc = 0, wsum = 0;
           const double ws[4] = {(1 - fa) * (1 - fs), (1 - fa) * fs, fa * (1 - fs), fa * fs};
           const float vs[4] = {r0[k0], r0[k0 + 1], r1[k0], r1[k0 + 1]};
-          for (int q = 0; q < 4; ++q)
-            if (ws[q] > 0 && !std::isnan(vs[q])) {
-              acc += ws[q] * vs[q];
-              wsum += ws[q];
-            }
+          double acc = 0, wsum = 0;
+          if (!std::isnan(vs[0] + vs[1] + vs[2] + vs[3])) {  // the usual case: all four computed
+            acc = ws[0] * vs[0] + ws[1] * vs[1] + ws[2] * vs[2] + ws[3] * vs[3];
+            wsum = 1.0;
+          } else {  // next to a void or the DEM's edge: the computed ones, reweighted
+            for (int q = 0; q < 4; ++q)
+              if (ws[q] > 0 && !std::isnan(vs[q])) {
+                acc += ws[q] * vs[q];
+                wsum += ws[q];
+              }
+          }
           if (wsum > 0) {
             double v = acc / wsum;
             if (site.antenna && dist > 0) {
