@@ -30,7 +30,7 @@ def main() -> int:
         dem = phusong.Dem.open([str(dem30)])
     s = phusong.Site()
     s.id, s.lon, s.lat, s.height_m, s.freq_mhz, s.eirp_dbm = "S", SITE_LON, SITE_LAT, 35.0, 1800.0, 60.0
-    spacings = (0.0, 60.0, 90.0)
+    spacings = (0.0, 45.0, 60.0, 90.0)
     rasters = {sp: phusong.site_raster(dem, s, model="p526", radius_km=RADIUS_KM, ray_spacing_m=sp) for sp in spacings}
     v0, gt = rasters[0.0]["values"], rasters[0.0]["geotransform"]
     rng = np.random.default_rng(3)

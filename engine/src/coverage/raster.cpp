@@ -196,8 +196,9 @@ SiteRaster los_raster(const terrain::Dem& dem, const Frame& f, const Window& w, 
 // i.e. the evaluated rays stay within a cell of each other); n is a multiple of `top`. A cell
 // between samples k and k+1 uses stride[k+1]. The rays whose index is a multiple of `top` are
 // the roots: sampled from the site. For p526 every other ray j branches off its parent
-// j - lowbit(j) at its birth (the first sample at which it is evaluated), with a copy of the
-// parent's running state: its first samples are the parent's, less than half a cell away.
+// j - lowbit(j) a quarter of the way to its birth (the first sample at which it is evaluated),
+// with a copy of the parent's running state: its first samples are the parent's, at most 1/8 of
+// a cell away.
 struct Rays {
   int n = 0, samples = 0;   // rays; samples per ray (index 0 = the site)
   int top = 1;              // the largest stride (a power of two)
@@ -211,6 +212,10 @@ struct Rays {
     while (k + 1 < samples && stride[k + 1] > low) ++k;
     return k;
   }
+  // Sample at which that ray branches off its parent: a quarter of the way to its birth, where it
+  // is at most 1/8 of a cell from the parent (measured: inheriting up to the birth itself, half a
+  // cell away, raised the p90 error against exact profiles from 0.60 to 0.94 dB on the 30 m grid).
+  int branch(int low) const { return birth(low) / 4; }
 };
 
 // Correction tables by frequency, shared by the sites of one call (built before the parallel work,
@@ -246,16 +251,16 @@ struct RaySampler {
 void trace_p526(const Rays& rays, const RaySampler& sampler, const P526Site& site, int j, int low, P526State st) {
   float* out = const_cast<float*>(rays.loss.data()) + static_cast<std::size_t>(j) * rays.samples;
   int child = low / 2;
-  int child_birth = child >= 1 ? rays.birth(child) : rays.samples;
+  int child_start = child >= 1 ? rays.branch(child) : rays.samples;
   double last = st.h_prev;
   int k = st.k;
   for (; k < rays.samples; ++k) {
-    while (child >= 1 && child_birth <= k) {
+    while (child >= 1 && child_start <= k) {
       const std::size_t mark = st.hull_u.history->removed.size();
       trace_p526(rays, sampler, site, j + child, child, st);
       st.hull_u.history->removed.resize(mark);
       child /= 2;
-      child_birth = child >= 1 ? rays.birth(child) : rays.samples;
+      child_start = child >= 1 ? rays.branch(child) : rays.samples;
     }
     if (!sampler.at(j, k, last)) break;  // left the DEM
     out[k] = p526_step(site, st, last, rays.evaluated(j, k));
