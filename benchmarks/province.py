@@ -78,6 +78,8 @@ def main() -> int:
     del comp, dem
 
     # 2. Villages with exact profiles on the 3" grid.
+    if args.villages <= 0:
+        return 0
     vs = []
     for i in range(args.villages):
         v = phusong.Village()
