@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "common/fastmath.hpp"
@@ -242,9 +243,13 @@ class SmoothCorrectionTable {
         b_min_(std::max(b_min_m, 0.01)),
         per_d_(1.0 / (kDStride * s_km)) {
     nd_ = static_cast<int>(std::ceil(max_d_km * per_d_)) + 2;
-    cells_ = std::vector<std::atomic<float>>(static_cast<std::size_t>(nd_) * kAxis * kAxis);
-    for (auto& c : cells_) c.store(kEmpty, std::memory_order_relaxed);
+    rows_.reset(new std::atomic<std::atomic<float>*>[static_cast<std::size_t>(nd_) * kAxis]());  // all null
   }
+  ~SmoothCorrectionTable() {
+    for (std::size_t r = 0; r < static_cast<std::size_t>(nd_) * kAxis; ++r) delete[] rows_[r].load();
+  }
+  SmoothCorrectionTable(const SmoothCorrectionTable&) = delete;
+  SmoothCorrectionTable& operator=(const SmoothCorrectionTable&) = delete;
   const SmoothEarthTerms& terms() const { return t_; }
   // Correction for a path of d_km (sampled about s_km apart, as the table's own paths are) with
   // heights a, b (m) above the smooth surface.
@@ -280,10 +285,22 @@ class SmoothCorrectionTable {
     return true;
   }
   static double node_value(int i) { return std::ldexp(1.0 + static_cast<double>(i % kPerOctave) / kPerOctave, i / kPerOctave); }
+  // Rows of kAxis nodes in b are allocated when first used (a site touches few of them).
   float node(int id, int ia, int ib) {
-    auto& c = cells_[(static_cast<std::size_t>(id) * kAxis + ia) * kAxis + ib];
+    auto& slot = rows_[static_cast<std::size_t>(id) * kAxis + ia];
+    std::atomic<float>* row = slot.load(std::memory_order_acquire);
+    if (!row) row = new_row(slot);
+    auto& c = row[ib];
     const float v = c.load(std::memory_order_relaxed);
     return v == kEmpty ? fill(c, id, ia, ib) : v;
+  }
+  __attribute__((noinline)) static std::atomic<float>* new_row(std::atomic<std::atomic<float>*>& slot) {
+    auto* row = new std::atomic<float>[kAxis];
+    for (int i = 0; i < kAxis; ++i) row[i].store(kEmpty, std::memory_order_relaxed);
+    std::atomic<float>* expected = nullptr;
+    if (slot.compare_exchange_strong(expected, row, std::memory_order_acq_rel)) return row;
+    delete[] row;  // another thread published one first
+    return expected;
   }
   __attribute__((noinline)) float fill(std::atomic<float>& c, int id, int ia, int ib) const {
     const float v = static_cast<float>(t_.correction_db(id * kDStride, node_value(ia), b_min_ * node_value(ib)));
@@ -293,7 +310,7 @@ class SmoothCorrectionTable {
   SmoothEarthTerms t_;
   double b_min_, per_d_;
   int nd_ = 0;
-  std::vector<std::atomic<float>> cells_;
+  std::unique_ptr<std::atomic<std::atomic<float>*>[]> rows_;
 };
 
 // Incremental delta-Bullington along a ray: the constants of one site, and the state of one ray

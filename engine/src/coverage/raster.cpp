@@ -204,7 +204,7 @@ struct Rays {
   int top = 1;              // the largest stride (a power of two)
   double dtheta = 0, step_m = 0;
   std::vector<int> stride;  // per sample
-  std::vector<float> loss;  // n x samples (NaN where not evaluated)
+  std::unique_ptr<float[]> loss;  // n x samples (NaN where not evaluated); each row set by its ray's worker
   bool evaluated(int j, int k) const { return k + 1 >= samples || (j & (stride[k + 1] - 1)) == 0; }
   // First sample at which a ray whose lowest set bit is `low` (< top) is evaluated.
   int birth(int low) const {
@@ -249,7 +249,8 @@ struct RaySampler {
 
 // p526 over the tree of rays (see Rays): ray j from sample st.k on, then its children.
 void trace_p526(const Rays& rays, const RaySampler& sampler, const P526Site& site, int j, int low, P526State st) {
-  float* out = const_cast<float*>(rays.loss.data()) + static_cast<std::size_t>(j) * rays.samples;
+  float* out = rays.loss.get() + static_cast<std::size_t>(j) * rays.samples;
+  std::fill(out, out + rays.samples, static_cast<float>(kNaN));
   int child = low / 2;
   int child_start = child >= 1 ? rays.branch(child) : rays.samples;
   double last = st.h_prev;
@@ -291,14 +292,13 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
     while (st > 1 && st * rays.dtheta * k > 1.0) st /= 2;
     rays.stride[k] = st;
   }
-  rays.loss.assign(static_cast<std::size_t>(rays.n) * rays.samples, static_cast<float>(kNaN));
+  rays.loss.reset(new float[static_cast<std::size_t>(rays.n) * rays.samples]);
   const double h0 = bilinear(dem, f.c0, f.r0);
   if (std::isnan(h0)) throw InputError("site '" + site.id + "' stands on a DEM void or outside the DEM");
   const double hts = h0 + site.height_m;
   const double s_km = f.step_m / 1000.0;
   const RaySampler sampler(dem, f, rays.n, rays.dtheta);
   if (p.model == RasterModel::p526) {
-    const double ce = 500.0 / (p.k_factor * 6371.0);  // bulge = Ce d1 d2 (m, km)
     std::vector<double> fs_db(static_cast<std::size_t>(rays.samples));
     const P526Site ps = sweep::make_p526_site(s_km, hts, p.rx_height_m, p.k_factor, site.freq_mhz, corr, fs_db);
     detail::parallel_for(
@@ -327,7 +327,8 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
           }
           h[k] = last;
         }
-        float* out = rays.loss.data() + j * rays.samples;
+        float* out = rays.loss.get() + j * rays.samples;
+        std::fill(out, out + rays.samples, static_cast<float>(kNaN));
         if (n < 1) return;
         if (p.model == RasterModel::p1812) {  // P.1812 on each prefix of the ray
           thread_local radio::P1812Input in;
@@ -425,8 +426,8 @@ SiteRaster rasterize(const terrain::Dem& dem, const Frame& f, const Window& w, c
           if (j0 >= rays.n) j0 = rays.n - st;
           const double fa = std::clamp((tj - j0) / st, 0.0, 1.0);
           const int j1 = (j0 + st >= rays.n) ? 0 : j0 + st;  // ray 0 again at 2 pi
-          const float* r0 = rays.loss.data() + static_cast<std::size_t>(j0) * rays.samples;
-          const float* r1 = rays.loss.data() + static_cast<std::size_t>(j1) * rays.samples;
+          const float* r0 = rays.loss.get() + static_cast<std::size_t>(j0) * rays.samples;
+          const float* r1 = rays.loss.get() + static_cast<std::size_t>(j1) * rays.samples;
           const double ws[4] = {(1 - fa) * (1 - fs), (1 - fa) * fs, fa * (1 - fs), fa * fs};
           const float vs[4] = {r0[k0], r0[k0 + 1], r1[k0], r1[k0 + 1]};
           double acc = 0, wsum = 0;
