@@ -229,14 +229,15 @@ struct SmoothEarthTerms {
 // while computing it costs about as much as the rest of delta-Bullington together (spherical-earth
 // first term, Bullington over the smooth arc). So the sweep reads it from a table, trilinearly
 // interpolated: nodes every kDStride samples in d; in a / 1 m and b / rx height, kPerOctave nodes
-// per octave, evenly spaced within each octave (steps of 3 % to 6 %: the index comes straight from
-// the floating-point exponent and mantissa). Nodes are computed exactly when first needed
+// per octave, evenly spaced within each octave (steps of 6 % to 12 %: the index comes straight
+// from the floating-point exponent and mantissa). Filling nodes is most of the table's cost, so
+// the grid is as coarse as keeps it within 0.2 dB of the exact term (p99 0.02 dB, measured). Nodes are computed exactly when first needed
 // (concurrent fills compute the same value, so the result never depends on the threads). Outside
 // the table (d below 2 nodes, heights beyond 2^13 times the minimum): computed exactly. Error
 // against the exact term: tests/cpp/test_raster.cpp and README.
 class SmoothCorrectionTable {
  public:
-  static constexpr int kDStride = 4, kPerOctave = 12, kOctaves = 13;
+  static constexpr int kDStride = 16, kPerOctave = 8, kOctaves = 13;
   SmoothCorrectionTable(double freq_mhz, double k_factor, double s_km, double max_d_km, double b_min_m)
       : t_{s_km, 500.0 / (k_factor * 6371.0), radio::kSpeedOfLightMps / (freq_mhz * 1e6),
            radio::SphericalEarth(k_factor * 6371.0, freq_mhz, radio::Polarization::vertical)},
