@@ -117,11 +117,14 @@ struct SiteRaster {
 ///  * los: rings of cells outward from the observer; each cell's line of sight crosses the
 ///    previous ring between two cells whose "visibility height" is interpolated and projected
 ///    (the reference-plane method of Wang, Robinson & White 2000); O(1) per cell.
-///  * p526: rays from the site, one sample per cell size; along a ray, delta-Bullington is
-///    updated incrementally: a running maximum for the transmitter-side slope, upper convex hulls
-///    of the profile for the receiver-side slope and the smooth-earth obstruction terms, running
-///    trapezoid sums for the least-squares smooth surface; cells take the bilinear value of the
-///    two nearest rays and samples.
+///  * p526: rays from the site, one sample per cell size, branching off each other as they
+///    spread (a branch starts with a copy of its parent's state); along a ray, delta-Bullington
+///    is updated incrementally: running maxima for the transmitter-side slopes, upper convex
+///    hulls of the profile (with their history, so the line-of-sight nu is taken over every
+///    point) for the receiver-side slope and the smooth-earth obstruction terms, running
+///    trapezoid sums for the least-squares smooth surface, and tables for the knife-edge loss and
+///    the smooth-earth correction (filled on demand, shared by the sites of a call); cells take
+///    the bilinear value of the two nearest rays and samples.
 ///  * itm: the same rays; ITM along each ray incrementally (radio::ItmRay, exact per prefix).
 ///  * p1812: the same rays; P.1812 on each ray prefix (exact, O(n) per cell: the slowest).
 SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterParams& params,
