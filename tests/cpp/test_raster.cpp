@@ -33,20 +33,14 @@ Site site_at(double lon, double lat) {
 }
 }  // namespace
 
-TEST(RasterKernels, FastMathAgreesWithLibm) {
+TEST(RasterKernels, FastAtan2AgreesWithLibm) {
   std::mt19937 rng(5);
-  std::uniform_real_distribution<double> ex(-30.0, 30.0), u(-1.0, 1.0);
-  double worst_ln = 0, worst_exp = 0, worst_atan = 0;
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  double worst_atan = 0;
   for (int i = 0; i < 200000; ++i) {
-    const double x = std::pow(10.0, ex(rng));
-    worst_ln = std::max(worst_ln, std::abs(phusong::detail::fast_ln(x) - std::log(x)));
-    const double y = 25.0 * u(rng);
-    worst_exp = std::max(worst_exp, std::abs(phusong::detail::fast_exp(y) / std::exp(y) - 1.0));
     const double a = u(rng) * std::pow(10.0, 3 * u(rng)), b = u(rng) * std::pow(10.0, 3 * u(rng));
     worst_atan = std::max(worst_atan, std::abs(phusong::detail::fast_atan2(a, b) - std::atan2(a, b)));
   }
-  EXPECT_LT(worst_ln, 1e-10);    // absolute, ln
-  EXPECT_LT(worst_exp, 1e-12);   // relative
   EXPECT_LT(worst_atan, 1e-10);  // radians
   EXPECT_EQ(phusong::detail::fast_atan2(0.0, 0.0), 0.0);
   EXPECT_DOUBLE_EQ(phusong::detail::fast_atan2(0.0, -1.0), std::atan2(0.0, -1.0));

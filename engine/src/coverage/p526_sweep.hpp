@@ -11,14 +11,11 @@
 #include <memory>
 #include <vector>
 
-#include "common/fastmath.hpp"
 #include "phusong/radio.hpp"
 #include "phusong/radio/diffraction.hpp"
 
 namespace phusong::coverage::sweep {
 
-using phusong::detail::fast_exp;
-using phusong::detail::fast_log10;
 
 struct HullPt {
   double x, y;
@@ -134,8 +131,8 @@ class KnifeEdgeTable {
     const double f = (nu - kNuMin) * kPerNu;
     if (f >= kSize - 1) {
       const double t = nu - 0.1;
-      const double j = 6.9 + 20.0 * fast_log10(std::sqrt(t * t + 1.0) + t);
-      return j + (1.0 - fast_exp(-j / 6.0)) * (10.0 + 0.02 * d_km);
+      const double j = 6.9 + 20.0 * std::log10(std::sqrt(t * t + 1.0) + t);
+      return j + (1.0 - std::exp(-j / 6.0)) * (10.0 + 0.02 * d_km);
     }
     const int i = static_cast<int>(f);
     const double w = f - i;
