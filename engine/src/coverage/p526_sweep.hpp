@@ -319,15 +319,13 @@ class SmoothCorrectionTable {
 struct P526Site {
   double s_km, hts, rx_h, ce, lambda_m;
   SmoothCorrectionTable* corr;
-  const double* fs_db;  // per sample k >= 1: free-space loss over the ground distance k * s_km
+  const double* fs_db;  // per sample k: free-space loss over the ground distance k * s_km (at least 1 m)
 };
 
 // Fills fs_db (one value per sample) and returns the constants of a site.
 inline P526Site make_p526_site(double s_km, double hts, double rx_h, double k_factor, double freq_mhz,
                                SmoothCorrectionTable* corr, std::vector<double>& fs_db) {
-  const double fs_const_db = 32.45 + 20.0 * std::log10(freq_mhz);  // P.525
-  for (std::size_t k = 1; k < fs_db.size(); ++k) fs_db[k] = fs_const_db + 20.0 * std::log10(k * s_km);
-  if (!fs_db.empty()) fs_db[0] = fs_const_db + 20.0 * std::log10(1e-3);  // 1 m
+  for (std::size_t k = 0; k < fs_db.size(); ++k) fs_db[k] = radio::free_space_3d_db(k * s_km, 0.0, freq_mhz);
   return P526Site{s_km, hts, rx_h, 500.0 / (k_factor * 6371.0), radio::kSpeedOfLightMps / (freq_mhz * 1e6), corr,
                   fs_db.data()};
 }
