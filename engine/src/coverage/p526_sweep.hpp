@@ -94,26 +94,58 @@ struct UpperHull {
     return best;
   }
 
-  // The vertex maximising y - slope * x (a linear objective is unimodal along the hull).
-  int argmax_linear(double slope) const {
-    int lo = 0, hi = static_cast<int>(pts.size()) - 1;
+  // The first vertex m in [0, last] where the monotone predicate pred(m) (true, ..., true,
+  // false, ...; pred(last) is taken as false) is false, searched from `hint` outwards by doubling
+  // steps, then bisection: the same vertex a bisection over the whole hull finds, in O(log of the
+  // distance from the hint). Along a ray the answer moves little between samples, so starting
+  // from the previous sample's answer saves most of the (poorly predicted) bisection steps.
+  template <class Pred>
+  int first_false(Pred&& pred, int hint) const {
+    const int last = static_cast<int>(pts.size()) - 1;
+    const int h = std::clamp(hint, 0, last);
+    int lo, hi;
+    if (h < last && pred(h)) {  // the answer is right of h
+      lo = h + 1;
+      hi = last;
+      for (int step = 1; lo < last; step *= 2) {
+        const int probe = std::min(lo + step - 1, last - 1);
+        if (!pred(probe)) {
+          hi = probe;
+          break;
+        }
+        lo = probe + 1;
+      }
+    } else {  // at h or left of it
+      lo = 0;
+      hi = h;
+      for (int step = 1; hi > 0; step *= 2) {
+        const int probe = std::max(hi - step, 0);
+        if (pred(probe)) {
+          lo = probe + 1;
+          break;
+        }
+        hi = probe;
+      }
+    }
     while (lo < hi) {
       const int m = (lo + hi) / 2;
-      if (pts[m + 1].y - pts[m].y > slope * (pts[m + 1].x - pts[m].x)) lo = m + 1;
+      if (pred(m)) lo = m + 1;
       else hi = m;
     }
     return lo;
   }
-  const Pt& max_linear(double slope) const { return pts[argmax_linear(slope)]; }
+
+  // The vertex maximising y - slope * x (a linear objective is unimodal along the hull); `hint`
+  // (updated) is where the search starts.
+  int argmax_linear(double slope, int& hint) const {
+    hint = first_false([&](int m) { return pts[m + 1].y - pts[m].y > slope * (pts[m + 1].x - pts[m].x); }, hint);
+    return hint;
+  }
   // The largest slope (y - Y) / (X - x) from a point (X, Y) right of every vertex: the tangent.
-  double max_slope_to(double X, double Y) const {
-    int lo = 0, hi = static_cast<int>(pts.size()) - 1;
-    while (lo < hi) {
-      const int m = (lo + hi) / 2;
-      if ((pts[m].y - Y) * (X - pts[m + 1].x) < (pts[m + 1].y - Y) * (X - pts[m].x)) lo = m + 1;
-      else hi = m;
-    }
-    return (pts[lo].y - Y) / (X - pts[lo].x);
+  double max_slope_to(double X, double Y, int& hint) const {
+    hint = first_false(
+        [&](int m) { return (pts[m].y - Y) * (X - pts[m + 1].x) < (pts[m + 1].y - Y) * (X - pts[m].x); }, hint);
+    return (pts[hint].y - Y) / (X - pts[hint].x);
   }
 };
 
@@ -338,6 +370,8 @@ struct P526State {
   double v1 = 0, v2 = 0;                                       // trapezoid sums, P.452 Att. 2 §5.1.6.2
   double h0 = 0, h_prev = 0;
   int k = 0;  // the next sample
+  // Where the hull searches start: their answers at the previous evaluated sample.
+  int hint_u_linear = 0, hint_u_tangent = 0, hint_t_linear = 0, hint_t_tangent = 0;
 };
 
 // Adds sample k = st.k (terrain height hk, m AMSL, at k * s_km) and returns its basic
@@ -391,7 +425,7 @@ inline float p526_step(const P526Site& c, P526State& st, double hk, bool evaluat
       return cl * std::fabs(cl) / (p.x * (d - p.x));
     };
     const auto& pts = st.hull_u.pts;
-    const int t = st.hull_u.argmax_linear(beta);
+    const int t = st.hull_u.argmax_linear(beta, st.hint_u_linear);
     double g = std::max(g_of(pts[t]), -0.6084 * c.lambda_m / (0.002 * d));
     {
       int todo[64][2];
@@ -448,7 +482,7 @@ inline float p526_step(const P526Site& c, P526State& st, double hk, bool evaluat
   } else {
     // Srim = max (u_i + Ce d_i d - hrs) / (d - d_i): with H = hrs - Ce d^2 this is
     // max (u_i - H) / (d - d_i) - Ce d, a tangent from (d, H) to the hull of (d_i, u_i).
-    const double srim = st.hull_u.max_slope_to(d, hrs - ce * d * d) - ce * d;
+    const double srim = st.hull_u.max_slope_to(d, hrs - ce * d * d, st.hint_u_tangent) - ce * d;
     lba = bullington_nlos(stim, srim, str, d, c.lambda_m);
   }
   // Smooth-earth heights, P.452 Att. 2 §5.1.6.2-3.
@@ -457,11 +491,11 @@ inline float p526_step(const P526Site& c, P526State& st, double hk, bool evaluat
   const double hsr = (st.v2 - st.v1 * d) * inv_d2;
   // hobs = max h_i - (hts (d - d_i) + hrs d_i) / d: a linear objective over the hull.
   const double slope = (hrs - hts) * inv_d;
-  const auto& top = st.hull_t.max_linear(slope);
+  const auto& top = st.hull_t.pts[st.hull_t.argmax_linear(slope, st.hint_t_linear)];
   const double hobs = top.y - hts - slope * top.x;
   double hstp = hst, hsrp = hsr;
   if (hobs > 0.0) {
-    const double aobr = st.hull_t.max_slope_to(d, hrs);  // max (h_i - hrs) / (d - d_i)
+    const double aobr = st.hull_t.max_slope_to(d, hrs, st.hint_t_tangent);  // max (h_i - hrs) / (d - d_i)
     const double at = st.atm_run - slope;
     const double ar = aobr + slope;
     const double w = hobs / (at + ar);
