@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include "common/fastmath.hpp"
@@ -44,6 +46,34 @@ TEST(RasterKernels, FastAtan2AgreesWithLibm) {
   EXPECT_LT(worst_atan, 1e-10);  // radians
   EXPECT_EQ(phusong::detail::fast_atan2(0.0, 0.0), 0.0);
   EXPECT_DOUBLE_EQ(phusong::detail::fast_atan2(0.0, -1.0), std::atan2(0.0, -1.0));
+}
+
+// Distance in units in the last place between two finite doubles of the same sign.
+static std::int64_t ulps_apart(double a, double b) {
+  std::int64_t x, y;
+  std::memcpy(&x, &a, sizeof x);
+  std::memcpy(&y, &b, sizeof y);
+  return x > y ? x - y : y - x;
+}
+
+TEST(RasterKernels, FastCbrtAndLog10AgreeWithLibm) {
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<double> e(-300.0, 300.0), u(0.5, 1.5);
+  std::int64_t worst_cbrt = 0, worst_log = 0;
+  for (int i = 0; i < 400000; ++i) {
+    const double x = std::pow(10.0, e(rng)) * u(rng);
+    worst_cbrt = std::max(worst_cbrt, ulps_apart(phusong::detail::cbrt(x), std::cbrt(x)));
+    worst_log = std::max(worst_log, ulps_apart(phusong::detail::log10(x), std::log10(x)));
+  }
+  for (double x = 0.9; x < 1.1; x += 1.3e-6)  // results near zero
+    worst_log = std::max(worst_log, ulps_apart(phusong::detail::log10(x), std::log10(x)));
+  EXPECT_LE(worst_cbrt, 3);
+  EXPECT_LE(worst_log, 2);
+  // Outside the fast path: libm's own values.
+  for (double x : {0.0, -8.0, 1e-310, std::numeric_limits<double>::infinity()})
+    EXPECT_EQ(phusong::detail::cbrt(x), std::cbrt(x));
+  EXPECT_TRUE(std::isnan(phusong::detail::cbrt(std::numeric_limits<double>::quiet_NaN())));
+  EXPECT_EQ(phusong::detail::cbrt(27.0), 3.0);
 }
 
 TEST(RasterKernels, KnifeEdgeTableAgreesWithTheFormula) {
@@ -160,7 +190,7 @@ TEST(Raster, SameForAnyThreadCount) {
   const auto& dem = tile();
   coverage::RasterParams p;
   p.radius_km = 8;
-  for (auto model : {coverage::RasterModel::p526, coverage::RasterModel::los}) {
+  for (auto model : {coverage::RasterModel::p526, coverage::RasterModel::los, coverage::RasterModel::itm}) {
     p.model = model;
     p.threads = 1;
     const auto a = coverage::site_raster(dem, site_at(105.3, 21.3), p);
@@ -234,4 +264,67 @@ TEST(Raster, P1812RasterAgreesWithPointToPoint) {
   std::sort(diffs.begin(), diffs.end());
   std::cout << "[raster p1812 vs exact] median |diff| " << diffs[diffs.size() / 2] << " dB\n";
   EXPECT_LT(diffs[diffs.size() / 2], 2.0);
+}
+
+// ITM rasters take each cell's nearest ray sample (point sampling, see raster.cpp's rasterize):
+// against ITM on each cell's own exact profile (evaluate_link with model itm, i.e. itm_p2p_tls,
+// which matches NTIA's library), exact and with Delta h at anchors.
+TEST(Raster, ItmRasterAgreesWithPointToPoint) {
+  const auto& dem = tile();
+  Site s = site_at(105.25, 21.2);
+  s.freq_mhz = 900;
+  coverage::RasterParams p;
+  p.model = coverage::RasterModel::itm;
+  p.radius_km = 15;
+  coverage::CoverageParams cp;
+  cp.model = radio::PathModel::itm;
+  for (int anchors : {0, 16}) {
+    p.itm_dh_anchor_spacing = anchors;
+    p.itm_dh_rel_tolerance = 0.2;
+    const auto r = coverage::site_raster(dem, s, p);
+    std::mt19937 rng(7);
+    std::vector<double> diffs;
+    for (int t = 0; t < 400 && diffs.size() < 200; ++t) {
+      const int c = std::uniform_int_distribution<int>(0, r.grid.cols - 1)(rng);
+      const int row = std::uniform_int_distribution<int>(0, r.grid.rows - 1)(rng);
+      const float v = r.values[static_cast<std::size_t>(row) * r.grid.cols + c];
+      if (!std::isfinite(v)) continue;
+      const auto l = coverage::evaluate_link(dem, s, r.grid.x_of(c), r.grid.y_of(row), cp);
+      if (l.distance_km < 0.5) continue;
+      diffs.push_back(std::abs(v - l.loss_db));
+    }
+    ASSERT_GT(diffs.size(), 150u);
+    std::sort(diffs.begin(), diffs.end());
+    const double median = diffs[diffs.size() / 2], p90 = diffs[diffs.size() * 9 / 10];
+    std::cout << "[raster itm (anchors " << anchors << ") vs exact] median |diff| " << median << " dB, p90 " << p90
+              << " dB\n";
+    EXPECT_LT(median, 1.5);
+    EXPECT_LT(p90, 8.0);
+  }
+}
+
+// Near the DEM's edge every cell with terrain gets a value: a cell whose nearest sample lies
+// beyond the edge takes its ray's last sample on the DEM.
+TEST(Raster, PointSampledRasterCoversEveryCellUpToTheDemEdge) {
+  const auto& dem = tile();
+  const auto& g = dem.grid();
+  Site s = site_at(g.x_of(12), g.y_of(g.rows / 2));  // 12 cells from the west edge
+  coverage::RasterParams p;
+  p.model = coverage::RasterModel::itm;
+  p.radius_km = 3;
+  const auto r = coverage::site_raster(dem, s, p);
+  const double c0 = r.grid.col_of(s.lon), r0 = r.grid.row_of(s.lat);
+  int inside = 0, missing = 0;
+  for (int row = 0; row < r.grid.rows; ++row)
+    for (int c = 0; c < r.grid.cols; ++c) {
+      const double de = (c - c0) * 86.8, dn = (row - r0) * 92.6;  // metres at 21.5 N, approximately
+      if (std::hypot(de, dn) > 2800.0) continue;                   // well inside the radius
+      const int dc = c + static_cast<int>(std::lround((r.grid.origin_x - g.origin_x) / g.dx));
+      const int dr = row + static_cast<int>(std::lround((r.grid.origin_y - g.origin_y) / g.dy));
+      if (std::isnan(dem.cell(dc, dr))) continue;
+      ++inside;
+      missing += std::isfinite(r.values[static_cast<std::size_t>(row) * r.grid.cols + c]) ? 0 : 1;
+    }
+  EXPECT_GT(inside, 1000);
+  EXPECT_EQ(missing, 0);
 }

@@ -1,6 +1,8 @@
 // Coverage rasters: one site over the DEM grid (LOS, delta-Bullington, ITM) and the
 // best-server composite of many sites. See coverage.hpp for the algorithms.
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -212,6 +214,18 @@ struct Rays {
   // profiles from 0.60 to 0.94 dB on the 30 m grid). Set with the strides.
   std::vector<int> branch_at;
   int branch(int low) const { return branch_at[static_cast<std::size_t>(low)]; }
+  // Point sampling (itm, p1812: see rasterize): every ray is sampled from the site, and a sample
+  // is evaluated only where it is the nearest of some cell (`wanted`, n x samples); length[j] is
+  // the number of samples of ray j on the DEM.
+  bool point = false;
+  std::unique_ptr<std::atomic<std::uint8_t>[]> wanted;
+  std::vector<int> length;
+  // The nearest ray and sample to a cell dist metres from the site at azimuth th (rad, [0, 2 pi)).
+  void nearest(double dist, double th, int& j, int& k) const {
+    k = std::min(static_cast<int>(dist / step_m + 0.5), samples - 1);
+    j = static_cast<int>(th / dtheta + 0.5);
+    if (j >= n) j -= n;
+  }
 };
 
 // Correction tables by frequency, shared by the sites of one call (built before the parallel work,
@@ -243,6 +257,41 @@ struct RaySampler {
   }
 };
 
+// Calls cell(band, rr, cc, c, r, dist, th) for every cell of window w within radius_m of the
+// site that has DEM data (rr, cc: window row and column; c, r: DEM cell; dist: metres from the
+// site; th: azimuth in [0, 2 pi) clockwise from north), and on_void(band) for each void, in tiles
+// of 32 x 32 cells (so the ray samples they read stay in cache), parallel over bands of 32 rows.
+template <class Cell, class Void>
+void for_each_cell(const terrain::Dem& dem, const Frame& f, const Window& w, double radius_m, int threads,
+                   Cell&& cell, Void&& on_void) {
+  constexpr int kTile = 32;
+  const int cols = w.cols(), rows = w.rows();
+  const int bands = (rows + kTile - 1) / kTile;
+  detail::parallel_for(static_cast<std::size_t>(bands), threads, [&](std::size_t band) {
+    const int rr_lo = static_cast<int>(band) * kTile, rr_hi = std::min(rows, rr_lo + kTile);
+    for (int cc_lo = 0; cc_lo < cols; cc_lo += kTile) {
+      const int cc_hi = std::min(cols, cc_lo + kTile);
+      for (int rr = rr_lo; rr < rr_hi; ++rr) {
+        const int r = w.r_lo + rr;
+        const double n = (r - f.r0) / f.row_per_m;
+        for (int cc = cc_lo; cc < cc_hi; ++cc) {
+          const int c = w.c_lo + cc;
+          const double e = (c - f.c0) / f.col_per_m;
+          const double dist = std::sqrt(e * e + n * n);
+          if (dist > radius_m) continue;
+          if (std::isnan(dem.cell(c, r))) {
+            on_void(band);
+            continue;
+          }
+          double th = detail::fast_atan2(e, n);
+          if (th < 0) th += kTwoPi;
+          cell(band, rr, cc, c, r, dist, th);
+        }
+      }
+    }
+  });
+}
+
 // p526 over the tree of rays (see Rays): ray j from sample st.k on, then its children.
 void trace_p526(const Rays& rays, const RaySampler& sampler, const P526Site& site, int j, int low, P526State st) {
   float* out = rays.loss.get() + static_cast<std::size_t>(j) * rays.samples;
@@ -272,7 +321,7 @@ void trace_p526(const Rays& rays, const RaySampler& sampler, const P526Site& sit
   }
 }
 
-Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const RasterParams& p,
+Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Window& w, const Site& site, const RasterParams& p,
                const ProgressFn& progress, SmoothCorrectionTable* corr) {
   Rays rays;
   const double radius_m = p.radius_km * 1000.0;
@@ -295,6 +344,20 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
     rays.branch_at[static_cast<std::size_t>(low)] = birth / 4;
   }
   rays.loss.reset(new float[static_cast<std::size_t>(rays.n) * rays.samples]);
+  rays.point = p.model != RasterModel::p526;
+  if (rays.point) {  // the nearest sample of each cell
+    const std::size_t total = static_cast<std::size_t>(rays.n) * rays.samples;
+    rays.wanted.reset(new std::atomic<std::uint8_t>[total]);
+    for (std::size_t q = 0; q < total; ++q) rays.wanted[q].store(0, std::memory_order_relaxed);
+    rays.length.assign(static_cast<std::size_t>(rays.n), 0);
+    for_each_cell(dem, f, w, radius_m, p.threads,
+                  [&](std::size_t, int, int, int, int, double dist, double th) {
+                    int j, k;
+                    rays.nearest(dist, th, j, k);
+                    rays.wanted[static_cast<std::size_t>(j) * rays.samples + k].store(1, std::memory_order_relaxed);
+                  },
+                  [](std::size_t) {});
+  }
   const double h0 = bilinear(dem, f.c0, f.r0);
   if (std::isnan(h0)) throw InputError("site '" + site.id + "' stands on a DEM void or outside the DEM");
   const double hts = h0 + site.height_m;
@@ -331,7 +394,14 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
         }
         float* out = rays.loss.get() + j * rays.samples;
         std::fill(out, out + rays.samples, static_cast<float>(kNaN));
+        rays.length[j] = n;
         if (n < 1) return;
+        // Samples wanted by cells; cells whose nearest sample is beyond the DEM's edge take the
+        // ray's last sample on the DEM.
+        const std::atomic<std::uint8_t>* want = rays.wanted.get() + j * rays.samples;
+        bool beyond = false;
+        for (int k = n; k < rays.samples && !beyond; ++k) beyond = want[k].load(std::memory_order_relaxed) != 0;
+        auto needed = [&](int k) { return want[k].load(std::memory_order_relaxed) != 0 || (beyond && k == n - 1); };
         if (p.model == RasterModel::p1812) {  // P.1812 on each prefix of the ray
           thread_local radio::P1812Input in;
           in.freq_mhz = site.freq_mhz;
@@ -349,7 +419,7 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
                 radio::free_space_3d_db(s_km, h[1] + p.rx_height_m - h[0] - site.height_m, site.freq_mhz));
           }
           for (int k = 2; k < n; ++k) {
-            if (!rays.evaluated(static_cast<int>(j), k)) continue;
+            if (!needed(k)) continue;
             in.d_km.resize(k + 1);
             in.h_m.resize(k + 1);
             for (int q = 0; q <= k; ++q) {
@@ -371,10 +441,11 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
             ip.climate = p.itm_climate;
             radio::ItmRayOptions opt;
             opt.dh_anchor_spacing = p.itm_dh_anchor_spacing;
+            opt.dh_rel_tolerance = p.itm_dh_rel_tolerance;
             radio::ItmRay itm(ip, p.itm_time_pct, p.itm_location_pct, p.itm_situation_pct, opt);  // cheap: per ray
             out[0] = static_cast<float>(radio::free_space_3d_db(0.0, p.rx_height_m - site.height_m, site.freq_mhz));
             itm.run(h.data(), static_cast<std::size_t>(n), f.step_m, out,
-                    [&](std::size_t k) { return rays.evaluated(static_cast<int>(j), static_cast<int>(k)); });
+                    [&](std::size_t k) { return needed(static_cast<int>(k)); });
           }
         }
       },
@@ -382,7 +453,14 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Site& site, const 
   return rays;
 }
 
-// Each cell within the radius takes the bilinear value of the two nearest rays and samples.
+// Each cell within the radius takes, for p526, the bilinear value of the two nearest evaluated
+// rays and samples (the sweep's loss is continuous along and across rays); for the point models
+// (itm, p1812), the value of its nearest sample, with the free-space term moved from the sample's
+// distance to the cell's (20 log10(dist / (k step))). Those models evaluate each ray prefix from
+// its own profile, and their loss jumps from one sample to the next (ITM: by more than 1 dB
+// between neighbours at two thirds of the samples on SRTM, from Delta h's resampling and the
+// horizons), so blending neighbours smooths rather than approaches the cell's own value; the
+// nearest sample (as SPLAT! takes the radial through a cell) keeps about one evaluation per cell.
 SiteRaster rasterize(const terrain::Dem& dem, const Frame& f, const Window& w, const Rays& rays,
                      const RasterParams& p, const Site& site) {
   // A directional antenna adds its attenuation towards each cell (azimuth of the cell, elevation
@@ -396,65 +474,58 @@ SiteRaster rasterize(const terrain::Dem& dem, const Frame& f, const Window& w, c
   out.values.assign(static_cast<std::size_t>(cols) * rows, static_cast<float>(kNaN));
   const double radius_m = p.radius_km * 1000.0;
   const double inv_step = 1.0 / rays.step_m, inv_dtheta = 1.0 / rays.dtheta;
-  // Cells are visited in tiles of kTile x kTile, so the ray samples they read stay in cache.
-  constexpr int kTile = 32;
-  const int bands = (rows + kTile - 1) / kTile;
+  const int bands = (rows + 31) / 32;
   std::vector<std::int64_t> voids(static_cast<std::size_t>(bands), 0);
-  detail::parallel_for(static_cast<std::size_t>(bands), p.threads, [&](std::size_t band) {
-    const int rr_lo = static_cast<int>(band) * kTile, rr_hi = std::min(rows, rr_lo + kTile);
-    for (int cc_lo = 0; cc_lo < cols; cc_lo += kTile) {
-      const int cc_hi = std::min(cols, cc_lo + kTile);
-      for (int rr = rr_lo; rr < rr_hi; ++rr) {
-        const int r = w.r_lo + rr;
-        const double n = (r - f.r0) / f.row_per_m;
-        float* row_out = out.values.data() + static_cast<std::size_t>(rr) * cols;
-        for (int cc = cc_lo; cc < cc_hi; ++cc) {
-          const int c = w.c_lo + cc;
-          const double e = (c - f.c0) / f.col_per_m;
-          const double dist = std::sqrt(e * e + n * n);
-          if (dist > radius_m) continue;
-          if (std::isnan(dem.cell(c, r))) {
-            ++voids[band];
-            continue;
-          }
-          double th = detail::fast_atan2(e, n);
-          if (th < 0) th += kTwoPi;
-          const double sidx = dist * inv_step;
-          const int k0 = std::min(static_cast<int>(sidx), rays.samples - 2);
-          const double fs = sidx - k0;
-          const int st = rays.stride[k0 + 1];  // evaluated rays here: multiples of st (a power of two)
-          const double tj = th * inv_dtheta;
-          int j0 = static_cast<int>(tj) & ~(st - 1);
-          if (j0 >= rays.n) j0 = rays.n - st;
-          const double fa = std::clamp((tj - j0) / st, 0.0, 1.0);
-          const int j1 = (j0 + st >= rays.n) ? 0 : j0 + st;  // ray 0 again at 2 pi
-          const float* r0 = rays.loss.get() + static_cast<std::size_t>(j0) * rays.samples;
-          const float* r1 = rays.loss.get() + static_cast<std::size_t>(j1) * rays.samples;
-          const double ws[4] = {(1 - fa) * (1 - fs), (1 - fa) * fs, fa * (1 - fs), fa * fs};
-          const float vs[4] = {r0[k0], r0[k0 + 1], r1[k0], r1[k0 + 1]};
-          double acc = 0, wsum = 0;
-          if (!std::isnan(vs[0] + vs[1] + vs[2] + vs[3])) {  // the usual case: all four computed
-            acc = ws[0] * vs[0] + ws[1] * vs[1] + ws[2] * vs[2] + ws[3] * vs[3];
-            wsum = 1.0;
-          } else {  // next to a void or the DEM's edge: the computed ones, reweighted
-            for (int q = 0; q < 4; ++q)
-              if (ws[q] > 0 && !std::isnan(vs[q])) {
-                acc += ws[q] * vs[q];
-                wsum += ws[q];
-              }
-          }
-          if (wsum > 0) {
-            double v = acc / wsum;
-            if (site.antenna && dist > 0) {
-              const double el = std::atan((dem.cell(c, r) + p.rx_height_m - hts) / dist) - dist / (2.0 * ae_m);
-              v += max_gain - site.antenna->gain_dbi(th * 180.0 / M_PI, el * 180.0 / M_PI);
-            }
-            row_out[cc] = static_cast<float>(v);
-          }
-        }
-      }
+  auto bilinear_value = [&](double dist, double th, double& v) {
+    const double sidx = dist * inv_step;
+    const int k0 = std::min(static_cast<int>(sidx), rays.samples - 2);
+    const double fs = sidx - k0;
+    const int st = rays.stride[k0 + 1];  // evaluated rays here: multiples of st (a power of two)
+    const double tj = th * inv_dtheta;
+    int j0 = static_cast<int>(tj) & ~(st - 1);
+    if (j0 >= rays.n) j0 = rays.n - st;
+    const double fa = std::clamp((tj - j0) / st, 0.0, 1.0);
+    const int j1 = (j0 + st >= rays.n) ? 0 : j0 + st;  // ray 0 again at 2 pi
+    const float* r0 = rays.loss.get() + static_cast<std::size_t>(j0) * rays.samples;
+    const float* r1 = rays.loss.get() + static_cast<std::size_t>(j1) * rays.samples;
+    const double ws[4] = {(1 - fa) * (1 - fs), (1 - fa) * fs, fa * (1 - fs), fa * fs};
+    const float vs[4] = {r0[k0], r0[k0 + 1], r1[k0], r1[k0 + 1]};
+    if (!std::isnan(vs[0] + vs[1] + vs[2] + vs[3])) {  // the usual case: all four computed
+      v = ws[0] * vs[0] + ws[1] * vs[1] + ws[2] * vs[2] + ws[3] * vs[3];
+      return true;
     }
-  });
+    double acc = 0, wsum = 0;  // next to the DEM's edge: the computed ones, reweighted
+    for (int q = 0; q < 4; ++q)
+      if (ws[q] > 0 && !std::isnan(vs[q])) {
+        acc += ws[q] * vs[q];
+        wsum += ws[q];
+      }
+    if (!(wsum > 0)) return false;
+    v = acc / wsum;
+    return true;
+  };
+  auto point_value = [&](double dist, double th, double& v) {
+    int j, k;
+    rays.nearest(dist, th, j, k);
+    k = std::min(k, rays.length[static_cast<std::size_t>(j)] - 1);  // beyond the DEM's edge: its last sample
+    if (k < 0) return false;
+    const float x = rays.loss[static_cast<std::size_t>(j) * rays.samples + k];
+    if (std::isnan(x)) return false;
+    v = x + (k >= 1 ? 20.0 * std::log10(dist / (k * rays.step_m)) : 0.0);
+    return true;
+  };
+  for_each_cell(
+      dem, f, w, radius_m, p.threads,
+      [&](std::size_t, int rr, int cc, int c, int r, double dist, double th) {
+        double v;
+        if (!(rays.point ? point_value(dist, th, v) : bilinear_value(dist, th, v))) return;
+        if (site.antenna && dist > 0) {
+          const double el = std::atan((dem.cell(c, r) + p.rx_height_m - hts) / dist) - dist / (2.0 * ae_m);
+          v += max_gain - site.antenna->gain_dbi(th * 180.0 / M_PI, el * 180.0 / M_PI);
+        }
+        out.values[static_cast<std::size_t>(rr) * cols + cc] = static_cast<float>(v);
+      },
+      [&](std::size_t band) { ++voids[band]; });
   for (auto v : voids) out.void_cells += v;
   return out;
 }
@@ -503,7 +574,7 @@ SiteRaster site_raster_with(const terrain::Dem& dem, const Site& site, const Ras
     if (progress) progress(1, 1);
     return r;
   }
-  const Rays rays = cast_rays(dem, f, site, p, progress, correction_for(tables, f, site, p));
+  const Rays rays = cast_rays(dem, f, w, site, p, progress, correction_for(tables, f, site, p));
   return rasterize(dem, f, w, rays, p, site);
 }
 

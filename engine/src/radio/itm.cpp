@@ -14,6 +14,8 @@
 
 #include "phusong/radio/itm.hpp"
 
+#include "common/fastmath.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -375,7 +377,7 @@ double sigma_h(double dh) { return 0.78 * dh * std::exp(-0.5 * std::sqrt(std::sq
 // Knife-edge attenuation A(v, 0) as a function of v^2   [Alg 6 "Fn(v^2)"; TN101 III.24]
 double knife_edge_fn(double v2) {
   if (v2 < 5.76) return 6.02 + 9.11 * std::sqrt(v2) - 1.27 * v2;  // v < 2.4
-  return 12.953 + 10.0 * std::log10(v2);
+  return 12.953 + 10.0 * detail::log10(v2);
 }
 
 // Height-gain function F(x, K) of the smooth-earth (Vogler) diffraction   [Alg 6 "F(x,K)"]
@@ -475,7 +477,7 @@ class ReferenceAttenuation {
   // Computes A_ref (>= 0) and the propagation mode; adds distance warnings.
   void compute(double& a_ref, int& mode, long& warnings) {
     const double d = g_.d;
-    const double scale = std::cbrt(a_e_ * a_e_ / env_.f_mhz);  // (a_e^2 / f)^(1/3)
+    const double scale = detail::cbrt(a_e_ * a_e_ / env_.f_mhz);  // (a_e^2 / f)^(1/3)
 
     prepare_diffraction();
 
@@ -546,7 +548,7 @@ class ReferenceAttenuation {
     }
     // Clutter factor   [ERL79 eqn 3.38c], evaluated with Delta h(d_Ls)
     const double sh = sigma_h(delta_h_at(d_ls_sum_, g_.delta_h));
-    a_fo_ = std::min(15.0, 5.0 * std::log10(1.0 + 1e-5 * g_.h[kTx] * g_.h[kRx] * env_.f_mhz * sh));
+    a_fo_ = std::min(15.0, 5.0 * detail::log10(1.0 + 1e-5 * g_.h[kTx] * g_.h[kRx] * env_.f_mhz * sh));
     // Weighting factor w   [ERL79 eqn 3.23]; the constant 10 applies to point-to-point paths
     const double hh = g_.h[kTx] * g_.h[kRx] + 10.0;
     const double qk = g_.h_e[kTx] * g_.h_e[kRx] - g_.h[kTx] * g_.h[kRx];
@@ -556,7 +558,7 @@ class ReferenceAttenuation {
 
   // Normalised distance x of [Vog64] for one radius (m) and distance (km); also returns K.
   double vogler_x(double radius, double dist_km, double& k) const {
-    const double c0 = std::cbrt((4.0 / 3.0) * kEarthRadius_m / radius);  // [Vog64 eqn 2]
+    const double c0 = detail::cbrt((4.0 / 3.0) * kEarthRadius_m / radius);  // [Vog64 eqn 2]
     k = 0.017778 * c0 * s_.f_mthird / s_.abs_zg;                              // [Vog64 6a/7a]
     const double b0 = 1.607 - k;
     return b0 * c0 * c0 * s_.f_third * dist_km;
@@ -588,7 +590,7 @@ class ReferenceAttenuation {
     double k;
     const double x0 = vogler_x(radius, radius * theta / 1000.0, k);
     const double x_total = x0 + hzn_x_[kTx] + hzn_x_[kRx];
-    const double g_x = 0.05751 * x_total - 10.0 * std::log10(x_total);  // distance term [TN101 8.4]
+    const double g_x = 0.05751 * x_total - 10.0 * detail::log10(x_total);  // distance term [TN101 8.4]
     return g_x - hzn_gain_[kTx] - hzn_gain_[kRx] - 20.0;
   }
 
@@ -605,7 +607,7 @@ class ReferenceAttenuation {
     double dphi = env_.wn * 2.0 * g_.h_e[kTx] * g_.h_e[kRx] / s;                        // 4.49
     if (dphi > kPi / 2.0) dphi = kPi - (kPi / 2.0) * (kPi / 2.0) / dphi;                // 4.50
     const cplx sum = cplx(std::cos(dphi), -std::sin(dphi)) + r_e;
-    const double a_t = -10.0 * std::log10(sum.real() * sum.real() + sum.imag() * sum.imag());
+    const double a_t = -10.0 * detail::log10(sum.real() * sum.real() + sum.imag() * sum.imag());
     const double a_d = m_d_ * s + a_d0_;
     const double w = 1.0 / (1.0 + env_.f_mhz * g_.delta_h / std::max(10e3, d_ls_sum_));
     return w * a_t + (1.0 - w) * a_d;
@@ -894,7 +896,7 @@ ItmResult evaluate(const Setup& s, const Environment& env, const Ops& ops, long 
   int mode = 0;
   ref.compute(a_ref, mode, warnings);
 
-  const double a_fs = s.fs_const + 20.0 * std::log10(g.d / 1000.0);  // free_space_loss_db(g.d, f)
+  const double a_fs = s.fs_const + 20.0 * detail::log10(g.d / 1000.0);  // free_space_loss_db(g.d, f)
   const double a_var = variability(s, g, env, a_ref);
   warnings |= s.warnings;
 
