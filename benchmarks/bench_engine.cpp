@@ -156,4 +156,30 @@ BENCHMARK(BM_RasterP526)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseReal
 BENCHMARK(BM_RasterItm)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_RasterItmAnchored16)->Arg(0)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Best-server composite of 16 sites (radius 20 km) on the tile resampled to 30 m, all cores:
+// the province benchmark's per-site work (benchmarks/province.py runs the full 1,000 sites).
+static void BM_BestServer30m(benchmark::State& st) {
+  const terrain::Dem& dem = tile_dem(1);
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<double> u(0.2, 0.8);
+  std::vector<Site> sites;
+  while (sites.size() < 16) {  // on terrain (the tile has voids)
+    Site s;
+    s.id = "S" + std::to_string(sites.size());
+    s.lon = 105 + u(rng);
+    s.lat = 21 + u(rng);
+    s.height_m = 35;
+    s.freq_mhz = 1800;
+    if (!std::isnan(dem.elevation_m(s.lon, s.lat))) sites.push_back(s);
+  }
+  coverage::RasterParams p;
+  p.radius_km = 20;
+  p.threads = 0;
+  for (auto _ : st) benchmark::DoNotOptimize(coverage::best_server(dem, sites, p, -110.0).best_rsrp_dbm.data());
+  st.counters["ms_per_site"] = benchmark::Counter(static_cast<double>(sites.size()) * 1e-3,
+                                                  benchmark::Counter::kIsIterationInvariantRate |
+                                                      benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_BestServer30m)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 BENCHMARK_MAIN();
