@@ -136,6 +136,7 @@ static void raster_bench(benchmark::State& st, coverage::RasterModel model, int 
   p.radius_km = 30;
   p.threads = 1;
   p.itm_dh_anchor_spacing = itm_dh_anchor_spacing;
+  p.itm_dh_rel_tolerance = 0.2;  // the fast mode of benchmarks/peers.py
   std::size_t cells = 0;
   for (auto _ : st) {
     const auto r = coverage::site_raster(dem, s, p);

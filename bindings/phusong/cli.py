@@ -192,7 +192,7 @@ def solve(instance, fmt, method, time_limit, threads, budget) -> None:
 @click.option("--itm-dh-anchor-spacing", type=click.IntRange(min=0), default=0, show_default=True,
               help="ITM: 0 = exact; m > 0 computes the terrain irregularity every m samples (faster).")
 @click.option("--itm-dh-tolerance", type=click.FloatRange(min=0), default=0.05, show_default=True,
-              help="ITM with anchors: halve an anchor interval while its ends differ by more than this fraction.")
+              help="ITM with anchors: exact Delta h between anchors whose values differ by more than this fraction.")
 @click.option("--threads", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--polygons", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write coverage polygons (GPKG or GeoJSON) at the threshold.")

@@ -91,8 +91,8 @@ struct RasterParams {
   /// at anchors at most m samples apart and interpolated (radio::ItmRayOptions; faster, errors of
   /// ~0.05 dB on average, up to a few dB at single cells).
   int itm_dh_anchor_spacing = 0;
-  /// With anchors: an anchor interval is halved while the ranges at its ends differ by more than
-  /// this fraction of the larger (radio::ItmRayOptions::dh_rel_tolerance).
+  /// With anchors: the needed samples of an anchor interval are exact where the ranges at its
+  /// ends differ by more than this fraction of the larger (radio::ItmRayOptions::dh_rel_tolerance).
   double itm_dh_rel_tolerance = 0.05;
   // P.1812: time and location percentages, radio-meteorology (ΔN, N0).
   double p1812_time_pct = 50, p1812_location_pct = 50, p1812_delta_n = 45, p1812_n0 = 325;

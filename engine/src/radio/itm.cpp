@@ -1447,7 +1447,6 @@ struct ItmRay::Impl {
   std::vector<double> half_curv;        // per queried k: 0.5 / a_e
   std::vector<RayHorizon> hzn;          // per queried k: horizons of the prefix
   std::vector<double> dh_range;         // per needed k: interdecile range (NaN: exact at evaluation)
-  std::vector<std::pair<int, int>> spans;
   TxEnvelope tx;
   RxHull rx;
   std::array<double, 3 * kMaxDeltaHSamples> scratch;
@@ -1462,6 +1461,12 @@ struct ItmRay::Impl {
   void run(const double* h, std::size_t n_in, double xi, T* out, const std::function<bool(std::size_t)>& needed);
   void horizons(const double* h, int n, double xi);
   void anchored_ranges(const double* h, int n, double xi);
+  // Anchor samples of the approximate Delta h: every m-th beyond kExactSpan, and the last.
+  static constexpr int kExactSpan = 48;  // samples 1..48 are always exact (see anchored_ranges)
+  bool anchor(int k, int n) const {
+    const int first = std::min(n - 1, kExactSpan);
+    return k == n - 1 || (k >= first && (k - first) % options.dh_anchor_spacing == 0);
+  }
   double exact_range(const double* h, int k, double xi) {
     const RayHorizon& hz = hzn[k];
     PathGeometry g;
@@ -1559,31 +1564,21 @@ void ItmRay::Impl::anchored_ranges(const double* h, int n, double xi) {
   };
   // Short paths (at most kExactSpan samples): the resampling has only 35 points and Delta h
   // changes fast with k, so it is always exact there.
-  constexpr int kExactSpan = 48;
   const int first = std::min(n - 1, kExactSpan);
   for (int k = 1; k <= first; ++k)
     if (need[k]) range_at(k);
-  // Beyond: anchors every m samples; an interval whose two ends differ by more than `tol`
-  // (relative to the larger) is halved, down to single samples.
-  for (int a = first; a < n - 1; a += m) {
-    spans.clear();
-    spans.emplace_back(a, std::min(a + m, n - 1));
-    while (!spans.empty()) {
-      const auto [lo, hi] = spans.back();
-      spans.pop_back();
-      bool inner = false;
-      for (int k = lo + 1; k < hi && !inner; ++k) inner = need[k] != 0;
-      if (!inner) continue;
-      const double r_lo = range_at(lo), r_hi = range_at(hi);
-      if (hi - lo >= 2 && std::abs(r_hi - r_lo) > tol * std::max(std::abs(r_lo), std::abs(r_hi))) {
-        const int mid = lo + (hi - lo) / 2;
-        spans.emplace_back(mid, hi);
-        spans.emplace_back(lo, mid);
-        continue;
-      }
-      for (int k = lo + 1; k < hi; ++k)
-        if (need[k] && !known[k]) dh_range[k] = r_lo + (r_hi - r_lo) * (static_cast<double>(k - lo) / (hi - lo));
-    }
+  // Beyond: anchors every m samples (see anchor()); inside an interval whose two ends differ by
+  // more than `tol` (relative to the larger) the needed samples are computed exactly.
+  for (int lo = first; lo < n - 1; lo += m) {
+    const int hi = std::min(lo + m, n - 1);
+    bool inner = false;
+    for (int k = lo + 1; k < hi && !inner; ++k) inner = need[k] != 0;
+    if (!inner) continue;
+    const double r_lo = range_at(lo), r_hi = range_at(hi);
+    const bool exact = std::abs(r_hi - r_lo) > tol * std::max(std::abs(r_lo), std::abs(r_hi));
+    for (int k = lo + 1; k < hi; ++k)
+      if (need[k] && !known[k])
+        dh_range[k] = exact ? range_at(k) : r_lo + (r_hi - r_lo) * (static_cast<double>(k - lo) / (hi - lo));
   }
   for (int k = first + 1; k < n; ++k)  // needed anchors not inside any interpolated span
     if (need[k] && std::isnan(dh_range[k])) range_at(k);
@@ -1615,11 +1610,10 @@ void ItmRay::Impl::run(const double* h, std::size_t n_in, double xi, T* out,
       throw InputError(os.str());
     }
   const bool anchored = options.dh_anchor_spacing > 0;
-  // Horizons are needed at the evaluated samples, and at every sample for the anchors.
+  // Horizons are needed at the evaluated samples, and at the anchors.
+  query.assign(need.begin(), need.begin() + n);
   if (anchored)
-    query.assign(n, 1);
-  else
-    query.assign(need.begin(), need.begin() + n);
+    for (int k = 1; k < n; ++k) query[k] = query[k] || anchor(k, n);
 
   // Slopes, prefix sums, and the environment of every queried prefix (N_s from the system
   // elevation of the prefix).
