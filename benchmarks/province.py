@@ -37,6 +37,7 @@ def main() -> int:
     ap.add_argument("--radius-km", type=float, default=20.0)
     ap.add_argument("--resolution-m", type=float, default=30.0)
     ap.add_argument("--ray-spacing-m", type=float, default=0.0)
+    ap.add_argument("--ray-gap-m", type=float, default=0.0)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
@@ -68,11 +69,12 @@ def main() -> int:
           f"resampled in {t_resample:.1f} s")
     t0 = time.perf_counter()
     comp = phusong.best_server(dem, sites, model="p526", radius_km=args.radius_km, threads=args.threads,
-                               ray_spacing_m=args.ray_spacing_m)
+                               ray_spacing_m=args.ray_spacing_m, ray_gap_m=args.ray_gap_m)
     t_comp = time.perf_counter() - t0
     covered = np.nan_to_num(comp["best_rsrp_dbm"], nan=-999) >= -110
     print(f"best-server composite: {args.sites} sites, radius {args.radius_km:g} km, ray spacing "
-          f"{args.ray_spacing_m or args.resolution_m:g} m: {t_comp:.1f} s wall "
+          f"{args.ray_spacing_m or args.resolution_m:g} m, gap {args.ray_gap_m or args.ray_spacing_m or args.resolution_m:g} m: "
+          f"{t_comp:.1f} s wall "
           f"({t_comp / max(args.sites, 1) * 1000:.0f} ms/site), {covered.mean() * 100:.1f}% of cells >= -110 dBm")
     print(f"peak memory (max RSS): {rss_mb():.0f} MB")
     del comp, dem

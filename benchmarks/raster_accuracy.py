@@ -82,15 +82,17 @@ def main() -> int:
         dem = phusong.Dem.open([str(dem30)])
     s = phusong.Site()
     s.id, s.lon, s.lat, s.height_m, s.freq_mhz, s.eirp_dbm = "S", SITE_LON, SITE_LAT, 35.0, 1800.0, 60.0
-    spacings = (0.0, 45.0, 60.0, 90.0)
-    rasters = {sp: phusong.site_raster(dem, s, model="p526", radius_km=RADIUS_KM, ray_spacing_m=sp) for sp in spacings}
-    v0, gt = rasters[0.0]["values"], rasters[0.0]["geotransform"]
+    # (sample spacing along rays, largest gap between rays), m; 0 = the cell size
+    spacings = ((0.0, 0.0), (0.0, 37.5), (0.0, 45.0), (45.0, 0.0), (60.0, 0.0), (90.0, 0.0))
+    rasters = {sp: phusong.site_raster(dem, s, model="p526", radius_km=RADIUS_KM, ray_spacing_m=sp[0], ray_gap_m=sp[1])
+               for sp in spacings}
+    v0, gt = rasters[(0.0, 0.0)]["values"], rasters[(0.0, 0.0)]["geotransform"]
     cells = random_cells(v0, 400)
     exact = exact_at(dem, s, cells, gt, dem.crs_wkt, RADIUS_KM, "p526")
     print(f"delta-Bullington: {len(cells)} random cells within {RADIUS_KM:g} km on a 30 m grid; "
           "|raster - exact profile| (dB):")
     for sp in spacings:
-        report(f"ray spacing {sp or 30:4.0f} m", rasters[sp]["values"], cells, exact)
+        report(f"rays {sp[0] or 30:2.0f} m along, <= {sp[1] or sp[0] or 30:4.1f} m apart", rasters[sp]["values"], cells, exact)
     itm_accuracy(tile)
     return 0
 

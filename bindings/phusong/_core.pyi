@@ -99,11 +99,12 @@ def site_raster(dem: Dem, site: Site, model: str = "p526", radius_km: float = 30
                 k: float = ..., curvature_coeff: float = 0.85714, itm_n0: float = 301.0, itm_eps_r: float = 15.0,
                 itm_sigma_s_per_m: float = 0.005, itm_pol: int = 1, itm_climate: int = 5,
                 itm_time_pct: float = 50.0, itm_location_pct: float = 50.0, itm_situation_pct: float = 50.0,
-                threads: int = 0, ray_spacing_m: float = 0.0, itm_dh_anchor_spacing: int = 0,
+                threads: int = 0, ray_spacing_m: float = 0.0, ray_gap_m: float = 0.0, itm_dh_anchor_spacing: int = 0,
                 itm_dh_rel_tolerance: float = 0.05, progress: Optional[Callable[[int, int], None]] = None) -> dict: ...
 def best_server(dem: Dem, sites: Sequence[Site], model: str = "p526", radius_km: float = 30.0,
                 rx_height_m: float = 1.5, threshold_dbm: float = -110.0, k: float = ..., threads: int = 0,
-                ray_spacing_m: float = 0.0, itm_dh_anchor_spacing: int = 0, itm_dh_rel_tolerance: float = 0.05,
+                ray_spacing_m: float = 0.0, ray_gap_m: float = 0.0, itm_dh_anchor_spacing: int = 0,
+                itm_dh_rel_tolerance: float = 0.05,
                 progress: Optional[Callable[[int, int], None]] = None) -> dict: ...
 
 # planning

@@ -189,6 +189,8 @@ def solve(instance, fmt, method, time_limit, threads, budget) -> None:
 @click.option("--threshold-dbm", type=float, default=-110.0, show_default=True)
 @click.option("--ray-spacing-m", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Sample spacing along rays (0 = the cell size); larger is faster and coarser.")
+@click.option("--ray-gap-m", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Largest gap between neighbouring rays (0 = the sample spacing); larger is faster and coarser.")
 @click.option("--itm-dh-anchor-spacing", type=click.IntRange(min=0), default=0, show_default=True,
               help="ITM: 0 = exact; m > 0 computes the terrain irregularity every m samples (faster).")
 @click.option("--itm-dh-tolerance", type=click.FloatRange(min=0), default=0.05, show_default=True,
@@ -199,8 +201,8 @@ def solve(instance, fmt, method, time_limit, threads, budget) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Output GeoTIFF.")
 @click.option("--quiet", is_flag=True)
 def coverage(dems, site_specs, sites_file, radius_km, model, freq_mhz, eirp_dbm, bandwidth_mhz, quantity,
-             rx_height_m, resolution_m, threshold_dbm, ray_spacing_m, itm_dh_anchor_spacing, itm_dh_tolerance, threads,
-             polygons, out, quiet) -> None:
+             rx_height_m, resolution_m, threshold_dbm, ray_spacing_m, ray_gap_m, itm_dh_anchor_spacing, itm_dh_tolerance,
+             threads, polygons, out, quiet) -> None:
     """Coverage raster of one site, or the best-server composite of several."""
     from . import datasets, rasters
 
@@ -222,6 +224,7 @@ def coverage(dems, site_specs, sites_file, radius_km, model, freq_mhz, eirp_dbm,
         r = rasters.coverage_raster(dem, sites, model=model, radius_km=radius_km, quantity=quantity,
                                     rx_height_m=rx_height_m, threshold_dbm=threshold_dbm, threads=threads,
                                     progress=lambda d, t: bars("coverage", d, t), ray_spacing_m=ray_spacing_m,
+                                    ray_gap_m=ray_gap_m,
                                     itm_dh_anchor_spacing=itm_dh_anchor_spacing, itm_dh_rel_tolerance=itm_dh_tolerance)
         files = rasters.write_coverage(r, out, polygons, threshold_dbm)
     except (_core.PhusongError, OSError) as exc:

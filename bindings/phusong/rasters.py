@@ -45,7 +45,7 @@ def parse_site(text: str, freq_mhz: float, eirp_dbm: float, bandwidth_mhz: float
 def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], model: str = "p526", radius_km: float = 30.0,
                     quantity: str = "rsrp", rx_height_m: float = 1.5, threshold_dbm: float = -110.0,
                     threads: int = 0, progress: Optional[Callable[[int, int], None]] = None,
-                    ray_spacing_m: float = 0.0, itm_dh_anchor_spacing: int = 0,
+                    ray_spacing_m: float = 0.0, ray_gap_m: float = 0.0, itm_dh_anchor_spacing: int = 0,
                     itm_dh_rel_tolerance: float = 0.05) -> CoverageRaster:
     """Computes a coverage raster (see the module doc). One site: any quantity; several sites:
     the best-server RSRP composite."""
@@ -59,7 +59,7 @@ def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], model: str = "p
     if len(sites) == 1:
         s = sites[0]
         r = _core.site_raster(dem, s, model=model, radius_km=radius_km, rx_height_m=rx_height_m,
-                              threads=threads, ray_spacing_m=ray_spacing_m,
+                              threads=threads, ray_spacing_m=ray_spacing_m, ray_gap_m=ray_gap_m,
                               itm_dh_anchor_spacing=itm_dh_anchor_spacing,
                               itm_dh_rel_tolerance=itm_dh_rel_tolerance, progress=progress)
         v = r["values"]
@@ -74,7 +74,7 @@ def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], model: str = "p
         raise _core.InputError(f"coverage: quantity '{quantity}' needs exactly one site; several sites give the "
                                "best-server rsrp composite")
     c = _core.best_server(dem, list(sites), model=model, radius_km=radius_km, rx_height_m=rx_height_m,
-                          threshold_dbm=threshold_dbm, threads=threads, ray_spacing_m=ray_spacing_m,
+                          threshold_dbm=threshold_dbm, threads=threads, ray_spacing_m=ray_spacing_m, ray_gap_m=ray_gap_m,
                           itm_dh_anchor_spacing=itm_dh_anchor_spacing, itm_dh_rel_tolerance=itm_dh_rel_tolerance,
                           progress=progress)
     return CoverageRaster(c["best_rsrp_dbm"], c["geotransform"], dem.crs_wkt, "rsrp", c["server"], c["n_servers"])

@@ -130,7 +130,8 @@ Returns:
   auto raster_params = [](const std::string& model, double radius_km, double rx_height_m, double k, double cc,
                           double itm_n0, double itm_eps_r, double itm_sigma, int itm_pol, int itm_climate,
                           double itm_time_pct, double itm_location_pct, double itm_situation_pct, int threads,
-                          double ray_spacing_m, int itm_dh_anchor_spacing, double itm_dh_rel_tolerance) {
+                          double ray_spacing_m, double ray_gap_m, int itm_dh_anchor_spacing,
+                          double itm_dh_rel_tolerance) {
     coverage::RasterParams p;
     p.model = coverage::raster_model_from_string(model);
     p.radius_km = radius_km;
@@ -147,6 +148,7 @@ Returns:
     p.itm_situation_pct = itm_situation_pct;
     p.threads = threads;
     p.ray_spacing_m = ray_spacing_m;
+    p.ray_gap_m = ray_gap_m;
     p.itm_dh_anchor_spacing = itm_dh_anchor_spacing;
     p.itm_dh_rel_tolerance = itm_dh_rel_tolerance;
     return p;
@@ -164,10 +166,11 @@ Returns:
       [=](const terrain::Dem& dem, const Site& site, const std::string& model, double radius_km, double rx_height_m,
           double k, double curvature_coeff, double itm_n0, double itm_eps_r, double itm_sigma_s_per_m, int itm_pol,
           int itm_climate, double itm_time_pct, double itm_location_pct, double itm_situation_pct, int threads,
-          double ray_spacing_m, int itm_dh_anchor_spacing, double itm_dh_rel_tolerance, const py::object& progress) {
+          double ray_spacing_m, double ray_gap_m, int itm_dh_anchor_spacing, double itm_dh_rel_tolerance,
+          const py::object& progress) {
         const auto p = raster_params(model, radius_km, rx_height_m, k, curvature_coeff, itm_n0, itm_eps_r,
                                      itm_sigma_s_per_m, itm_pol, itm_climate, itm_time_pct, itm_location_pct,
-                                     itm_situation_pct, threads, ray_spacing_m, itm_dh_anchor_spacing,
+                                     itm_situation_pct, threads, ray_spacing_m, ray_gap_m, itm_dh_anchor_spacing,
                                      itm_dh_rel_tolerance);
         const ProgressFn cb = wrap_progress(progress);
         coverage::SiteRaster r;
@@ -186,7 +189,8 @@ Returns:
       py::arg("itm_n0") = 301.0, py::arg("itm_eps_r") = 15.0, py::arg("itm_sigma_s_per_m") = 0.005,
       py::arg("itm_pol") = 1, py::arg("itm_climate") = 5, py::arg("itm_time_pct") = 50.0,
       py::arg("itm_location_pct") = 50.0, py::arg("itm_situation_pct") = 50.0, py::arg("threads") = 0,
-      py::arg("ray_spacing_m") = 0.0, py::arg("itm_dh_anchor_spacing") = 0, py::arg("itm_dh_rel_tolerance") = 0.05,
+      py::arg("ray_spacing_m") = 0.0, py::arg("ray_gap_m") = 0.0, py::arg("itm_dh_anchor_spacing") = 0,
+      py::arg("itm_dh_rel_tolerance") = 0.05,
       py::arg("progress") = py::none(),
       R"doc(Path loss (dB) from one site over the DEM grid within radius_km; model "los" gives 1/0 visibility.
 
@@ -197,10 +201,10 @@ Returns:
   m.def(
       "best_server",
       [=](const terrain::Dem& dem, const std::vector<Site>& sites, const std::string& model, double radius_km,
-          double rx_height_m, double threshold_dbm, double k, int threads, double ray_spacing_m,
+          double rx_height_m, double threshold_dbm, double k, int threads, double ray_spacing_m, double ray_gap_m,
           int itm_dh_anchor_spacing, double itm_dh_rel_tolerance, const py::object& progress) {
         const auto p = raster_params(model, radius_km, rx_height_m, k, 0.85714, 301, 15, 0.005, 1, 5, 50, 50, 50,
-                                     threads, ray_spacing_m, itm_dh_anchor_spacing, itm_dh_rel_tolerance);
+                                     threads, ray_spacing_m, ray_gap_m, itm_dh_anchor_spacing, itm_dh_rel_tolerance);
         const ProgressFn cb = wrap_progress(progress);
         coverage::Composite c;
         {
@@ -216,7 +220,7 @@ Returns:
       },
       py::arg("dem"), py::arg("sites"), py::arg("model") = "p526", py::arg("radius_km") = 30.0,
       py::arg("rx_height_m") = 1.5, py::arg("threshold_dbm") = -110.0, py::arg("k") = 4.0 / 3.0,
-      py::arg("threads") = 0, py::arg("ray_spacing_m") = 0.0, py::arg("itm_dh_anchor_spacing") = 0,
+      py::arg("threads") = 0, py::arg("ray_spacing_m") = 0.0, py::arg("ray_gap_m") = 0.0, py::arg("itm_dh_anchor_spacing") = 0,
       py::arg("itm_dh_rel_tolerance") = 0.05, py::arg("progress") = py::none(),
       R"doc(Best-server RSRP composite of many sites over the whole DEM grid (same for any thread count).
 

@@ -186,6 +186,41 @@ TEST(Raster, P526SweepAgreesWithExactProfiles) {
   EXPECT_LT(p90, 6.0);
 }
 
+// Rays up to 1.5 cells apart (ray_gap_m), sampled every cell along: still close to each cell's
+// exact profile; a negative gap is an input error naming the parameter.
+TEST(Raster, WiderRayGapStaysNearExactProfiles) {
+  const auto& dem = tile();
+  const Site s = site_at(105.25, 21.2);
+  coverage::RasterParams p;
+  p.radius_km = 15;
+  p.ray_gap_m = 1.5 * 86.0;
+  const auto r = coverage::site_raster(dem, s, p);
+  std::mt19937 rng(11);
+  std::vector<double> diffs;
+  for (int t = 0; t < 300; ++t) {
+    const int c = std::uniform_int_distribution<int>(0, r.grid.cols - 1)(rng);
+    const int row = std::uniform_int_distribution<int>(0, r.grid.rows - 1)(rng);
+    const float v = r.values[static_cast<std::size_t>(row) * r.grid.cols + c];
+    if (std::isnan(v)) continue;
+    const auto l = coverage::evaluate_link(dem, s, r.grid.x_of(c), r.grid.y_of(row), coverage::CoverageParams{});
+    if (l.distance_km < 0.5) continue;
+    diffs.push_back(std::abs(v - l.loss_db));
+  }
+  ASSERT_GT(diffs.size(), 150u);
+  std::sort(diffs.begin(), diffs.end());
+  std::cout << "[raster p526, rays 1.5 cells apart, vs exact] median |diff| " << diffs[diffs.size() / 2]
+            << " dB, p90 " << diffs[diffs.size() * 9 / 10] << " dB\n";
+  EXPECT_LT(diffs[diffs.size() / 2], 1.5);
+  EXPECT_LT(diffs[diffs.size() * 9 / 10], 6.0);
+  p.ray_gap_m = -1;
+  try {
+    coverage::site_raster(dem, s, p);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("ray_gap_m"), std::string::npos);
+  }
+}
+
 TEST(Raster, SameForAnyThreadCount) {
   const auto& dem = tile();
   coverage::RasterParams p;

@@ -100,6 +100,10 @@ struct RasterParams {
   /// far apart along rays that are this far apart at the radius; cells interpolate between them.
   /// 0 = the DEM cell size (the default, most accurate); larger values trade accuracy for speed.
   double ray_spacing_m = 0;
+  /// The largest gap (m) between neighbouring evaluated rays, at any distance (rays branch where
+  /// their gap would exceed it); 0 = ray_spacing_m. A wider gap than the sample spacing keeps the
+  /// terrain sampled finely along rays with fewer rays (see README for the error and speed).
+  double ray_gap_m = 0;
   int threads = 0;  ///< 0 = all cores; the result does not depend on it
 };
 

@@ -34,6 +34,7 @@ struct Frame {
   double mx, my;               // metres per column / row step
   double col_per_m, row_per_m; // signed steps per metre east / north
   double step_m;               // ray sample spacing: the smaller cell side
+  double gap_m;                // largest gap between neighbouring evaluated rays (RasterParams::ray_gap_m)
 };
 
 Frame make_frame(const terrain::Dem& dem, double x0, double y0, double lat0) {
@@ -59,6 +60,7 @@ Frame make_frame(const terrain::Dem& dem, double x0, double y0, double lat0) {
     f.row_per_m = 1.0 / g.dy;
   }
   f.step_m = std::min(f.mx, f.my);
+  f.gap_m = f.step_m;
   return f;
 }
 
@@ -193,8 +195,9 @@ SiteRaster los_raster(const terrain::Dem& dem, const Frame& f, const Window& w, 
 // Rays: sample the terrain once per cell size along each of n rays.
 
 // Near the site they are much closer than a cell, so at sample k only every stride[k]-th ray is
-// evaluated (stride[k]: the largest power of two, at most `top`, with stride * dtheta * k <= 1,
-// i.e. the evaluated rays stay within a cell of each other); n is a multiple of `top`. A cell
+// evaluated (stride[k]: the largest power of two, at most `top`, with stride * dtheta * k <= the
+// gap in samples, 1 unless RasterParams::ray_gap_m says more, i.e. the evaluated rays stay within
+// a cell of each other); n is a multiple of `top`. A cell
 // between samples k and k+1 uses stride[k+1]. The rays whose index is a multiple of `top` are
 // the roots: sampled from the site. For p526 every other ray j branches off its parent
 // j - lowbit(j) a quarter of the way to its birth (the first sample at which it is evaluated),
@@ -327,14 +330,15 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Window& w, const S
   const double radius_m = p.radius_km * 1000.0;
   rays.step_m = f.step_m;
   rays.samples = static_cast<int>(std::floor(radius_m / f.step_m)) + 2;  // one beyond the radius
-  const int wanted = std::max(8, static_cast<int>(std::ceil(kTwoPi * radius_m / f.step_m)));
+  const double gap = f.gap_m / f.step_m;  // in samples
+  const int wanted = std::max(8, static_cast<int>(std::ceil(kTwoPi * radius_m / f.gap_m)));
   while (rays.top * 2 * 16 <= wanted) rays.top *= 2;  // at least 16 roots, for the threads
   rays.n = (wanted + rays.top - 1) / rays.top * rays.top;
   rays.dtheta = kTwoPi / rays.n;
   rays.stride.assign(rays.samples, 1);
   for (int k = 0; k < rays.samples; ++k) {
     int st = rays.top;
-    while (st > 1 && st * rays.dtheta * k > 1.0) st /= 2;
+    while (st > 1 && st * rays.dtheta * k > gap) st /= 2;
     rays.stride[k] = st;
   }
   rays.branch_at.assign(static_cast<std::size_t>(rays.top) + 1, 0);
@@ -549,7 +553,10 @@ Frame site_frame(const terrain::Dem& dem, const Site& site, const RasterParams& 
     throw InputError("site '" + site.id + "' at (" + std::to_string(site.lon) + ", " + std::to_string(site.lat) +
                      ") lies outside the DEM");
   Frame f = make_frame(dem, xy.first, xy.second, site.lat);
+  if (!(p.ray_spacing_m >= 0)) throw InputError("raster: ray_spacing_m must be >= 0, got " + std::to_string(p.ray_spacing_m));
+  if (!(p.ray_gap_m >= 0)) throw InputError("raster: ray_gap_m must be >= 0, got " + std::to_string(p.ray_gap_m));
   if (p.ray_spacing_m > 0) f.step_m = p.ray_spacing_m;
+  f.gap_m = p.ray_gap_m > 0 ? p.ray_gap_m : f.step_m;
   return f;
 }
 
