@@ -88,16 +88,17 @@ struct RasterParams {
   radio::ItmClimate itm_climate = radio::ItmClimate::continental_temperate;
   double itm_time_pct = 50, itm_location_pct = 50, itm_situation_pct = 50;
   /// ITM rasters: 0 = exact ITM on every prefix; m > 0 = terrain irregularity (Delta h) computed
-  /// at anchors at most m samples apart and interpolated (radio::ItmRayOptions; faster, errors of
-  /// ~0.05 dB on average, up to a few dB at single cells).
+  /// at anchors m samples apart and interpolated (radio::ItmRayOptions; faster, errors of
+  /// ~0.03-0.07 dB on average, up to a few dB at single cells).
   int itm_dh_anchor_spacing = 0;
   /// With anchors: the needed samples of an anchor interval are exact where the ranges at its
   /// ends differ by more than this fraction of the larger (radio::ItmRayOptions::dh_rel_tolerance).
   double itm_dh_rel_tolerance = 0.05;
   // P.1812: time and location percentages, radio-meteorology (ΔN, N0).
   double p1812_time_pct = 50, p1812_location_pct = 50, p1812_delta_n = 45, p1812_n0 = 325;
-  /// Ray sample spacing (m) for p526/itm: the terrain is sampled, and the model evaluated, this
-  /// far apart along rays that are this far apart at the radius; cells interpolate between them.
+  /// Ray sample spacing (m) for p526/itm/p1812: the terrain is sampled, and the model evaluated,
+  /// this far apart along rays that are this far apart at the radius (unless ray_gap_m says
+  /// otherwise); cells interpolate between them (p526) or take the nearest (itm, p1812).
   /// 0 = the DEM cell size (the default, most accurate); larger values trade accuracy for speed.
   double ray_spacing_m = 0;
   /// The largest gap (m) between neighbouring evaluated rays, at any distance (rays branch where
@@ -132,8 +133,11 @@ struct SiteRaster {
 ///    trapezoid sums for the least-squares smooth surface, and tables for the knife-edge loss and
 ///    the smooth-earth correction (filled on demand, shared by the sites of a call); cells take
 ///    the bilinear value of the two nearest rays and samples.
-///  * itm: the same rays; ITM along each ray incrementally (radio::ItmRay, exact per prefix).
-///  * p1812: the same rays; P.1812 on each ray prefix (exact, O(n) per cell: the slowest).
+///  * itm: rays as for p526, each from the site; ITM along each ray incrementally
+///    (radio::ItmRay, exact per prefix); each cell takes its nearest ray sample with the free-space
+///    term moved to the cell's distance, and only those samples are evaluated (ITM jumps from one
+///    prefix to the next, so blending neighbours would smooth rather than approach the cell).
+///  * p1812: as itm, with P.1812 on each evaluated ray prefix (exact, O(n) per cell: the slowest).
 SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterParams& params,
                        const ProgressFn& progress = {});
 
