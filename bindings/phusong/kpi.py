@@ -54,23 +54,20 @@ def _district_costs(sc, plan, rows: list[dict]) -> None:
     """Plan sites and cost per district, by the district polygon each proposed site stands in."""
     if not sc.inputs.admin:
         return
-    import json
-
     from shapely import contains_xy
-    from shapely.geometry import shape
 
-    gj = json.loads(open(sc.inputs.admin, encoding="utf-8").read())
+    from . import admin
+
     lon = np.array([s[0] for s in plan.get("sites_lonlat", [])])
     lat = np.array([s[1] for s in plan.get("sites_lonlat", [])])
     cost = np.array([b[4] for b in plan["cost_breakdown"]])
     by_name = {r["district"]: r for r in rows}
-    for l2 in gj.get("level2s", []):
-        if l2["name"] not in by_name:
+    for d in admin.read_districts(sc.inputs.admin):
+        if d.name not in by_name:
             continue
-        inside = contains_xy(shape({"type": "MultiPolygon", "coordinates": l2["coordinates"]}).buffer(0), lon, lat) \
-            if len(lon) else np.zeros(0, bool)
-        by_name[l2["name"]]["plan_sites"] = int(inside.sum())
-        by_name[l2["name"]]["plan_cost"] = float(cost[inside].sum()) if len(lon) else 0.0
+        inside = contains_xy(d.geometry, lon, lat) if len(lon) else np.zeros(0, bool)
+        by_name[d.name]["plan_sites"] = int(inside.sum())
+        by_name[d.name]["plan_cost"] = float(cost[inside].sum()) if len(lon) else 0.0
 
 
 def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dict) -> dict:

@@ -304,19 +304,15 @@ def _write_links(path: Path, result) -> Path:
 
 
 def _write_districts(staging: Path, result) -> list[Path]:
-    import json
+    from . import admin
 
-    from shapely.geometry import shape
-
-    gj = json.loads(Path(result.scenario.inputs.admin).read_text(encoding="utf-8"))
     kpi = {r["district"]: r for r in result.kpis["district"]}
     wkb, cols = [], {k[0]: [] for k in FIELDS["districts"]}
-    for l2 in gj.get("level2s", []):
-        g = shape({"type": "MultiPolygon", "coordinates": l2["coordinates"]})
-        r = kpi.get(l2["name"], {})
-        wkb.append(g.wkb)
-        cols["ma_huyen"].append(l2["level2_id"])
-        cols["ten_huyen"].append(l2["name"])
+    for d in admin.read_districts(result.scenario.inputs.admin):
+        r = kpi.get(d.name, {})
+        wkb.append(d.geometry.wkb)
+        cols["ma_huyen"].append(d.code)
+        cols["ten_huyen"].append(d.name)
         cols["so_ban"].append(r.get("ban", 0))
         cols["dan_so"].append(r.get("population", 0.0))
         cols["so_ho"].append(r.get("households", 0.0))

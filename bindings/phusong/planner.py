@@ -160,14 +160,9 @@ def _sharing_penalty(sc, villages, white, cands, breakdown):
 
 def admin_area(path: str):
     """Union of the district polygons of a dvhcvn GIS JSON file."""
-    import json
+    from . import admin
 
-    from shapely.geometry import shape
-    from shapely.ops import unary_union
-
-    gj = json.loads(open(path, encoding="utf-8").read())
-    polys = [shape({"type": "MultiPolygon", "coordinates": l2["coordinates"]}).buffer(0) for l2 in gj["level2s"]]
-    return unary_union(polys)
+    return admin.province_area(path)
 
 
 def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,

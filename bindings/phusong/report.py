@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import admin
+
 COLORS = {"covered": "#2e7d32", "white": "#d32f2f", "covered_by_plan": "#1565c0", "uncoverable": "#6a1b9a"}
 LABELS = {"covered": "phủ sóng (covered)", "white": "bản trắng (white)", "covered_by_plan": "phủ sóng mới (plan)",
           "uncoverable": "không phủ được (VSAT)"}
@@ -38,12 +40,7 @@ def _districts(result):
     path = result.scenario.inputs.admin
     if not path:
         return []
-    gj = json.loads(Path(path).read_text(encoding="utf-8"))
-    rings = []
-    for l2 in gj.get("level2s", []):
-        for poly in l2["coordinates"]:
-            rings.append(np.array(poly[0]))
-    return rings
+    return [ring for d in admin.read_districts(path) for ring in d.rings()]
 
 
 def _map(path: Path, result, dem, statuses, title: str, sites=None) -> Path:

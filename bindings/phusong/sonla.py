@@ -25,7 +25,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import _core, datasets, generate
+from . import _core, admin, datasets, generate
 
 N_BAN = 2509
 N_WHITE_TARGET = 209
@@ -51,8 +51,6 @@ def _spaced(name: str) -> str:
 def load_admin(data: Optional[Path] = None) -> tuple[list[dict], list[dict]]:
     """Real districts (with shapely polygons) and communes (census population and households,
     official names/codes where they match)."""
-    from shapely.geometry import shape
-
     d_json = datasets.fetch("admin/sonla_districts.json")
     units = json.loads(datasets.fetch("admin/dvhcvn_units.json").read_text(encoding="utf-8"))["data"]
     province = next(u for u in units if u["level1_id"] == "14")
@@ -60,13 +58,8 @@ def load_admin(data: Optional[Path] = None) -> tuple[list[dict], list[dict]]:
     for l2 in province["level2s"]:
         for l3 in l2["level3s"]:
             official[(l2["level2_id"], _norm(l3["name"]))] = l3
-    gj = json.loads(Path(d_json).read_text(encoding="utf-8"))
-    districts = []
-    for l2 in gj["level2s"]:
-        geom = shape({"type": "MultiPolygon", "coordinates": l2["coordinates"]})
-        if not geom.is_valid:
-            geom = geom.buffer(0)
-        districts.append({"code": l2["level2_id"], "name": l2["name"], "key": _norm(l2["name"]), "geometry": geom})
+    districts = [{"code": d.code, "name": d.name, "key": _norm(d.name), "geometry": d.geometry}
+                 for d in admin.read_districts(d_json)]
     by_key = {d["key"]: d for d in districts}
     pop = [r for r in csv.DictReader(open(datasets.fetch("census/VN_Population_ward.csv"), encoding="utf-8"))
            if r["city"] == "SơnLa"]

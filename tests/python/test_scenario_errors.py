@@ -110,3 +110,30 @@ def test_failed_run_keeps_earlier_outputs(scenario_dir):
         phusong.run_scenario(write(base_scenario(villages="v.csv"), "bad.yaml"))
     assert dbf.read_bytes() == before
     assert not list((d / "out").glob(".phusong-staging*"))
+
+
+def test_bad_district_file_names_the_file_and_field(tmp_path):
+    from phusong import admin
+
+    bad = tmp_path / "districts.json"
+    bad.write_text('{"level2s": [{"level2_id": "1", "name": "Huyện Một"}]}', encoding="utf-8")
+    with pytest.raises(phusong.InputError, match=r"districts\.json: level2s\[0\]: field 'coordinates' is missing"):
+        admin.read_districts(bad)
+    bad.write_text('{"level2s": [{"level2_id": "1", "name": "Huyện Một", "coordinates": [[1, 2]]}]}',
+                   encoding="utf-8")
+    with pytest.raises(phusong.InputError, match=r"level2s\[0\] \(Huyện Một\): field 'coordinates'"):
+        admin.read_districts(bad)
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(phusong.InputError, match="not a readable JSON file"):
+        admin.read_districts(bad)
+
+
+def test_district_polygons_are_read_once_for_all_layers():
+    from phusong import admin, datasets
+
+    path = datasets.fetch("admin/sonla_districts.json")
+    ds = admin.read_districts(path)
+    assert len(ds) == 12 and all(d.geometry.is_valid for d in ds)
+    assert any(d.name == "Huyện Mộc Châu" for d in ds)  # UTF-8 names as in the file
+    assert admin.read_districts(path) is ds  # cached while the file is unchanged
+    assert abs(admin.province_area(path).area - sum(d.geometry.area for d in ds)) < 1e-6 * admin.province_area(path).area
