@@ -158,17 +158,14 @@ TEST(RasterKernels, P526SweepAgreesWithDeltaBullingtonOnEachPrefix) {
   EXPECT_LT(worst, 0.3);
 }
 
-TEST(Raster, P526SweepAgreesWithExactProfiles) {
-  const auto& dem = tile();
-  const Site s = site_at(105.25, 21.2);  // hills of Thanh Sơn
-  coverage::RasterParams p;
-  p.radius_km = 15;
-  const auto r = coverage::site_raster(dem, s, p);
-  std::mt19937 rng(11);
+// |raster - exact link| at random cells of r at least 0.5 km from the site, sorted: from `tries`
+// draws with `seed`, stopping at `wanted` cells.
+static std::vector<double> diffs_to_exact(const terrain::Dem& dem, const Site& s, const coverage::SiteRaster& r,
+                                          const coverage::CoverageParams& cp, unsigned seed, int tries,
+                                          std::size_t wanted = std::numeric_limits<std::size_t>::max()) {
+  std::mt19937 rng(seed);
   std::vector<double> diffs;
-  coverage::CoverageParams cp;
-  cp.rx_height_m = p.rx_height_m;
-  for (int t = 0; t < 300; ++t) {
+  for (int t = 0; t < tries && diffs.size() < wanted; ++t) {
     const int c = std::uniform_int_distribution<int>(0, r.grid.cols - 1)(rng);
     const int row = std::uniform_int_distribution<int>(0, r.grid.rows - 1)(rng);
     const float v = r.values[static_cast<std::size_t>(row) * r.grid.cols + c];
@@ -177,8 +174,20 @@ TEST(Raster, P526SweepAgreesWithExactProfiles) {
     if (l.distance_km < 0.5) continue;
     diffs.push_back(std::abs(v - l.loss_db));
   }
-  ASSERT_GT(diffs.size(), 150u);
   std::sort(diffs.begin(), diffs.end());
+  return diffs;
+}
+
+TEST(Raster, P526SweepAgreesWithExactProfiles) {
+  const auto& dem = tile();
+  const Site s = site_at(105.25, 21.2);  // hills of Thanh Sơn
+  coverage::RasterParams p;
+  p.radius_km = 15;
+  const auto r = coverage::site_raster(dem, s, p);
+  coverage::CoverageParams cp;
+  cp.rx_height_m = p.rx_height_m;
+  const auto diffs = diffs_to_exact(dem, s, r, cp, 11, 300);
+  ASSERT_GT(diffs.size(), 150u);
   const double median = diffs[diffs.size() / 2], p90 = diffs[diffs.size() * 9 / 10];
   std::cout << "[raster p526 vs exact] n=" << diffs.size() << " median |diff| " << median << " dB, p90 " << p90
             << " dB, max " << diffs.back() << " dB\n";
@@ -195,19 +204,8 @@ TEST(Raster, WiderRayGapStaysNearExactProfiles) {
   p.radius_km = 15;
   p.ray_gap_m = 1.5 * 86.0;
   const auto r = coverage::site_raster(dem, s, p);
-  std::mt19937 rng(11);
-  std::vector<double> diffs;
-  for (int t = 0; t < 300; ++t) {
-    const int c = std::uniform_int_distribution<int>(0, r.grid.cols - 1)(rng);
-    const int row = std::uniform_int_distribution<int>(0, r.grid.rows - 1)(rng);
-    const float v = r.values[static_cast<std::size_t>(row) * r.grid.cols + c];
-    if (std::isnan(v)) continue;
-    const auto l = coverage::evaluate_link(dem, s, r.grid.x_of(c), r.grid.y_of(row), coverage::CoverageParams{});
-    if (l.distance_km < 0.5) continue;
-    diffs.push_back(std::abs(v - l.loss_db));
-  }
+  const auto diffs = diffs_to_exact(dem, s, r, coverage::CoverageParams{}, 11, 300);
   ASSERT_GT(diffs.size(), 150u);
-  std::sort(diffs.begin(), diffs.end());
   std::cout << "[raster p526, rays 1.5 cells apart, vs exact] median |diff| " << diffs[diffs.size() / 2]
             << " dB, p90 " << diffs[diffs.size() * 9 / 10] << " dB\n";
   EXPECT_LT(diffs[diffs.size() / 2], 1.5);
@@ -284,19 +282,8 @@ TEST(Raster, P1812RasterAgreesWithPointToPoint) {
   const auto r = coverage::site_raster(dem, s, p);
   coverage::CoverageParams cp;
   cp.model = radio::PathModel::p1812;
-  std::mt19937 rng(5);
-  std::vector<double> diffs;
-  for (int t = 0; t < 200 && diffs.size() < 60; ++t) {
-    const int c = std::uniform_int_distribution<int>(0, r.grid.cols - 1)(rng);
-    const int row = std::uniform_int_distribution<int>(0, r.grid.rows - 1)(rng);
-    const float v = r.values[static_cast<std::size_t>(row) * r.grid.cols + c];
-    if (!std::isfinite(v)) continue;
-    const auto l = coverage::evaluate_link(dem, s, r.grid.x_of(c), r.grid.y_of(row), cp);
-    if (l.distance_km < 0.5) continue;
-    diffs.push_back(std::abs(v - l.loss_db));
-  }
+  const auto diffs = diffs_to_exact(dem, s, r, cp, 5, 200, 60);
   ASSERT_GT(diffs.size(), 30u);
-  std::sort(diffs.begin(), diffs.end());
   std::cout << "[raster p1812 vs exact] median |diff| " << diffs[diffs.size() / 2] << " dB\n";
   EXPECT_LT(diffs[diffs.size() / 2], 2.0);
 }
@@ -317,19 +304,8 @@ TEST(Raster, ItmRasterAgreesWithPointToPoint) {
     p.itm_dh_anchor_spacing = anchors;
     p.itm_dh_rel_tolerance = 0.2;
     const auto r = coverage::site_raster(dem, s, p);
-    std::mt19937 rng(7);
-    std::vector<double> diffs;
-    for (int t = 0; t < 400 && diffs.size() < 200; ++t) {
-      const int c = std::uniform_int_distribution<int>(0, r.grid.cols - 1)(rng);
-      const int row = std::uniform_int_distribution<int>(0, r.grid.rows - 1)(rng);
-      const float v = r.values[static_cast<std::size_t>(row) * r.grid.cols + c];
-      if (!std::isfinite(v)) continue;
-      const auto l = coverage::evaluate_link(dem, s, r.grid.x_of(c), r.grid.y_of(row), cp);
-      if (l.distance_km < 0.5) continue;
-      diffs.push_back(std::abs(v - l.loss_db));
-    }
+    const auto diffs = diffs_to_exact(dem, s, r, cp, 7, 400, 200);
     ASSERT_GT(diffs.size(), 150u);
-    std::sort(diffs.begin(), diffs.end());
     const double median = diffs[diffs.size() / 2], p90 = diffs[diffs.size() * 9 / 10];
     std::cout << "[raster itm (anchors " << anchors << ") vs exact] median |diff| " << median << " dB, p90 " << p90
               << " dB\n";
