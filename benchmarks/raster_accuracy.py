@@ -5,11 +5,14 @@ centres):
 1. the delta-Bullington raster sweep, for several ray spacings, on the real tile N21E105 warped
    to a 30 m UTM grid (as benchmarks/peers.py does), radius 15 km;
 2. the ITM raster (nearest ray sample per cell), exact and with Delta h at anchors (the fast mode
-   of benchmarks/peers.py), on the 3" tile itself, radius 30 km, against itm_p2p_tls per cell.
+   of benchmarks/peers.py), on the 3" tile itself, radius 30 km, against itm_p2p_tls per cell;
+   and how much ITM jumps between neighbouring prefixes of one profile (why its cells take their
+   nearest sample rather than a blend of neighbours).
 
     PHUSONG_DATA=../shared/data .venv/bin/python benchmarks/raster_accuracy.py
 """
 
+import math
 import subprocess
 import sys
 import tempfile
@@ -68,6 +71,24 @@ def itm_accuracy(tile: Path) -> None:
           "|raster - ITM on the cell's own profile| (dB):")
     report("exact Delta h     ", exact_r["values"], cells, exact)
     report(f"Delta h anchors {peers.FAST_DH_ANCHORS}", fast_r["values"], cells, exact)
+    # ITM on every prefix of 16 radial profiles from the site (one per 22.5 degrees, 30 km, one
+    # sample per 3" cell): |loss(k + 1) - loss(k)| between neighbouring prefixes.
+    steps = []
+    spacing = dem.cell_size_m
+    for a in range(16):
+        th = math.radians(22.5 * a)
+        lon2 = s.lon + peers.RADIUS_KM / 111.32 * math.sin(th) / math.cos(math.radians(s.lat))
+        lat2 = s.lat + peers.RADIUS_KM / 110.57 * math.cos(th)
+        prof = dem.profile(s.lon, s.lat, lon2, lat2, spacing)
+        d_km, h = prof["distance_m"] / 1000, prof["elevation_m"]
+        n = int(np.argmax(~np.isfinite(h))) if not np.all(np.isfinite(h)) else len(h)  # up to a DEM void
+        d_km, h = d_km[:n], h[:n]
+        loss = [phusong.link(d_km[:k + 1], h[:k + 1], "itm", s.freq_mhz, s.height_m, peers.RX_H)["loss_db"]
+                for k in range(48, len(d_km))]
+        steps.extend(np.abs(np.diff(loss)))
+    steps = np.array(steps)
+    print(f"  ITM between neighbouring prefixes (16 radials, beyond 48 samples): |step| > 1 dB at "
+          f"{np.mean(steps > 1) * 100:.0f} % of {len(steps)} steps, median {np.median(steps):.2f} dB")
 
 
 def main() -> int:
