@@ -150,10 +150,9 @@ struct ItmRayOptions {
   /// is exact. Samples 1..48 stay exact, and so does everything else (horizons, fits, N_s, the
   /// Delta h normalisation, sections 4 and 5). Exact Delta h jitters by ~5-10 % from one sample
   /// to the next (aliasing of its resampling) where the interpolation is smooth, and the loss
-  /// follows. Measured on the 30 km ITM raster of SRTM N21E105 (benchmarks/peers.py's site:
-  /// h_tx 35 m, h_rx 1.5 m, 900 MHz, nearest-sample cells), |loss - exact mode| and time
-  /// against the exact mode: {16, 0.05} 0.03 dB mean, 0.33 dB p99, 0.74x the time; {16, 0.2}
-  /// 0.07 dB mean, 0.63 dB p99, 0.54x; {16, 0.3} 0.08 dB mean, 0.78 dB p99, 0.51x.
+  /// follows. On the 30 km ITM raster of SRTM N21E105 (benchmarks/peers.py's site and fast
+  /// mode {16, 0.2}: h_tx 35 m, h_rx 1.5 m, 900 MHz), |loss - exact mode| was 0.069 dB mean,
+  /// 0.63 dB p99, in 0.62x the exact mode's time (benchmarks: BM_RasterItm*).
   int dh_anchor_spacing = 0;
   double dh_rel_tolerance = 0.05;
 };
