@@ -314,6 +314,30 @@ TEST(Raster, ItmRasterAgreesWithPointToPoint) {
   }
 }
 
+// The ITM raster's options are checked before any work, errors naming the parameter and value.
+TEST(Raster, BadItmOptionsAreInputErrors) {
+  const auto& dem = tile();
+  coverage::RasterParams p;
+  p.model = coverage::RasterModel::itm;
+  p.radius_km = 2;
+  p.itm_dh_anchor_spacing = 16;
+  p.itm_dh_rel_tolerance = -0.1;
+  try {
+    coverage::site_raster(dem, site_at(105.3, 21.3), p);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("itm_dh_rel_tolerance must be >= 0, got -0.1"), std::string::npos) << e.what();
+  }
+  p.itm_dh_rel_tolerance = 0.2;
+  p.itm_dh_anchor_spacing = -4;
+  try {
+    coverage::site_raster(dem, site_at(105.3, 21.3), p);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("itm_dh_anchor_spacing must be >= 0, got -4"), std::string::npos) << e.what();
+  }
+}
+
 // Near the DEM's edge every cell with terrain gets a value: a cell whose nearest sample lies
 // beyond the edge takes its ray's last sample on the DEM.
 TEST(Raster, PointSampledRasterCoversEveryCellUpToTheDemEdge) {

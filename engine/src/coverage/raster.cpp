@@ -555,6 +555,10 @@ Frame site_frame(const terrain::Dem& dem, const Site& site, const RasterParams& 
   Frame f = make_frame(dem, xy.first, xy.second, site.lat);
   if (!(p.ray_spacing_m >= 0)) throw InputError("raster: ray_spacing_m must be >= 0, got " + std::to_string(p.ray_spacing_m));
   if (!(p.ray_gap_m >= 0)) throw InputError("raster: ray_gap_m must be >= 0, got " + std::to_string(p.ray_gap_m));
+  if (p.itm_dh_anchor_spacing < 0)
+    throw InputError("raster: itm_dh_anchor_spacing must be >= 0, got " + std::to_string(p.itm_dh_anchor_spacing));
+  if (!(p.itm_dh_rel_tolerance >= 0))
+    throw InputError("raster: itm_dh_rel_tolerance must be >= 0, got " + std::to_string(p.itm_dh_rel_tolerance));
   if (p.ray_spacing_m > 0) f.step_m = p.ray_spacing_m;
   f.gap_m = p.ray_gap_m > 0 ? p.ray_gap_m : f.step_m;
   return f;
