@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 import phusong
-from phusong import datasets
+from phusong.inputs import datasets
 
 SITE_LON, SITE_LAT = 105.50, 21.45  # Tam Đảo foothills, well inside the tile
 TX_H, RX_H, RADIUS_KM, FREQ = 35.0, 1.5, 30.0, 900.0

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 import phusong
-from phusong import datasets, generate
+from phusong.inputs import datasets, generate
 
 
 def rss_mb() -> float:

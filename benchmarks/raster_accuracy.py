@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 import phusong
-from phusong import datasets
+from phusong.inputs import datasets
 
 SITE_LON, SITE_LAT, RADIUS_KM = 105.50, 21.45, 15.0
 

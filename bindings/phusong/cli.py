@@ -114,8 +114,8 @@ def link(profile, dems, from_, to, spacing_m, freq_mhz, tx_height_m, rx_height_m
     import json
     import math
 
-    from . import datasets
-    from .link import profile_from_dem, read_profile
+    from .inputs import datasets
+    from .inputs.profiles import profile_from_dem, read_profile
 
     try:
         if bool(profile) == bool(dems):
@@ -204,7 +204,8 @@ def coverage(dems, site_specs, sites_file, radius_km, model, freq_mhz, eirp_dbm,
              rx_height_m, resolution_m, threshold_dbm, ray_spacing_m, ray_gap_m, itm_dh_anchor_spacing, itm_dh_tolerance,
              threads, polygons, out, quiet) -> None:
     """Coverage raster of one site, or the best-server composite of several."""
-    from . import datasets, rasters
+    from .coverage import rasters
+    from .inputs import datasets
 
     quantity = quantity or ("visible" if model == "los" else "rsrp")
     bars = _Bars(enabled=not quiet, unit="ray")

@@ -16,7 +16,8 @@ from typing import Callable, Literal, Optional
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import _core, datasets
+from . import _core
+from .inputs import datasets
 
 Progress = Callable[[str, int, int], None]
 """progress(step, done, total): called during long steps."""
@@ -228,7 +229,7 @@ SONLA_TILES = ["dem/N20E103.hgt", "dem/N20E104.hgt", "dem/N21E103.hgt", "dem/N21
 def _generated_dem(sc: Scenario, key: str, name: str) -> list[str]:
     """generated:sonla-terrain[@seed]: the real SRTM tiles of Sơn La when all are in the data
     directory, else phusong's GENERATED terrain (made once per seed in the cache folder)."""
-    from . import sonla
+    from .inputs import sonla
 
     base, _, seed = name.partition("@")
     if base != "sonla-terrain":
@@ -275,7 +276,8 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
         progress: optional callback ``progress(step, done, total)``.
         threads: overrides the scenario's thread count (results do not depend on it).
     """
-    from . import kpi, outputs, planner  # noqa: PLC0415
+    from .outputs import kpi, layers as outputs
+    from .plan import planner
 
     sc = path if isinstance(path, Scenario) else load_scenario(path)
     if threads is not None:

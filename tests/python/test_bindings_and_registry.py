@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import phusong
-from phusong import datasets
+from phusong.inputs import datasets
 from conftest import DATA
 
 

@@ -154,7 +154,7 @@ def test_progress_callback_and_python_api(tmp_path):
 
 
 def test_generator_is_deterministic(tmp_path):
-    from phusong import generate
+    from phusong.inputs import generate
 
     v, t = generate.demo_n21e105(TILE, tmp_path)
     assert filecmp.cmp(v, GENERATED / v.name, shallow=False)

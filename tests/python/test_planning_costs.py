@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import phusong
-from phusong import backhaul
+from phusong.plan import backhaul
 from conftest import base_scenario
 
 

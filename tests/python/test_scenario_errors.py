@@ -113,7 +113,7 @@ def test_failed_run_keeps_earlier_outputs(scenario_dir):
 
 
 def test_bad_district_file_names_the_file_and_field(tmp_path):
-    from phusong import admin
+    from phusong.inputs import admin
 
     bad = tmp_path / "districts.json"
     bad.write_text('{"level2s": [{"level2_id": "1", "name": "Huyện Một"}]}', encoding="utf-8")
@@ -129,7 +129,7 @@ def test_bad_district_file_names_the_file_and_field(tmp_path):
 
 
 def test_district_polygons_are_read_once_for_all_layers():
-    from phusong import admin, datasets
+    from phusong.inputs import admin, datasets
 
     path = datasets.fetch("admin/sonla_districts.json")
     ds = admin.read_districts(path)

@@ -122,7 +122,7 @@ def test_baseline_has_per_operator_coverage(tmp_path):
 
 
 def test_generator_is_deterministic(tmp_path):
-    from phusong import sonla
+    from phusong.inputs import sonla
 
     out = sonla.generate_dataset(tmp_path)
     for name in ("sonla_villages.GENERATED.csv", "sonla_towers.GENERATED.csv", "sonla_fibre.GENERATED.geojson"):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _core
+from .. import _core
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from . import _core
+from .. import _core
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _core
+from .. import _core
 
 
 def _km_scale(lat: float) -> tuple[float, float]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import admin
+from ..inputs import admin
 
 COLORS = {"covered": "#2e7d32", "white": "#d32f2f", "covered_by_plan": "#1565c0", "uncoverable": "#6a1b9a"}
 LABELS = {"covered": "phủ sóng (covered)", "white": "bản trắng (white)", "covered_by_plan": "phủ sóng mới (plan)",
@@ -118,8 +118,8 @@ def _table(rows: list[dict], keys: list[str] | None = None) -> str:
 
 
 def markdown(result, maps: dict) -> str:
-    from . import datasets
-    from .outputs import village_status
+    from ..inputs import datasets
+    from .layers import village_status
 
     sc, s, plan = result.scenario, result.summary, result.plan
     md = [f"# phusong report — {sc.name}\n", f"{sc.description}\n" if sc.description else ""]
@@ -180,7 +180,7 @@ def markdown(result, maps: dict) -> str:
 
 
 def write(staging: Path, result, dem) -> list[Path]:
-    from .outputs import village_status
+    from .layers import village_status
 
     before, after, _, _ = village_status(result)
     maps = {"before": _map(staging / "map_before.png", result, dem, before, "Bản today (hiện trạng)")}

@@ -56,7 +56,7 @@ def _district_costs(sc, plan, rows: list[dict]) -> None:
         return
     from shapely import contains_xy
 
-    from . import admin
+    from ..inputs import admin
 
     lon = np.array([s[0] for s in plan.get("sites_lonlat", [])])
     lat = np.array([s[1] for s in plan.get("sites_lonlat", [])])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _core
+from .. import _core
 
 
 def read_profile(path: str | Path) -> dict:

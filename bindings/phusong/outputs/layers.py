@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _core
+from .. import _core
 
 DRIVERS = {"shapefile": ("ESRI Shapefile", ".shp"), "gpkg": ("GPKG", ".gpkg"), "geojson": ("GeoJSON", ".geojson"),
            "kml": ("KML", ".kml")}
@@ -304,7 +304,7 @@ def _write_links(path: Path, result) -> Path:
 
 
 def _write_districts(staging: Path, result) -> list[Path]:
-    from . import admin
+    from ..inputs import admin
 
     kpi = {r["district"]: r for r in result.kpis["district"]}
     wkb, cols = [], {k[0]: [] for k in FIELDS["districts"]}

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from ._core import InputError
+from .._core import InputError
 
 DATA_PREFIX = "data:"
 
@@ -24,7 +24,7 @@ def _registry_path() -> Path:
     if packaged.is_file():
         return Path(str(packaged))
     # Running from a source tree (editable checkout).
-    return Path(__file__).resolve().parents[2] / "datasets" / "registry.toml"
+    return Path(__file__).resolve().parents[3] / "datasets" / "registry.toml"
 
 
 @lru_cache(maxsize=1)

@@ -8,18 +8,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import _core
-
-
-def highest_cell(dem: _core.Dem, r0: int, c0: int, size: int):
-    """Centre (x, y in the DEM's CRS) of the highest cell of the size x size window at (r0, c0),
-    or None when the window is all void."""
-    block = dem.heights_m[r0:r0 + size, c0:c0 + size]
-    if block.size == 0 or np.all(np.isnan(block)):
-        return None
-    br, bc = divmod(int(np.nanargmax(block)), block.shape[1])
-    gt = dem.geotransform
-    return gt[0] + (c0 + bc + 0.5) * gt[1], gt[3] + (r0 + br + 0.5) * gt[5]
+from .. import _core
+from ..inputs.generate import highest_cell
 
 
 def grid_candidates(dem: _core.Dem, villages: list, spacing_km: float, radius_km: float,
@@ -160,7 +150,7 @@ def _sharing_penalty(sc, villages, white, cands, breakdown):
 
 def admin_area(path: str):
     """Union of the district polygons of a dvhcvn GIS JSON file."""
-    from . import admin
+    from ..inputs import admin
 
     return admin.province_area(path)
 

@@ -1,0 +1,1 @@
+"""The planning step: candidate sites, their costs (CAPEX, OPEX, backhaul, power), the choice."""
