@@ -55,14 +55,24 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) -> None:
     """Run SCENARIO (a YAML file): coverage, white villages, plan, outputs."""
+    import signal
+
     from .scenario import run_scenario
 
+    def _terminate(signum, frame):  # SIGTERM as Ctrl-C: the staging folder is removed, outputs kept
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
     bars = _Bars(enabled=not quiet, unit="village")
     try:
         result = run_scenario(scenario, out_dir=out_dir, progress=bars, threads=threads)
     except (_core.PhusongError, OSError) as exc:
         bars.close()
         raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        bars.close()
+        click.echo("interrupted: the output folder was left as it was", err=True)
+        sys.exit(130)
     bars.close()
     s = result.summary
     click.echo(f"scenario {s['scenario']}: {s['villages']} villages, {s['broadband_towers']} broadband "

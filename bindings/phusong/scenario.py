@@ -160,8 +160,37 @@ def _format_error(path: Path, err: ValidationError) -> str:
         elif e["type"] == "missing":
             lines.append(f"{path}: missing key '{loc}'")
         else:
-            lines.append(f"{path}: key '{loc}': {e['msg']} (got {e.get('input')!r})")
+            lines.append(f"{path}: key '{loc}': {e['msg']} (got {_short(e.get('input'))})")
     return "\n".join(lines)
+
+
+MAX_YAML_VALUES = 100_000
+"""A scenario is small: more values than this once YAML aliases are expanded is refused (an
+alias bomb: a few lines that expand to billions of values)."""
+
+
+def _check_size(path: Path, raw) -> None:
+    """Counts the values of the document as expanded (shared aliases counted each time they
+    are used), stopping as soon as the limit is passed."""
+    count = 0
+    stack = [(raw, 0)]
+    while stack:
+        v, depth = stack.pop()
+        count += 1
+        if count > MAX_YAML_VALUES:
+            raise ScenarioError(f"{path}: the YAML expands to more than {MAX_YAML_VALUES:,} values (aliases "
+                                "repeating aliases?); a scenario is a few dozen keys")
+        if depth > 50:
+            raise ScenarioError(f"{path}: the YAML is nested more than 50 levels deep")
+        if isinstance(v, dict):
+            stack.extend((x, depth + 1) for kv in v.items() for x in kv)
+        elif isinstance(v, (list, tuple)):
+            stack.extend((x, depth + 1) for x in v)
+
+
+def _short(value, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -172,8 +201,14 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         with open(path, encoding="utf-8") as f:
             raw = yaml.safe_load(f)
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.object[exc.start:exc.start + 4]!r}); "
+                            "save the scenario as UTF-8") from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"{path}: not valid YAML: {exc}") from exc
+        raise ScenarioError(f"{path}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: YAML nested too deeply") from None
+    _check_size(path, raw)
     if not isinstance(raw, dict):
         raise ScenarioError(f"{path}: a scenario is a YAML mapping, got {type(raw).__name__}")
     try:
@@ -279,10 +314,14 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
     from .outputs import kpi, layers as outputs
     from .plan import planner
 
+    from .outputs.folder import OutputFolder
+
     sc = path if isinstance(path, Scenario) else load_scenario(path)
     if threads is not None:
         sc.threads = threads
     out = (Path(out_dir) if out_dir is not None else sc.base_dir / sc.outputs.dir).resolve()
+    folder = OutputFolder(out)
+    folder.check(inputs=input_files(sc), file_names=outputs.planned_names(sc))
 
     def step(name: str):
         if progress is None:
@@ -299,6 +338,7 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
                     f"{fname}: row {it.row} ({kind} id '{it.id}'): point ({it.lon}, {it.lat}) "
                     f"lies outside the DEM ({', '.join(Path(p).name for p in sc.inputs.dem)})")
     broadband = [t for t in towers if _broadband(t, sc.radio.technologies)]
+    outputs.preflight(sc, villages, broadband)
     r = sc.radio
     for t in broadband:  # scenario-wide overrides (e.g. 700 vs 1800 MHz, 30 vs 45 m masts)
         if r.freq_mhz is not None:
@@ -321,8 +361,19 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
     summary = _summary(sc, villages, towers, broadband, cov, white, plan)
     kpis = kpi.tables(sc, villages, cov, white, plan, operators)
     result = RunResult(sc, villages, broadband, cov, white, plan, candidates, summary, [], operators, kpis)
-    result.files = outputs.write_all(out, result, dem)
+    result.files = outputs.write_all(folder, result, dem)
     return result
+
+
+def input_files(sc: Scenario) -> list[str]:
+    """Every file a run of `sc` reads (the scenario itself included)."""
+    files = [str(sc.path)] if sc.path else []
+    files += list(sc.inputs.dem) + [sc.inputs.villages, sc.inputs.towers]
+    files += [f for f in (sc.inputs.admin, sc.inputs.clutter, sc.inputs.fibre, sc.inputs.power_grid) if f]
+    if sc.inputs.clutter and sc.radio.clutter_classes != "worldcover":
+        files.append(sc.radio.clutter_classes)
+    files += [c for c in sc.planning.candidates if c not in CANDIDATE_KINDS]
+    return files
 
 
 def _summary(sc, villages, towers, broadband, cov, white, plan) -> dict:

@@ -15,16 +15,18 @@ folder inside the output folder and moved in place only when all of it is comple
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import math
 import os
 import re
-import shutil
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from .. import _core
+from .folder import OutputFolder
 
 DRIVERS = {"shapefile": ("ESRI Shapefile", ".shp"), "gpkg": ("GPKG", ".gpkg"), "geojson": ("GeoJSON", ".geojson"),
            "kml": ("KML", ".kml")}
@@ -144,22 +146,87 @@ def _write_layer(staging: Path, name: str, sc, lon, lat, columns: dict, extra_fi
     return written
 
 
-def write_all(out: Path, result, dem) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    staging = out / f".phusong-staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+def run_date() -> _dt.datetime:
+    """The date stamped in the outputs (GeoPackage last_change, DBF header, XLSX properties,
+    report): SOURCE_DATE_EPOCH when set (reproducible builds), else today at 00:00 UTC, so that
+    reruns give byte-identical files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise _core.InputError(f"SOURCE_DATE_EPOCH: not a number of seconds: {epoch!r}") from None
+    today = _dt.datetime.now(_dt.timezone.utc).date()
+    return _dt.datetime(today.year, today.month, today.day, tzinfo=_dt.timezone.utc)
+
+
+def planned_names(sc) -> list[str]:
+    """Names of the files a run of `sc` writes (to check them before computing)."""
+    names = []
+    for layer in ("villages", "towers", "proposed_sites", "districts"):
+        for fmt in sc.outputs.formats:
+            ext = DRIVERS[fmt][1]
+            names += [layer + e for e in ((".shp", ".shx", ".dbf", ".prj", ".cpg") if fmt == "shapefile" else (ext,))]
+    names += [f"kpi_{lv}.csv" for lv in ("province", "district", "commune", "targets")]
+    names += ["kpi.xlsx", "plan_curve.csv", "links.csv", "summary.csv", "field_dictionary.csv",
+              "report.md", "report.html"]
+    return names
+
+
+def preflight(sc, villages: list, towers: list) -> None:
+    """Checks, before any computation, what writing the outputs would otherwise find only at
+    the end: per-operator field names that collide once cut to 10 characters, and text values
+    longer than a DBF field holds (254 bytes) when shapefiles are asked for."""
+    by_field: dict[str, str] = {}
+    fixed = {f[0] for f in FIELDS["villages"]}
+    for op in sorted({t.operator for t in towers}):
+        f = operator_field(op)
+        if f in fixed:
+            raise _core.InputError(f"{sc.inputs.towers}: operator '{op}' gives the field name '{f}', which the "
+                                   "villages layer already uses: rename the operator")
+        if f in by_field and by_field[f] != op:
+            raise _core.InputError(
+                f"{sc.inputs.towers}: operators '{by_field[f]}' and '{op}' both give the per-operator field "
+                f"'{f}' (field names are cut to 10 characters in shapefiles): rename one of them so that "
+                "their first 6 letters differ")
+        by_field[f] = op
+    if "shapefile" not in sc.outputs.formats:
+        return
+    for fname, items, attrs in ((sc.inputs.villages, villages, ("id", "name", "commune", "district")),
+                                (sc.inputs.towers, towers, ("id", "operator", "technologies"))):
+        for it in items:
+            for a in attrs:
+                v = getattr(it, "operator" if a == "operator" else a)
+                if len(v.encode("utf-8")) > 254:
+                    raise _core.InputError(
+                        f"{fname}: row {it.row}: field '{a}' is {len(v.encode('utf-8'))} bytes long; a shapefile "
+                        "(DBF) text field holds at most 254 bytes: shorten it, or ask for gpkg/geojson only "
+                        "(outputs.formats)")
+
+
+def write_all(folder: OutputFolder, result, dem) -> list[Path]:
+    """Writes every output into a staging folder and swaps it in as a whole (see
+    :mod:`phusong.outputs.folder`). Dates in the files come from :func:`run_date`."""
+    staging = folder.stage()
+    stamp = run_date().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    saved = os.environ.get("OGR_CURRENT_DATE")
+    os.environ["OGR_CURRENT_DATE"] = stamp  # GDAL: GPKG last_change, and our DBF header date
     try:
         files = _write_everything(staging, result, dem)
-        final = []
-        for f in files:
-            target = out / f.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(f, target)
-            final.append(target)
-        return final
+        sc = result.scenario
+        from .. import __version__
+
+        about = {"scenario": sc.name, "scenario_file": str(sc.path) if sc.path else None,
+                 "phusong_version": __version__, "date": stamp}
+        return folder.commit(files, about)
+    except BaseException:
+        folder.abort()
+        raise
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if saved is None:
+            os.environ.pop("OGR_CURRENT_DATE", None)
+        else:
+            os.environ["OGR_CURRENT_DATE"] = saved
 
 
 def village_status(result) -> tuple[list[str], list[str], list[str], list[str]]:
@@ -323,11 +390,20 @@ def _write_districts(staging: Path, result) -> list[Path]:
     return _write_layer(staging, "districts", result.scenario, [], [], cols, wkb=wkb)
 
 
+def _xlsx_cell(v):
+    """A value for a worksheet cell: NaN/inf empty."""
+    return None if isinstance(v, float) and not math.isfinite(v) else v
+
+
 def _write_xlsx(path: Path, kpis: dict) -> Path:
     from openpyxl import Workbook
 
     wb = Workbook()
     wb.remove(wb.active)
+    when = run_date().replace(tzinfo=None)
+    wb.properties.created = when
+    wb.properties.modified = when
+    wb.properties.creator = "phusong"
     for level in ("province", "district", "commune", "targets"):
         ws = wb.create_sheet(level)
         rows = kpis[level]
@@ -335,6 +411,29 @@ def _write_xlsx(path: Path, kpis: dict) -> Path:
             continue
         ws.append(list(rows[0].keys()))
         for r in rows:
-            ws.append([(None if isinstance(v, float) and not math.isfinite(v) else v) for v in r.values()])
+            ws.append([_xlsx_cell(v) for v in r.values()])
+        for row in ws.iter_rows(min_row=1):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    # Text stays text: a name starting with '=', '+', '-' or '@' is never taken as
+                    # a formula (no formula injection from input files).
+                    cell.data_type = "s"
     wb.save(path)
+    _stable_zip(path, when)
     return path
+
+
+def _stable_zip(path: Path, when: _dt.datetime) -> None:
+    """Rewrites a ZIP container (XLSX) with every entry stamped `when`, so reruns are
+    byte-identical (openpyxl stamps entries with the current time)."""
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    with zipfile.ZipFile(path) as z:
+        entries = [(i, z.read(i.filename)) for i in z.infolist()]
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in entries:
+            zi = zipfile.ZipInfo(info.filename, date_time=stamp)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, data)
+    os.replace(tmp, path)
