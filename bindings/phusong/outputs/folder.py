@@ -98,6 +98,18 @@ class OutputFolder:
             file_names: names of the files the run will write (checked against NAME_MAX/PATH_MAX).
         """
         t = self.target
+        longest = max([len(n.encode("utf-8")) for n in file_names] + [0])
+        for name in [t.name, f".{t.name}{_STAGING}{os.getpid()}-xxxxxxxx"]:
+            if len(name.encode("utf-8")) > NAME_MAX_BYTES:
+                raise OutputError(f"output folder name '{t.name}' is longer than the file system allows "
+                                  f"({len(t.name.encode('utf-8'))} bytes; at most {NAME_MAX_BYTES - 40}): "
+                                  "choose a shorter name")
+        for n in file_names:
+            if len(n.encode("utf-8")) > NAME_MAX_BYTES:
+                raise OutputError(f"output file name '{n}' is longer than {NAME_MAX_BYTES} bytes")
+        if len(os.fsencode(t)) + 1 + longest > PATH_MAX_BYTES:
+            raise OutputError(f"output folder '{t}': paths would exceed {PATH_MAX_BYTES} bytes; "
+                              "choose a shorter path")
         self._recover()
         self.clean_stale()
         if t.exists() and not t.is_dir():
@@ -118,19 +130,6 @@ class OutputFolder:
             existing = existing.parent
         if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
             raise OutputError(f"output folder '{t}': '{existing}' is not a writable folder")
-        longest = max([len(n.encode("utf-8")) for n in file_names] + [0])
-        for name in [t.name, f".{t.name}{_STAGING}{os.getpid()}-xxxxxxxx"]:
-            if len(name.encode("utf-8")) > NAME_MAX_BYTES:
-                raise OutputError(f"output folder name '{t.name}' is longer than the file system allows "
-                                  f"({len(t.name.encode('utf-8'))} bytes; at most {NAME_MAX_BYTES - 40}): "
-                                  "choose a shorter name")
-        for n in file_names:
-            if len(n.encode("utf-8")) > NAME_MAX_BYTES:
-                raise OutputError(f"output file name '{n}' is longer than {NAME_MAX_BYTES} bytes")
-        if len(os.fsencode(t)) + 1 + longest > PATH_MAX_BYTES:
-            raise OutputError(f"output folder '{t}': paths would exceed {PATH_MAX_BYTES} bytes; "
-                              "choose a shorter path")
-
     def _siblings(self, marker: str):
         parent = self.target.parent
         if not parent.is_dir():
@@ -189,8 +188,13 @@ class OutputFolder:
         else:
             old = t.parent / f".{t.name}{_OLD}{os.getpid()}"
             shutil.rmtree(old, ignore_errors=True)
-            os.rename(t, old)
-            os.rename(self.staging, t)
+            try:
+                os.rename(t, old)
+                os.rename(self.staging, t)
+            except BaseException:  # interrupted between the renames: put the earlier outputs back
+                if not t.exists() and old.exists():
+                    os.rename(old, t)
+                raise
             shutil.rmtree(old, ignore_errors=True)
         _fsync_dir(t.parent)
         self.staging = None
@@ -230,3 +234,27 @@ def _fsync_tree(root: Path) -> None:
             finally:
                 os.close(fd)
         _fsync_dir(Path(dirpath))
+
+
+def verify(path: str | Path) -> list[str]:
+    """Checks an output folder against its manifest: every listed file present with its size
+    and sha256, and no other file. Returns the problems found (empty: the folder is whole)."""
+    root = Path(path)
+    mf = root / MANIFEST
+    if not mf.is_file():
+        return [f"{root}: no {MANIFEST}"]
+    listed = json.loads(mf.read_text(encoding="utf-8"))["files"]
+    problems = []
+    names = set()
+    for e in listed:
+        f = root / e["path"]
+        names.add(e["path"])
+        if not f.is_file():
+            problems.append(f"{f}: missing")
+        elif f.stat().st_size != e["bytes"] or _sha256(f) != e["sha256"]:
+            problems.append(f"{f}: differs from the manifest")
+    for f in root.rglob("*"):
+        rel = f.relative_to(root).as_posix()
+        if f.is_file() and rel != MANIFEST and rel not in names:
+            problems.append(f"{f}: not in the manifest (left from another run?)")
+    return problems

@@ -164,7 +164,7 @@ def markdown(result, maps: dict) -> str:
             md.append("\n## Bản no candidate can reach (satellite/VSAT cases)\n\n" + _table([
                 {"id": result.villages[i].id, "name": result.villages[i].name, "commune": result.villages[i].commune,
                  "reason": why} for i, why in list(plan["uncoverable"].items())[:100]]))
-    md.append("\n## Parameters\n\n```yaml\n" + json.dumps(sc.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    md.append("\n## Parameters\n\n```yaml\n" + json.dumps(sc.model_dump(mode="json", exclude={"threads"}), indent=2, ensure_ascii=False)
               + "\n```\n")
     md.append("\n## Data sources\n\n| input | file | what |\n|---|---|---|\n")
     reg = datasets.registry()
