@@ -2,6 +2,7 @@
 #include "common.hpp"
 #include "phusong/geo.hpp"
 #include "phusong/io.hpp"
+#include "phusong/limits.hpp"
 
 namespace phusong::bind {
 
@@ -22,6 +23,18 @@ void init_io(py::module_& m) {
       },
       py::arg("path"), py::arg("default_bandwidth_mhz") = 10.0,
       "Reads radio sites (towers or candidates); InputError names file, row, value.");
+  m.def(
+      "limits",
+      [] {
+        py::dict d;
+        for (const auto& n : limits::kNamedRanges)
+          d[n.name] = py::make_tuple(n.range.lo, n.range.hi, n.range.lo_open, n.range.hi_open, n.unit);
+        return d;
+      },
+      "The documented physical ranges of the inputs: name -> (lo, hi, lo_open, hi_open, unit), e.g.\n"
+      "'site.height_m' -> (0, 500, True, False, 'm'); 'model.p526.freq_mhz' -> the model's frequency range.");
+  m.def("known_technologies", &io::known_technologies,
+        "The canonical technology names (2G, 3G, 4G, 5G) that read_sites normalises a site's technologies to.");
   m.def(
       "write_points",
       [](const std::string& path, const std::string& driver, const std::string& crs, Doubles lon, Doubles lat,

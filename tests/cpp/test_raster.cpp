@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -362,4 +363,151 @@ TEST(Raster, PointSampledRasterCoversEveryCellUpToTheDemEdge) {
     }
   EXPECT_GT(inside, 1000);
   EXPECT_EQ(missing, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 11: requests checked before any work or allocation.
+
+namespace {
+struct ScopedEnv {
+  std::string name, old;
+  bool had;
+  ScopedEnv(const std::string& n, const char* value) : name(n) {
+    const char* o = std::getenv(n.c_str());
+    had = o != nullptr;
+    if (had) old = o;
+    if (value) setenv(n.c_str(), value, 1);
+    else unsetenv(n.c_str());
+  }
+  ~ScopedEnv() {
+    if (had) setenv(name.c_str(), old.c_str(), 1);
+    else unsetenv(name.c_str());
+  }
+};
+template <class F>
+std::string input_error_of(F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+}  // namespace
+
+TEST(RasterLimits, AbsurdRadiusOrSpacingIsRefusedUpFront) {
+  ScopedEnv unset("PHUSONG_MAX_MEMORY_GB", nullptr);
+  const Site s = site_at(105.5, 21.5);
+  int calls = 0;
+  const ProgressFn progress = [&](std::size_t, std::size_t) { ++calls; };
+  for (auto model : {coverage::RasterModel::los, coverage::RasterModel::p526, coverage::RasterModel::itm}) {
+    coverage::RasterParams p;
+    p.model = model;
+    for (double r : {1e6, 501.0, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
+      p.radius_km = r;
+      const auto e = input_error_of([&] { coverage::site_raster(tile(), s, p, progress); });
+      EXPECT_NE(e.find("raster: radius_km"), std::string::npos) << r << ": " << e;
+      EXPECT_NE(input_error_of([&] { coverage::best_server(tile(), {s}, p, -110, progress); }), "(no error)");
+    }
+    p.radius_km = 5;
+    p.ray_spacing_m = 0.01;
+    EXPECT_EQ(input_error_of([&] { coverage::site_raster(tile(), s, p, progress); }),
+              "raster: ray_spacing_m is 0.01 m: finer than any DEM (expected 0 (the DEM cell size) or ray_spacing_m ≥ 1 "
+              "m; fix: give the spacing in metres, e.g. 30, or 0)");
+    p.ray_spacing_m = 0;
+    p.ray_gap_m = std::numeric_limits<double>::infinity();
+    EXPECT_NE(input_error_of([&] { coverage::site_raster(tile(), s, p, progress); }).find("raster: ray_gap_m is inf m"),
+              std::string::npos);
+  }
+  // 400 km sampled every metre: terabytes, refused by the estimate before anything is allocated
+  // (an attempt would throw std::bad_alloc or run for hours).
+  coverage::RasterParams p;
+  p.radius_km = 400;
+  p.ray_spacing_m = 1;
+  const auto e = input_error_of([&] { coverage::site_raster(tile(), s, p, progress); });
+  EXPECT_NE(e.find("the p526 raster of site 'S' (radius 400 km, 1201 x 1201 cells) needs about "), std::string::npos) << e;
+  EXPECT_NE(e.find("GB of memory, more than the limit of"), std::string::npos) << e;
+  EXPECT_NE(e.find("(half the physical memory); nothing was allocated; fix: use a smaller radius_km or a coarser "
+                   "resolution_m (resample the DEM) or a larger ray_spacing_m, or raise the limit with "
+                   "PHUSONG_MAX_MEMORY_GB=N (GB)"),
+            std::string::npos)
+      << e;
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(RasterLimits, MemoryIsEstimatedBeforeAllocating) {
+  const Site s = site_at(105.5, 21.5);
+  int calls = 0;
+  const ProgressFn progress = [&](std::size_t, std::size_t) { ++calls; };
+  coverage::RasterParams p;
+  p.radius_km = 60;  // about 1200 x 1200 cells of 90 m, and 4400 rays of 700 samples: ~0.02 GB
+  p.threads = 1;
+  {
+    ScopedEnv small("PHUSONG_MAX_MEMORY_GB", "0.01");
+    for (auto model : {coverage::RasterModel::los, coverage::RasterModel::p526, coverage::RasterModel::itm,
+                       coverage::RasterModel::p1812}) {
+      p.model = model;
+      const auto e = input_error_of([&] { coverage::site_raster(tile(), s, p, progress); });
+      EXPECT_NE(e.find("GB of memory, more than the limit of 0.01 GB (set by PHUSONG_MAX_MEMORY_GB)"), std::string::npos)
+          << e;
+    }
+    // The composite alone (1201 x 1201 cells x 10 bytes = 0.014 GB) is over the limit.
+    p.model = coverage::RasterModel::p526;
+    p.radius_km = 3;
+    const auto e = input_error_of([&] { coverage::best_server(tile(), {s, site_at(105.6, 21.6)}, p, -110, progress); });
+    EXPECT_NE(e.find("the p526 best-server composite of 2 sites (1201 x 1201 cells, radius 3 km) needs about 0.0"),
+              std::string::npos)
+        << e;
+    EXPECT_NE(e.find(", or fewer threads, or raise the limit with PHUSONG_MAX_MEMORY_GB"), std::string::npos) << e;
+    // A small raster fits.
+    EXPECT_NO_THROW(coverage::site_raster(tile(), s, p));
+  }
+  EXPECT_EQ(calls, 0);
+  ScopedEnv enough("PHUSONG_MAX_MEMORY_GB", "1");
+  p.radius_km = 3;
+  EXPECT_NO_THROW(coverage::best_server(tile(), {s, site_at(105.6, 21.6)}, p, -110));
+}
+
+TEST(RasterLimits, SiteFrequencyIsCheckedAgainstTheModelUpFront) {
+  int calls = 0;
+  const ProgressFn progress = [&](std::size_t, std::size_t) { ++calls; };
+  coverage::RasterParams p;
+  p.radius_km = 3;
+  Site s = site_at(105.5, 21.5);
+  s.id = "T7";
+  s.row = 7;
+  s.freq_mhz = 100000;
+  auto range_error = [&](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const RangeError& e) {
+      return e.what();
+    }
+    return "(no RangeError)";
+  };
+  EXPECT_EQ(range_error([&] { coverage::site_raster(tile(), s, p, progress); }),
+            "site 'T7' (row 7): freq_mhz is 100000 MHz, outside the validity range of the p526 raster model (expected 30 "
+            "≤ freq_mhz ≤ 50000 MHz; fix: correct the site's frequency or choose a model that covers it: p526 "
+            "30-50000 MHz, itm 20-20000 MHz, p1812 30-6000 MHz)");
+  p.model = coverage::RasterModel::itm;
+  s.freq_mhz = 25000;
+  EXPECT_NE(range_error([&] { coverage::site_raster(tile(), s, p, progress); })
+                .find("freq_mhz is 25000 MHz, outside the validity range of the itm raster model (expected 20 ≤ "
+                      "freq_mhz ≤ 20000 MHz"),
+            std::string::npos);
+  p.model = coverage::RasterModel::p1812;
+  s.freq_mhz = 7000;
+  EXPECT_NE(range_error([&] { coverage::site_raster(tile(), s, p, progress); }).find("p1812 raster model (expected 30 ≤"),
+            std::string::npos);
+  // best_server: the second site's frequency, before any site is computed.
+  p.model = coverage::RasterModel::p526;
+  s.freq_mhz = 100000;
+  Site good = site_at(105.6, 21.6);
+  EXPECT_NE(range_error([&] { coverage::best_server(tile(), {good, s}, p, -110, progress); }).find("site 'T7' (row 7)"),
+            std::string::npos);
+  EXPECT_EQ(calls, 0);
+  // Line of sight does not depend on the frequency.
+  p.model = coverage::RasterModel::los;
+  s.freq_mhz = 100000;
+  EXPECT_NO_THROW(coverage::site_raster(tile(), s, p));
 }

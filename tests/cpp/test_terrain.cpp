@@ -1,11 +1,16 @@
 // Terrain layer against gdallocationinfo on the real SRTM tile N21E105 (values printed by
 // `gdallocationinfo -valonly -wgs84 N21E105.hgt LON LAT`, which returns the value of the cell
 // containing the point).
+#include <gdal.h>
 #include <gtest/gtest.h>
+#include <ogr_spatialref.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 
 #include "phusong/error.hpp"
+#include "phusong/limits.hpp"
 #include "phusong/terrain.hpp"
 #include "test_support.hpp"
 
@@ -118,4 +123,128 @@ TEST(Terrain, ProfileSamplesAndCurvature) {
   EXPECT_NEAR(p.curved_m[mid] - p.elevation_m[mid], d1 * d2 / (2 * (4.0 / 3.0) * 6371000.0), 1e-9);
   EXPECT_NEAR(terrain::earth_bulge_m(30009.75, 30009.75), 53.01, 0.01);
   EXPECT_DOUBLE_EQ(p.curved_m.front(), p.elevation_m.front());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 11: elevations outside the Earth's, resampling resolution and memory.
+
+namespace {
+// A 4 x 3 GeoTIFF in WGS84 (cells of 0.01 degree from 105 E, 21.03 N) with the given values.
+std::string small_tiff(const std::string& dir, const std::string& name, const std::vector<float>& v,
+                       const double* nodata) {
+  GDALAllRegister();
+  const std::string path = dir + "/" + name;
+  GDALDriverH drv = GDALGetDriverByName("GTiff");
+  GDALDatasetH ds = GDALCreate(drv, path.c_str(), 4, 3, 1, GDT_Float32, nullptr);
+  double gt[6] = {105.0, 0.01, 0, 21.03, 0, -0.01};
+  GDALSetGeoTransform(ds, gt);
+  OGRSpatialReference wgs;
+  wgs.SetWellKnownGeogCS("WGS84");
+  char* wkt = nullptr;
+  wgs.exportToWkt(&wkt);
+  GDALSetProjection(ds, wkt);
+  CPLFree(wkt);
+  GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+  if (nodata) GDALSetRasterNoDataValue(b, *nodata);
+  EXPECT_EQ(GDALRasterIO(b, GF_Write, 0, 0, 4, 3, const_cast<float*>(v.data()), 4, 3, GDT_Float32, 0, 0), CE_None);
+  GDALClose(ds);
+  return path;
+}
+std::string open_error(const std::vector<std::string>& paths) {
+  try {
+    terrain::Dem::open(paths);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+// Sets an environment variable for the scope (restoring the previous value).
+struct ScopedEnv {
+  std::string name, old;
+  bool had;
+  ScopedEnv(const std::string& n, const char* value) : name(n) {
+    const char* o = std::getenv(n.c_str());
+    had = o != nullptr;
+    if (had) old = o;
+    if (value) setenv(n.c_str(), value, 1);
+    else unsetenv(n.c_str());
+  }
+  ~ScopedEnv() {
+    if (had) setenv(name.c_str(), old.c_str(), 1);
+    else unsetenv(name.c_str());
+  }
+};
+}  // namespace
+
+TEST(TerrainLimits, ElevationsOutsideTheEarthsAreRefusedUnlessNodata) {
+  auto dir = test::tmp_dir("terrain-limits");
+  // -9999 without a nodata declaration and 10000: three cells, the first at row 1, col 2.
+  const std::vector<float> v = {100, 120, 130, 140, 150, 160, 10000, 170, -9999, -9999, 180, 190};
+  auto bad = small_tiff(dir, "bad.tif", v, nullptr);
+  const auto e = open_error({bad});
+  EXPECT_EQ(e, "DEM file '" + bad + "': 3 cells are outside the elevations of the Earth, the first at row 1, col 2 "
+               "(lon 105.025, lat 21.015): 10000 m (expected -500 ≤ elevation ≤ 9000 m or the band's nodata value, which "
+               "this file does not declare; fix: declare the void value as nodata (gdal_edit.py -a_nodata VALUE FILE), "
+               "convert feet or decimetres to metres, or give a DEM rather than another raster)");
+  // With -9999 declared as nodata, those cells are voids; 10000 is still refused (1 cell).
+  const double nd = -9999;
+  auto one = small_tiff(dir, "one.tif", v, &nd);
+  EXPECT_NE(open_error({one}).find("': 1 cell is outside the elevations of the Earth, the first at row 1, col 2"),
+            std::string::npos)
+      << open_error({one});
+  // In a mosaic the message names the tile the cell comes from.
+  EXPECT_NE(open_error({test::data_path("dem/N21E105.hgt"), one}).find("DEM file '" + one + "'"), std::string::npos);
+  // Valid values at the ends of the range, voids as before.
+  auto ok = small_tiff(dir, "ok.tif", {-500, 9000, 0, 1, 2, 3, 4, 5, -9999, -32768, 6, 7}, &nd);
+  const auto d = terrain::Dem::open({ok});
+  EXPECT_EQ(d.void_count(), 2);
+  EXPECT_EQ(d.cell(0, 0), -500.0f);
+  EXPECT_EQ(d.cell(1, 0), 9000.0f);
+  EXPECT_EQ(tile().void_count(), 1539);
+}
+
+TEST(TerrainLimits, ResampledChecksResolutionAndMemoryBeforeAllocating) {
+  ScopedEnv unset("PHUSONG_MAX_MEMORY_GB", nullptr);
+  EXPECT_THROW(tile().resampled(0.5), InputError);
+  EXPECT_THROW(tile().resampled(std::numeric_limits<double>::infinity()), InputError);
+  try {
+    tile().resampled(0.5);
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("resolution_m is 0.5 m: finer than any DEM (expected resolution_m ≥ 1 m"),
+              std::string::npos)
+        << e.what();
+  }
+  // 1 m over the 111 km tile: about 1.3e10 cells, 51 GB; refused before allocating (on a machine
+  // with less than 102 GB: the default limit is half the physical memory).
+  if (limits::physical_memory_bytes() / 2 < 51e9) {
+    try {
+      tile().resampled(1.0);
+      FAIL() << "no error";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("GB of memory, more than the limit of"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("(half the physical memory); nothing was allocated; fix: use a coarser "
+                                           "resolution_m"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  {
+    ScopedEnv small("PHUSONG_MAX_MEMORY_GB", "0.01");
+    EXPECT_DOUBLE_EQ(limits::max_memory_bytes(), 1e7);
+    try {
+      tile().resampled(30);  // about 3700 x 3500 cells, 0.051 GB
+      FAIL() << "no error";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("resampling the DEM to 30 m (3709 x 3451 cells) needs about 0.051 GB of "
+                                           "memory, more than the limit of 0.01 GB (set by PHUSONG_MAX_MEMORY_GB)"),
+                std::string::npos)
+          << e.what();
+    }
+    EXPECT_EQ(tile().resampled(900).grid().cols, 115);  // 0.00005 GB: fine
+  }
+  {
+    ScopedEnv junk("PHUSONG_MAX_MEMORY_GB", "lots");
+    EXPECT_THROW(limits::max_memory_bytes(), InputError);
+  }
+  EXPECT_DOUBLE_EQ(limits::max_memory_bytes(), limits::physical_memory_bytes() / 2);
 }

@@ -120,6 +120,15 @@ struct SiteRaster {
 /// Path loss (dB; LOS: 1 visible / 0 hidden) from one site to every cell of the DEM grid within
 /// the radius, at rx_height_m above ground.
 ///
+/// Checked before any work (site_raster and best_server): radius_km finite in (0, 500] and
+/// ray_spacing_m, ray_gap_m 0 or >= 1 m (InputError); every site's freq_mhz within the model's
+/// validity range, p526 30-50000 MHz, p1812 30-6000 MHz, itm 20-20000 MHz, los any (RangeError
+/// naming the site, the value and the range; phusong/limits.hpp); and the memory the call will
+/// allocate (cells x bytes per cell of every buffer: the raster window, the ray samples, and for
+/// best_server the composite plus one window per thread), an InputError with the estimate in GB,
+/// the limit and how to reduce it when above the limit: half the machine's physical memory, or
+/// the environment variable PHUSONG_MAX_MEMORY_GB (in GB) when set.
+///
 /// Algorithms (cost per cell close to constant; see README for the measured error against the
 /// exact per-cell profile):
 ///  * los: rings of cells outward from the observer; each cell's line of sight crosses the

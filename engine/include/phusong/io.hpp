@@ -11,15 +11,32 @@ namespace phusong::io {
 
 /// Reads villages from CSV (columns lon/lat or longitude/latitude), GeoJSON, Shapefile or
 /// GeoPackage (points, any CRS: transformed to WGS84). Fields: id, name, population,
-/// households (required); commune, district (optional). Text is UTF-8. Throws InputError naming
-/// the file, the row/feature and the value on a missing field, an empty or non-numeric or
-/// negative value, a missing geometry or a duplicate id.
+/// households (required); commune, district (optional). Throws InputError naming the file, the
+/// row/feature, the field and the value on a missing field, an empty or non-numeric or negative
+/// value, a value outside its physical range (phusong/limits.hpp: population and households
+/// 0..1e7, households <= population), a missing geometry or a duplicate id.
+///
+/// Text (both readers): every text field must be UTF-8; otherwise an InputError names the bytes,
+/// a guess of the legacy encoding (Windows-1258, TCVN3, VNI) and the fix (iconv for a CSV, a .cpg
+/// for a shapefile). Shapefiles with a .cpg (or an LDID) are recoded to UTF-8 (Windows-1258 by
+/// phusong itself).
 std::vector<Village> read_villages(const std::string& path);
 
 /// Reads radio sites (towers or candidates). Fields: id, operator, technologies, height_m,
 /// freq_mhz and either eirp_dbm or tx_power_dbm (+ optional antenna_gain_dbi,
-/// feeder_loss_db); optional bandwidth_mhz (else `default_bandwidth_mhz`), kind.
+/// feeder_loss_db); optional bandwidth_mhz (else `default_bandwidth_mhz`), kind; optional antenna
+/// (omni, 3gpp or a .msi/.pln file) with azimuth_deg, downtilt_deg. Every number is checked
+/// against its physical range (phusong/limits.hpp): height_m (0, 500], freq_mhz [20, 100000],
+/// eirp_dbm [-30, 100] (also tx_power_dbm + antenna_gain_dbi - feeder_loss_db), tx_power_dbm
+/// [-30, 90], antenna_gain_dbi [-10, 40], feeder_loss_db [0, 30], bandwidth_mhz (0, 400],
+/// downtilt_deg [-90, 90], azimuth_deg [0, 360). `technologies` is normalised to the canonical
+/// names of known_technologies() joined by ';' (sorted, deduplicated): tokens are separated by ;
+/// , or / and may be aliases (case-insensitive): GSM -> 2G; UMTS, WCDMA, HSPA -> 3G; LTE -> 4G;
+/// NR, 5G NR -> 5G. An empty or unknown token is an InputError listing the accepted values.
 std::vector<Site> read_sites(const std::string& path, double default_bandwidth_mhz = 10);
+
+/// The canonical technology names a site's `technologies` field is normalised to: 2G, 3G, 4G, 5G.
+std::vector<std::string> known_technologies();
 
 /// A column of a vector layer.
 struct Field {

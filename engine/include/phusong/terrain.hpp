@@ -27,7 +27,10 @@ struct Grid {
 /// and a resolution).
 class Dem {
  public:
-  /// Opens and mosaics `paths`. Throws InputError naming the file on any failure.
+  /// Opens and mosaics `paths`. Throws InputError naming the file on any failure, and when a
+  /// cell that is not a void (the band's nodata value, <= -32768 or non-finite) lies outside
+  /// limits::kDemElevationM, -500..9000 m (naming the file, the row/col and lon/lat of the
+  /// first such cell, its value and how many there are).
   static Dem open(const std::vector<std::string>& paths);
   /// A DEM from an array already in memory (row-major, rows x cols, NaN = void).
   Dem(Grid grid, std::vector<float> heights_m, std::string crs_wkt);
@@ -59,7 +62,10 @@ class Dem {
   double cell_size_m() const;
   /// A copy on a new grid of the same extent and CRS with cells of about `resolution_m` metres
   /// (degrees converted at the grid's central latitude on geographic DEMs), sampled bilinearly;
-  /// cells next to a void stay void.
+  /// cells next to a void stay void. resolution_m must be finite and >= 1 m
+  /// (limits::kMinResolutionM); the new grid's memory is estimated before allocating and an
+  /// InputError is thrown above the limit (half the physical memory, or PHUSONG_MAX_MEMORY_GB; see
+  /// phusong/limits.hpp).
   Dem resampled(double resolution_m) const;
 
  private:

@@ -14,6 +14,7 @@
 #include "coverage/p526_sweep.hpp"
 #include "phusong/coverage.hpp"
 #include "phusong/error.hpp"
+#include "phusong/limits.hpp"
 #include "phusong/radio/p1812.hpp"
 
 namespace phusong::coverage {
@@ -575,6 +576,72 @@ SmoothCorrectionTable* correction_for(CorrectionTables& tables, const Frame& f, 
   return t.get();
 }
 
+const char* model_name(RasterModel m) {
+  switch (m) {
+    case RasterModel::los: return "los";
+    case RasterModel::p526: return "p526";
+    case RasterModel::itm: return "itm";
+    case RasterModel::p1812: return "p1812";
+  }
+  return "?";
+}
+
+// Up front, before any work: a radius or a sample spacing that no real request has.
+void check_raster_params(const RasterParams& p) {
+  if (!(p.radius_km > 0)) throw InputError("raster: radius_km must be > 0, got " + std::to_string(p.radius_km));
+  if (!limits::kRasterRadiusKm.contains(p.radius_km))
+    throw InputError("raster: radius_km is " + limits::fmt(p.radius_km) +
+                     " km: beyond the reach of any cellular site (expected " +
+                     limits::describe(limits::kRasterRadiusKm, "radius_km", "km") +
+                     "; fix: give the radius in km, e.g. 30)");
+  auto spacing = [](const char* name, double v) {
+    if (!std::isfinite(v) || (v > 0 && v < limits::kMinResolutionM))
+      throw InputError(std::string("raster: ") + name + " is " + limits::fmt(v) + " m: finer than any DEM (expected 0 " +
+                       "(the DEM cell size) or " + name + " ≥ " + limits::fmt(limits::kMinResolutionM) +
+                       " m; fix: give the spacing in metres, e.g. 30, or 0)");
+  };
+  spacing("ray_spacing_m", p.ray_spacing_m);
+  spacing("ray_gap_m", p.ray_gap_m);
+}
+
+// Up front: every site's frequency within the model's validity range (RangeError).
+void check_site_frequency(const Site& site, const RasterParams& p) {
+  const limits::Range* r = p.model == RasterModel::p526    ? &limits::kP526FreqMhz
+                           : p.model == RasterModel::p1812 ? &limits::kP1812FreqMhz
+                           : p.model == RasterModel::itm   ? &limits::kItmFreqMhz
+                                                           : nullptr;
+  if (r && !r->contains(site.freq_mhz))
+    throw RangeError("site '" + site.id + "'" + (site.row > 0 ? " (row " + std::to_string(site.row) + ")" : "") +
+                     ": freq_mhz is " + limits::fmt(site.freq_mhz) + " MHz, outside the validity range of the " +
+                     model_name(p.model) + " raster model (expected " + limits::describe(*r, "freq_mhz", "MHz") +
+                     "; fix: correct the site's frequency or choose a model that covers it: p526 30-50000 MHz, "
+                     "itm 20-20000 MHz, p1812 30-6000 MHz)");
+}
+
+// Bytes the raster of one site allocates (cells x bytes per cell of every buffer), computed in
+// floating point from the same formulas as cast_rays/rasterize/los_raster before any allocation.
+double site_raster_bytes(const Frame& f, const Window& w, const RasterParams& p, int threads) {
+  const double cells = static_cast<double>(w.cols()) * w.rows();
+  if (p.model == RasterModel::los) return cells * (sizeof(float) + sizeof(double));  // values + zp
+  const double radius_m = p.radius_km * 1000.0;
+  const double samples = std::floor(radius_m / f.step_m) + 2;
+  const double wanted = std::max(8.0, std::ceil(kTwoPi * radius_m / f.gap_m));
+  double top = 1;
+  while (top * 2 * 16 <= wanted) top *= 2;
+  const double n = std::ceil(wanted / top) * top;
+  double bytes = n * samples * sizeof(float)                       // Rays::loss
+                 + cells * sizeof(float)                           // SiteRaster::values
+                 + n * 2 * sizeof(double)                          // RaySampler
+                 + samples * (sizeof(int) + sizeof(double))        // strides, free-space table
+                 + threads * samples * (sizeof(double) + 2 * sizeof(int));  // per thread: heights, hull history
+  if (p.model != RasterModel::p526) bytes += n * samples * 1 + n * sizeof(int);  // Rays::wanted, length
+  return bytes;
+}
+
+std::string memory_fix() {
+  return "use a smaller radius_km or a coarser resolution_m (resample the DEM) or a larger ray_spacing_m";
+}
+
 SiteRaster site_raster_with(const terrain::Dem& dem, const Site& site, const RasterParams& p, const ProgressFn& progress,
                             CorrectionTables& tables) {
   const Frame f = site_frame(dem, site, p);
@@ -592,6 +659,16 @@ SiteRaster site_raster_with(const terrain::Dem& dem, const Site& site, const Ras
 }  // namespace
 
 SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterParams& p, const ProgressFn& progress) {
+  check_raster_params(p);
+  check_site_frequency(site, p);
+  {
+    const Frame f = site_frame(dem, site, p);
+    const Window w = make_window(dem, f, p.radius_km * 1000.0);
+    limits::check_memory("the " + std::string(model_name(p.model)) + " raster of site '" + site.id + "' (radius " +
+                             limits::fmt(p.radius_km) + " km, " + std::to_string(w.rows()) + " x " +
+                             std::to_string(w.cols()) + " cells)",
+                         site_raster_bytes(f, w, p, detail::resolve_threads(p.threads)), memory_fix());
+  }
   CorrectionTables tables;
   return site_raster_with(dem, site, p, progress, tables);
 }
@@ -599,6 +676,27 @@ SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterPa
 Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, const RasterParams& params,
                       double threshold_dbm, const ProgressFn& progress) {
   if (params.model == RasterModel::los) throw InputError("best_server needs a path-loss model (p526 or itm), not los");
+  check_raster_params(params);
+  for (const Site& site : sites) check_site_frequency(site, params);
+  {  // Memory before allocating: the composite, plus one site raster per thread at a time.
+    RasterParams one = params;
+    one.threads = 1;
+    double per_site = 0;
+    for (const Site& site : sites) {
+      const Frame f = site_frame(dem, site, one);
+      per_site = std::max(per_site, site_raster_bytes(f, make_window(dem, f, params.radius_km * 1000.0), one, 1));
+    }
+    const auto& g = dem.grid();
+    const double cells = static_cast<double>(g.cols) * g.rows;
+    const double concurrent =
+        static_cast<double>(std::min<std::size_t>(static_cast<std::size_t>(detail::resolve_threads(params.threads)),
+                                                  std::max<std::size_t>(sites.size(), 1)));
+    limits::check_memory("the " + std::string(model_name(params.model)) + " best-server composite of " +
+                             std::to_string(sites.size()) + " sites (" + std::to_string(g.rows) + " x " +
+                             std::to_string(g.cols) + " cells, radius " + limits::fmt(params.radius_km) + " km)",
+                         cells * (sizeof(float) + sizeof(std::int32_t) + sizeof(std::uint16_t)) + concurrent * per_site,
+                         memory_fix() + ", or fewer threads");
+  }
   Composite out;
   out.grid = dem.grid();
   const std::size_t n = static_cast<std::size_t>(out.grid.cols) * out.grid.rows;

@@ -1,11 +1,14 @@
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 
+#include <array>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "geo/gdal_guard.hpp"
 #include "phusong/error.hpp"
+#include "phusong/limits.hpp"
 #include "phusong/terrain.hpp"
 
 namespace phusong::terrain {
@@ -48,6 +51,7 @@ Dem Dem::open(const std::vector<std::string>& paths) {
   std::vector<GDALDatasetH> handles;
   std::string wkt0;
   double res0[2] = {0, 0};
+  std::vector<std::array<double, 4>> extents;  // per file: x0, y0, x1, y1 (outer corners)
   for (const auto& p : paths) {
     GDALDatasetH h = GDALOpen(p.c_str(), GA_ReadOnly);
     if (!h) throw InputError("DEM file '" + p + "' cannot be opened: " + guard.message());
@@ -59,6 +63,7 @@ Dem Dem::open(const std::vector<std::string>& paths) {
     if (gt[2] != 0.0 || gt[4] != 0.0)
       throw InputError("DEM file '" + p + "' is rotated (geotransform terms " +
                        std::to_string(gt[2]) + ", " + std::to_string(gt[4]) + "); warp it first");
+    extents.push_back({gt[0], gt[3], gt[0] + GDALGetRasterXSize(h) * gt[1], gt[3] + GDALGetRasterYSize(h) * gt[5]});
     const char* w = GDALGetProjectionRef(h);
     std::string wkt = w ? w : "";
     if (wkt.empty()) throw InputError("DEM file '" + p + "' has no coordinate reference system");
@@ -108,10 +113,57 @@ Dem Dem::open(const std::vector<std::string>& paths) {
     throw InputError("DEM '" + paths[0] + "' cannot be read: " + guard.message());
   // Voids: the band's nodata value (SRTM: -32768) and the gaps between mosaicked tiles
   // (filled with nodata by the VRT, or 0 when no nodata was declared) are never elevations.
+  // Any other value must be an elevation (limits::kDemElevationM).
   const float nd = static_cast<float>(nodata);
-  for (float& v : dem.heights_m_)
-    if ((has_nodata && v == nd) || v <= -32768.0f || !std::isfinite(v))
+  std::int64_t bad = 0;
+  std::size_t first_bad = 0;
+  float first_value = 0;
+  for (std::size_t i = 0; i < dem.heights_m_.size(); ++i) {
+    float& v = dem.heights_m_[i];
+    if ((has_nodata && v == nd) || v <= -32768.0f || !std::isfinite(v)) {
       v = std::numeric_limits<float>::quiet_NaN();
+    } else if (!limits::kDemElevationM.contains(v)) {
+      if (bad++ == 0) {
+        first_bad = i;
+        first_value = v;
+      }
+    }
+  }
+  if (bad > 0) {
+    const int row = static_cast<int>(first_bad / dem.grid_.cols), col = static_cast<int>(first_bad % dem.grid_.cols);
+    const double x = dem.grid_.x_of(col), y = dem.grid_.y_of(row);
+    // The file the cell comes from (the first whose extent holds it), and its own row/col.
+    std::size_t src_i = 0;
+    for (std::size_t k = 0; k < extents.size(); ++k) {
+      const auto& e = extents[k];
+      if (x >= std::min(e[0], e[2]) && x <= std::max(e[0], e[2]) && y >= std::min(e[1], e[3]) &&
+          y <= std::max(e[1], e[3])) {
+        src_i = k;
+        break;
+      }
+    }
+    const auto& e = extents[src_i];
+    const long frow = std::lround((y - e[1]) / dem.grid_.dy - 0.5), fcol = std::lround((x - e[0]) / dem.grid_.dx - 0.5);
+    std::string where = "row " + std::to_string(frow) + ", col " + std::to_string(fcol);
+    if (geo::crs_is_geographic(wkt0)) {
+      where += " (lon " + limits::fmt(x) + ", lat " + limits::fmt(y) + ")";
+    } else {
+      where += " (x " + limits::fmt(x) + ", y " + limits::fmt(y) + " in its CRS";
+      try {
+        const auto ll = geo::Transformer(wkt0, "EPSG:4326").transform(x, y);
+        where += "; lon " + limits::fmt(ll.first) + ", lat " + limits::fmt(ll.second);
+      } catch (const std::exception&) {
+      }
+      where += ")";
+    }
+    throw InputError("DEM file '" + paths[src_i] + "': " + std::to_string(bad) + " cell" + (bad > 1 ? "s are" : " is") +
+                     " outside the elevations of the Earth, the first at " + where + ": " +
+                     limits::fmt(first_value) + " m (expected " +
+                     limits::describe(limits::kDemElevationM, "elevation", "m") + " or the band's nodata value" +
+                     (has_nodata ? " " + limits::fmt(nodata) : std::string(", which this file does not declare")) +
+                     "; fix: declare the void value as nodata (gdal_edit.py -a_nodata VALUE FILE), convert feet or "
+                     "decimetres to metres, or give a DEM rather than another raster)");
+  }
   dem.finish();
   return dem;
 }
@@ -175,6 +227,10 @@ double Dem::cell_size_m() const {
 
 Dem Dem::resampled(double resolution_m) const {
   if (!(resolution_m > 0)) throw InputError("resolution_m must be > 0, got " + std::to_string(resolution_m));
+  if (!std::isfinite(resolution_m) || resolution_m < limits::kMinResolutionM)
+    throw InputError("resample: resolution_m is " + limits::fmt(resolution_m) + " m: finer than any DEM (expected " +
+                     "resolution_m ≥ " + limits::fmt(limits::kMinResolutionM) +
+                     " m and finite; fix: give the cell size in metres, e.g. 30)");
   Grid g = grid_;
   double sx = resolution_m, sy = resolution_m;
   if (geographic_) {
@@ -184,8 +240,16 @@ Dem Dem::resampled(double resolution_m) const {
     sy = resolution_m / m_per_deg;
   }
   const double width = grid_.cols * std::abs(grid_.dx), height = grid_.rows * std::abs(grid_.dy);
-  g.cols = std::max(1, static_cast<int>(std::floor(width / sx)));
-  g.rows = std::max(1, static_cast<int>(std::floor(height / sy)));
+  // Memory before allocating: one float per cell of the new grid.
+  const double cols = std::max(1.0, std::floor(width / sx)), rows = std::max(1.0, std::floor(height / sy));
+  limits::check_memory("resampling the DEM to " + limits::fmt(resolution_m) + " m (" + limits::fmt(rows) + " x " +
+                           limits::fmt(cols) + " cells)",
+                       cols * rows * sizeof(float), "use a coarser resolution_m");
+  if (cols > std::numeric_limits<int>::max() || rows > std::numeric_limits<int>::max())
+    throw InputError("resample: " + limits::fmt(rows) + " x " + limits::fmt(cols) +
+                     " cells is more than a grid can hold; fix: use a coarser resolution_m");
+  g.cols = static_cast<int>(cols);
+  g.rows = static_cast<int>(rows);
   g.dx = grid_.dx > 0 ? sx : -sx;
   g.dy = grid_.dy > 0 ? sy : -sy;
   std::vector<float> h(static_cast<std::size_t>(g.cols) * g.rows);
