@@ -54,10 +54,40 @@ class Radio(_Strict):
     threshold_dbm: float = Field(-110.0, ge=-160, le=0)
     bandwidth_mhz: float = Field(10.0, gt=0, le=400)
     profile_spacing_m: float = Field(0.0, ge=0, description="0 = the DEM cell size")
-    technologies: list[str] = Field(default_factory=lambda: ["4G", "5G"], min_length=1)
+    technologies: list[str] = Field(default_factory=lambda: ["4G", "5G"], min_length=1,
+                                    description="technologies that give mobile broadband (2G, 3G, 4G, 5G)")
     freq_mhz: Optional[float] = Field(None, gt=0, description="overrides every broadband tower's frequency")
     height_m: Optional[float] = Field(None, gt=0, description="overrides every broadband tower's antenna height")
     clutter_classes: str = Field("worldcover", description="'worldcover' or a class-table CSV (code,name,height_m[,category,loss_db])")
+
+    @field_validator("technologies")
+    @classmethod
+    def _known_technologies(cls, v):
+        known = _core.known_technologies()
+        for t in v:
+            if t.strip().upper() not in known:
+                raise ValueError(f"unknown technology '{t}' (accepted: {', '.join(known)})")
+        return [t.strip().upper() for t in v]
+
+    @field_validator("freq_mhz")
+    @classmethod
+    def _freq_range(cls, v):
+        if v is not None:
+            from .inputs import limits
+
+            if not limits.contains("site.freq_mhz", v):
+                raise ValueError(f"expected {limits.describe('site.freq_mhz')}")
+        return v
+
+    @field_validator("height_m")
+    @classmethod
+    def _height_range(cls, v):
+        if v is not None:
+            from .inputs import limits
+
+            if not limits.contains("site.height_m", v):
+                raise ValueError(f"expected {limits.describe('site.height_m')}")
+        return v
 
 
 class Costs(_Strict):
@@ -101,8 +131,8 @@ class Planning(_Strict):
                                   description="kinds (upgrade, colocation, grid) and/or files of candidate sites")
     grid_spacing_km: float = Field(3.0, gt=0)
     height_m: float = Field(40.0, gt=0, le=300)
-    freq_mhz: float = Field(1800.0, gt=0)
-    eirp_dbm: float = Field(60.0)
+    freq_mhz: float = Field(1800.0, ge=20, le=100000)
+    eirp_dbm: float = Field(60.0, ge=-30, le=100, description="dBm (the engine's site.eirp_dbm range)")
     operator: str = Field("any", description="operator that builds; 'any' lets every operator share and upgrade")
     costs: Costs = Field(default_factory=Costs)
     cost_per_site: Optional[float] = Field(None, gt=0, description="one flat cost for every site (overrides costs)")
@@ -216,8 +246,25 @@ def load_scenario(path: str | Path) -> Scenario:
     except ValidationError as exc:
         raise ScenarioError(_format_error(path, exc)) from None
     sc.path = path.resolve()
+    _check_model_ranges(sc)
     _resolve_inputs(sc)
     return sc
+
+
+def _check_model_ranges(sc: Scenario) -> None:
+    """The frequencies a scenario sets (radio.freq_mhz, planning.freq_mhz) within its model's
+    validity range, before anything is read or computed."""
+    from .inputs import limits
+
+    keys = [("radio.freq_mhz", sc.radio.freq_mhz)]
+    if sc.planning.enabled:
+        keys.append(("planning.freq_mhz", sc.planning.freq_mhz))
+    for key, f in keys:
+        if f is not None:
+            try:
+                limits.check_model_frequency(sc.radio.model, f, f"{sc.path}: key '{key}'")
+            except _core.RangeError as exc:
+                raise ScenarioError(str(exc)) from None
 
 
 def _resolve_inputs(sc: Scenario) -> None:
@@ -296,8 +343,8 @@ class RunResult:
 
 
 def _broadband(site: _core.Site, techs: list[str]) -> bool:
-    have = {t.strip().upper() for t in site.technologies.replace(",", ";").split(";") if t.strip()}
-    return bool(have & {t.upper() for t in techs})
+    """Whether a site gives one of `techs` (read_sites gives canonical names: 2G;3G;4G;5G)."""
+    return bool(set(site.technologies.split(";")) & set(techs))
 
 
 def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
@@ -339,6 +386,12 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
                     f"lies outside the DEM ({', '.join(Path(p).name for p in sc.inputs.dem)})")
     broadband = [t for t in towers if _broadband(t, sc.radio.technologies)]
     outputs.preflight(sc, villages, broadband)
+    if sc.radio.freq_mhz is None:
+        from .inputs import limits
+
+        for t in broadband:
+            limits.check_model_frequency(sc.radio.model, t.freq_mhz,
+                                         f"{sc.inputs.towers}: row {t.row} (site '{t.id}')")
     r = sc.radio
     for t in broadband:  # scenario-wide overrides (e.g. 700 vs 1800 MHz, 30 vs 45 m masts)
         if r.freq_mhz is not None:

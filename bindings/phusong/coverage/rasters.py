@@ -35,6 +35,15 @@ def parse_site(text: str, freq_mhz: float, eirp_dbm: float, bandwidth_mhz: float
         lon, lat, h = (float(x) for x in parts)
     except ValueError:
         raise _core.InputError(f"--site '{text}': expected LON,LAT,HEIGHT_M (three numbers)") from None
+    from ..inputs import limits
+
+    where = f"--site '{text}'"
+    limits.check("lon", lon, where, "longitude")
+    limits.check("lat", lat, where, "latitude")
+    limits.check("site.height_m", h, where, "HEIGHT_M (antenna height above ground)")
+    limits.check("site.freq_mhz", freq_mhz, where, "--freq-mhz")
+    limits.check("site.eirp_dbm", eirp_dbm, where, "--eirp-dbm")
+    limits.check("site.bandwidth_mhz", bandwidth_mhz, where, "--bandwidth-mhz")
     s = _core.Site()
     s.id = f"site{index + 1}"
     s.lon, s.lat, s.height_m = lon, lat, h

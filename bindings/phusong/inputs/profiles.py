@@ -17,7 +17,12 @@ def read_profile(path: str | Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise _core.InputError(f"{path}: profile file not found")
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise _core.InputError(f"{path}: line {line}: not UTF-8 text (bytes {exc.object[exc.start:exc.start + 4]!r}; "
+                               "Windows-1258 or TCVN3?); fix: iconv -f CP1258 -t UTF-8 the file") from None
     first = text.lstrip().split("\n", 1)[0]
     if first and not any(c.isalpha() for c in first):
         return _read_pfl(path, text)

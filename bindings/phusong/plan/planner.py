@@ -84,12 +84,12 @@ def existing_candidates(sc, towers: list, white_v: list) -> list:
     wa = np.array([v.lat for v in white_v])
     reach_deg = r.radius_km / 111.0
     out = []
-    broadband = {t.upper() for t in r.technologies}
+    broadband = set(r.technologies)  # canonical names (2G, 3G, 4G, 5G), as read_sites gives them
     for t in towers:
         if not np.any((np.abs(wl - t.lon) < reach_deg / max(0.2, np.cos(np.radians(t.lat)))) &
                       (np.abs(wa - t.lat) < reach_deg)):
             continue
-        techs = {x.strip().upper() for x in t.technologies.replace(",", ";").split(";") if x.strip()}
+        techs = set(t.technologies.split(";"))
         own = p.operator in ("any", t.operator)
         if "upgrade" in kinds and own and not (techs & broadband):
             out.append(_copy_site(t, id=f"UP-{t.id}", technologies="4G", freq_mhz=p.freq_mhz, eirp_dbm=p.eirp_dbm,
