@@ -177,6 +177,15 @@ def solve(instance, fmt, method, time_limit, threads, budget) -> None:
     if budget is not None:
         out.update({"covered_weight": r["covered_weight"], "upper_bound": r["bound"]})
         del out["lower_bound"]
+    elif r["uncoverable"]:
+        # A set-covering instance must cover every row: a row no column covers makes it
+        # infeasible, whatever the plan for the other rows (the engine plans those).
+        out.update({"status": "infeasible", "proven_optimal": False, "gap": None,
+                    "uncoverable_rows": [i + 1 for i in r["uncoverable"]]})
+        click.echo(json.dumps(out, indent=2))
+        raise click.ClickException(f"{instance}: infeasible: {len(r['uncoverable'])} row(s) covered by no column "
+                                   f"(rows {', '.join(str(i + 1) for i in r['uncoverable'][:10])}"
+                                   f"{', ...' if len(r['uncoverable']) > 10 else ''})")
     click.echo(json.dumps(out, indent=2))
 
 

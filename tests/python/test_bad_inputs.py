@@ -291,7 +291,9 @@ CASES = [
     Case("profile-cp1258", profile_file(cp1258("d_km,h_m\n# đồi\n0,1\n")), ["p.csv", "UTF-8"]),
     Case("profile-pfl-count", profile_file("3 100 1 2 3\n", "p.pfl"), ["p.pfl", "np = 3", "expected 4"]),
     Case("profile-pfl-spacing", profile_file("2 -100 1 2 3\n", "p.pfl"), ["p.pfl", "xi_m must be > 0"]),
-    Case("profile-nan-height", profile_file("d_km,h_m\n0,100\n1,nan\n2,50\n"), ["h_m", "nan"]),
+    Case("profile-nan-height", profile_file("d_km,h_m\n0,100\n1,nan\n2,50\n"), ["line 3", "'h_m'", "not a finite number"]),
+    Case("profile-empty", profile_file(""), ["p.csv", "empty profile file"]),
+    Case("profile-pfl-fractional-np", profile_file("2.5 100 1 2 3\n", "p.pfl"), ["p.pfl", "np", "not an integer: 2.5"]),
     Case("link-freq-outside-model", profile_file(GOOD_PROFILE, "p.csv", "--freq-mhz", "9000", "--model", "p1812"),
          ["9000", "[30, 6000]"]),
     Case("link-dem-without-points", lambda d: ["link", "--dem", str(TILE), "--freq-mhz", "900", "--tx-height-m", "30",
@@ -303,6 +305,8 @@ CASES = [
     Case("orlib-empty", orlib(""), ["scp.txt", "end of file"]),
     Case("orlib-huge-declared", orlib("100000000 100000000\n"), ["scp.txt", "100000000"]),
     Case("orlib-negative-cost", orlib("1 1\n-4\n1 1\n"), ["scp.txt", "'-4'"]),
+    Case("orlib-infeasible", orlib("3 2\n1 1\n1 1\n1 2\n0\n"), ["scp.txt: infeasible", "rows 3", '"status": "infeasible"',
+                                                                     '"proven_optimal": false']),
     Case("orlib-not-found", lambda d: ["solve", str(d / "absent.txt")], ["absent.txt"]),
 ]
 

@@ -4,6 +4,7 @@ from the ITM PFL format (`np, xi_m, z0 ... znp`), or from a DEM between two poin
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,8 @@ def read_profile(path: str | Path) -> dict:
     if first and not any(c.isalpha() for c in first):
         return _read_pfl(path, text)
     rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise _core.InputError(f"{path}: empty profile file (a profile CSV needs d_km,h_m)")
     header = [h.strip().lower() for h in rows[0]]
     for need in ("d_km", "h_m"):
         if need not in header:
@@ -39,9 +42,12 @@ def read_profile(path: str | Path) -> dict:
             raise _core.InputError(f"{path}: line {line_no}: {len(row)} values for {len(header)} columns")
         for name, value in zip(header, row):
             try:
-                cols[name].append(float(value))
+                x = float(value)
             except ValueError:
                 raise _core.InputError(f"{path}: line {line_no}: column '{name}' is not a number: '{value}'") from None
+            if not math.isfinite(x):
+                raise _core.InputError(f"{path}: line {line_no}: column '{name}' is not a finite number: '{value}'")
+            cols[name].append(x)
     out = {"d_km": np.array(cols["d_km"]), "h_m": np.array(cols["h_m"])}
     if "clutter_h_m" in cols:
         out["clutter_m"] = np.array(cols["clutter_h_m"])
@@ -63,6 +69,11 @@ def _read_pfl(path: Path, text: str) -> dict:
         raise _core.InputError(f"{path}: ITM PFL format needs numbers: {exc}") from None
     if len(vals) < 4:
         raise _core.InputError(f"{path}: ITM PFL needs np, xi_m and at least 2 elevations")
+    bad = [k for k, v in enumerate(vals) if not math.isfinite(v)]
+    if bad:
+        raise _core.InputError(f"{path}: ITM PFL value number {bad[0] + 1} is not a finite number: {vals[bad[0]]}")
+    if vals[0] != int(vals[0]):
+        raise _core.InputError(f"{path}: ITM PFL np (the number of intervals) is not an integer: {vals[0]:g}")
     n_int, xi = int(vals[0]), vals[1]
     z = vals[2:]
     if len(z) != n_int + 1:
