@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libgdal-dev gdal-bin proj-bin libgeos-dev libboost-dev libeigen3-dev
   pybind11-dev libgtest-dev libbenchmark-dev coinor-libcbc-dev
   splat
+  clang libclang-rt-dev  # scripts/fuzz.sh: clang++ and libFuzzer (libclang_rt.fuzzer)
   python3 python3-dev python3-venv
 )
 missing=()

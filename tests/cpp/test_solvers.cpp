@@ -445,6 +445,45 @@ TEST(OrlibReader, ErrorsNameFileLineAndValue) {
   EXPECT_NE(e.find("'-3'"), std::string::npos) << e;
 }
 
+TEST(OrlibReader, HugeDeclaredSizeIsRefusedBeforeAllocating) {
+  // 20 bytes declaring 10^8 rows and columns: refused from the file size, before the reader
+  // allocates the gigabytes those sizes would need (10^8 empty sets alone are 2.4 GB).
+  const std::string huge = write_temp("phusong_scp_huge.txt", "100000000 100000000\n");
+  const std::string e = error_of(huge);
+  EXPECT_NE(e.find(huge), std::string::npos) << e;
+  EXPECT_NE(e.find("100000000 rows and 100000000 columns"), std::string::npos) << e;
+  EXPECT_NE(e.find("about 3.7 GiB of memory"), std::string::npos) << e;  // the estimates
+  EXPECT_NE(e.find("200000002 numbers"), std::string::npos) << e;
+  EXPECT_NE(e.find("only 20 bytes"), std::string::npos) << e;
+  EXPECT_NE(e.find("fix the header"), std::string::npos) << e;
+
+  // The smallest instance (5 one-digit numbers) passes the bound; a 6-byte file declaring 9 x 9
+  // (20 numbers, at least 39 bytes) does not, through the text reader either.
+  EXPECT_EQ(read_orlib_scp_text("1 1 1 1 1", "tiny.txt").sets, (std::vector<std::vector<int>>{{0}}));
+  try {
+    read_orlib_scp_text("9 9\n1", "short.txt");
+    ADD_FAILURE() << "a 6-byte file declaring 9 x 9 was accepted";
+  } catch (const InputError& err) {
+    const std::string e = err.what();
+    EXPECT_NE(e.find("short.txt: the header declares 9 rows and 9 columns"), std::string::npos) << e;
+  }
+}
+
+TEST(OrlibReader, MemoryEstimateAboveTheLimitIsRefused) {
+  // A well-formed instance refused under a 100-byte limit, accepted under the default one.
+  const std::string text = " 3 4 \n 2 3\n 4 1 \n 2 1 \n 3 \n 3\n 1 2 3 \n 1\n 4\n";
+  try {
+    read_orlib_scp_text(text, "limit.txt", 100);
+    ADD_FAILURE() << "the memory limit was not applied";
+  } catch (const InputError& err) {
+    const std::string e = err.what();
+    EXPECT_NE(e.find("limit.txt: the instance (3 rows, 4 columns"), std::string::npos) << e;
+    EXPECT_NE(e.find("more than the limit"), std::string::npos) << e;
+    EXPECT_NE(e.find("max_memory_bytes"), std::string::npos) << e;
+  }
+  EXPECT_EQ(read_orlib_scp_text(text, "limit.txt").cost, (std::vector<double>{2, 3, 4, 1}));
+}
+
 // ---------------------------------------------------------------------------------------------
 // OR-Library instances (Beasley; optima from OR-Library's scpinfo, see tests/data/orlib/README.md).
 

@@ -9,6 +9,7 @@
 // Solvers: lazy greedy, local search, a Lagrangian lower bound and an exact MILP through CBC; every
 // solve reports the plan, a bound, the optimality gap and whether optimality was proven.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -152,10 +153,21 @@ struct LagrangianResult {
 LagrangianResult lagrangian_bound(const CoverProblem& problem, int max_iterations = 2000,
                                   double upper_bound = std::numeric_limits<double>::infinity());
 
+/// Default memory limit of the OR-Library reader (2 GiB): far above the largest OR-Library
+/// instances (a few MiB), far below what a corrupt header could otherwise request.
+constexpr std::size_t kOrlibMaxMemoryBytes = std::size_t{2} << 30;
+
 /// Reads a set-covering instance in Beasley's OR-Library format: the number of rows m and of
 /// columns n, the n column costs, then for each row the number k of columns covering it and
 /// those k columns (1-based); numbers may wrap across lines. Rows become items (weight 1) and
 /// columns candidates (0-based). Throws InputError naming the file, the line and the value.
-CoverProblem read_orlib_scp(const std::string& path);
+/// Before allocating, the declared sizes are checked against the file's size (m + n + 2 numbers
+/// need at least 2 (m + n + 2) - 1 bytes) and the memory they need (sets, costs, weights and at
+/// most one row index per two bytes of file) against `max_memory_bytes`; either failure is an
+/// InputError naming the file, the declared sizes and the estimate.
+CoverProblem read_orlib_scp(const std::string& path, std::size_t max_memory_bytes = kOrlibMaxMemoryBytes);
+/// The same reader on the text of an instance; `name` names it in error messages.
+CoverProblem read_orlib_scp_text(const std::string& text, const std::string& name,
+                                 std::size_t max_memory_bytes = kOrlibMaxMemoryBytes);
 
 }  // namespace phusong::planning

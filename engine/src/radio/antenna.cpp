@@ -111,10 +111,13 @@ void check_angle(const char* name, double v) {
 // ---------------------------------------------------------------------------------------------
 // MSI parsing helpers.
 
+// Strips the white space split_ws splits on (all of isspace: also \v and \f), so that a
+// non-empty trimmed line starts with its first token.
 std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
+  constexpr const char* kSpace = " \t\r\n\v\f";
+  const auto b = s.find_first_not_of(kSpace);
   if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r\n");
+  const auto e = s.find_last_not_of(kSpace);
   return s.substr(b, e - b + 1);
 }
 
@@ -228,6 +231,7 @@ AntennaPatternTable parse_msi_pattern(std::istream& in, const std::string& sourc
     const std::string line = trim(raw);
     if (line.empty()) continue;
     const auto toks = split_ws(line);
+    if (toks.empty()) continue;  // only white space (trim and split_ws agree; kept as a guard)
 
     if (section != nullptr) {
       // Inside a HORIZONTAL/VERTICAL block: "<angle> <attenuation>".
