@@ -78,8 +78,18 @@ def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) 
     click.echo(f"scenario {s['scenario']}: {s['villages']} villages, {s['broadband_towers']} broadband "
                f"sites; {s['white_villages']} white villages ({s['covered_population_pct']:.2f}% of people covered)")
     if "proposed_sites" in s:
-        click.echo(f"plan: {s['proposed_sites']} new sites cover {s['villages_covered_by_plan']} white villages; "
-                   f"{s['still_white_villages']} stay white ({s['uncoverable_villages']} uncoverable)")
+        from .outputs.report import bound_text
+
+        kinds = [result.candidates[j].kind for j in result.plan.chosen]
+        n_up, n_co = kinds.count("upgrade"), kinds.count("colocation")
+        n_new = len(kinds) - n_up - n_co
+        parts = [f"{n} {w}" for n, w in ((n_up, "upgrades"), (n_co, "co-locations"), (n_new, "new towers")) if n]
+        click.echo(f"plan: {s['proposed_sites']} sites ({', '.join(parts) or 'none'}) cover "
+                   f"{s['villages_covered_by_plan']} white villages; {s['still_white_villages']} stay white "
+                   f"({s['uncoverable_villages']} uncoverable)")
+        gap = "-" if s["plan_gap"] is None else f"{100 * s['plan_gap']:.2f}%"
+        click.echo(f"cost {s['plan_cost']:,.0f} {s['plan_cost_currency']} ({bound_text(s)}, gap {gap}"
+                   f"{', proven optimal' if s['plan_proven_optimal'] else ''})")
     click.echo(f"wrote {len(result.files)} files to {result.files[0].parent if result.files else '-'}")
 
 

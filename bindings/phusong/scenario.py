@@ -449,16 +449,17 @@ def _summary(sc, villages, towers, broadband, cov, white, plan) -> dict:
     }
     if plan is not None:
         s.update({
-            "proposed_sites": len(plan["chosen"]),
-            "plan_method": plan["method"],
-            "plan_cost": plan["total_cost"],
-            "plan_bound": plan["bound"],
-            "plan_gap": plan["gap"],
-            "plan_proven_optimal": plan["proven_optimal"],
-            "plan_cost_currency": plan["currency"],
-            "villages_covered_by_plan": sum(len(x) for x in plan["newly_covered"]),
-            "population_covered_by_plan": plan["population_covered"],
-            "still_white_villages": len(plan["still_white"]),
-            "uncoverable_villages": len(plan["uncoverable"]),
+            "proposed_sites": len(plan.chosen),
+            "plan_method": plan.method,
+            "plan_cost": plan.total_cost,
+            "plan_bound": plan.bound,
+            "plan_bound_unit": plan.bound_unit,
+            "plan_gap": plan.gap,
+            "plan_proven_optimal": plan.proven_optimal,
+            "plan_cost_currency": plan.currency,
+            "villages_covered_by_plan": sum(len(x) for x in plan.newly_covered),
+            "population_covered_by_plan": plan.population_covered,
+            "still_white_villages": len(plan.still_white),
+            "uncoverable_villages": len(plan.uncoverable),
         })
     return s

@@ -58,9 +58,9 @@ def _district_costs(sc, plan, rows: list[dict]) -> None:
 
     from ..inputs import admin
 
-    lon = np.array([s[0] for s in plan.get("sites_lonlat", [])])
-    lat = np.array([s[1] for s in plan.get("sites_lonlat", [])])
-    cost = np.array([b[4] for b in plan["cost_breakdown"]])
+    lon = np.array([s[0] for s in plan.sites_lonlat])
+    lat = np.array([s[1] for s in plan.sites_lonlat])
+    cost = np.array([b.total for b in plan.cost_breakdown])
     by_name = {r["district"]: r for r in rows}
     for d in admin.read_districts(sc.inputs.admin):
         if d.name not in by_name:
@@ -76,7 +76,7 @@ def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dic
     before = np.asarray(cov["covered"], bool)
     after = before.copy()
     if plan is not None:
-        for lst in plan["newly_covered"]:
+        for lst in plan.newly_covered:
             after[lst] = True
     all_idx = np.arange(n)
     out = {"province": [_row({"province": "all"}, all_idx, villages, before, after, operators)]}
@@ -91,9 +91,9 @@ def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dic
                       for (d, c), ix in sorted(communes.items())]
     p = out["province"][0]
     if plan is not None:
-        p["plan_sites"] = len(plan["chosen"])
-        p["plan_cost"] = float(plan["total_cost"])
-        p["plan_currency"] = plan["currency"]
+        p["plan_sites"] = len(plan.chosen)
+        p["plan_cost"] = float(plan.total_cost)
+        p["plan_currency"] = plan.currency
         _district_costs(sc, plan, out["district"])
     t = sc.targets
     out["targets"] = [

@@ -238,11 +238,11 @@ def village_status(result) -> tuple[list[str], list[str], list[str], list[str]]:
     reason = [""] * n
     plan = result.plan
     if plan is not None:
-        for j, lst in zip(plan["chosen"], plan["newly_covered"]):
+        for j, lst in zip(plan.chosen, plan.newly_covered):
             for i in lst:
                 site[i] = result.candidates[j].id
                 after[i] = "covered_by_plan"
-        for i, why in plan["uncoverable"].items():
+        for i, why in plan.uncoverable.items():
             after[i] = "uncoverable"
             reason[i] = why
     return before, after, site, reason
@@ -305,9 +305,9 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
             "eirp_dbm": [t.eirp_dbm for t in towers],
             "so_ban_phu": n_best,
         })
-    chosen = [result.candidates[j] for j in plan["chosen"]] if plan else []
-    newly = plan["newly_covered"] if plan else []
-    costs = plan["cost_breakdown"] if plan else []
+    chosen = [result.candidates[j] for j in plan.chosen] if plan else []
+    newly = plan.newly_covered if plan else []
+    costs = plan.cost_breakdown if plan else []
     files += _write_layer(staging, "proposed_sites", sc, [c.lon for c in chosen], [c.lat for c in chosen], {
         "ma_tram": [c.id for c in chosen],
         "thu_tu": list(range(1, len(chosen) + 1)),
@@ -316,14 +316,14 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         "cao_m": [c.height_m for c in chosen],
         "tan_so_mhz": [c.freq_mhz for c in chosen],
         "eirp_dbm": [c.eirp_dbm for c in chosen],
-        "capex": [b[0] for b in costs],
-        "opex_pv": [b[1] for b in costs],
-        "truyen_dan": [b[2] for b in costs],
-        "kieu_td": [b[5] for b in costs],
-        "dien": [b[3] for b in costs],
-        "kieu_dien": [b[6] for b in costs],
-        "tong_chi": [b[4] for b in costs],
-        "tien_te": [plan["currency"]] * len(chosen) if plan else [],
+        "capex": [b.capex for b in costs],
+        "opex_pv": [b.opex_pv for b in costs],
+        "truyen_dan": [b.backhaul for b in costs],
+        "kieu_td": [b.backhaul_kind for b in costs],
+        "dien": [b.power for b in costs],
+        "kieu_dien": [b.power_kind for b in costs],
+        "tong_chi": [b.total for b in costs],
+        "tien_te": [plan.currency] * len(chosen) if plan else [],
         "so_ban_moi": [len(x) for x in newly],
         "dan_moi": [sum(villages[i].population for i in x) for x in newly],
         "ds_ban": [_join_ids([villages[i].id for i in x]) for x in newly],
@@ -337,8 +337,9 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         files.append(_write_xlsx(staging / "kpi.xlsx", result.kpis))
     if plan is not None:
         files.append(_write_csv(staging / "plan_curve.csv", [
-            {"sites": k + 1, "cost": c, "currency": plan["currency"], "people_covered": p, "villages_covered": v}
-            for k, (c, p, v) in enumerate(plan["curve"])]))
+            {"sites": k + 1, "cost": pt.cost, "currency": plan.currency, "people_covered": pt.people,
+             "villages_covered": pt.villages}
+            for k, pt in enumerate(plan.curve)]))
     files.append(_write_links(staging / "links.csv", result))
     files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()]))
     dict_rows = []

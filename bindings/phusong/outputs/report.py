@@ -80,16 +80,24 @@ def _map(path: Path, result, dem, statuses, title: str, sites=None) -> Path:
     return path
 
 
+def bound_text(s: dict) -> str:
+    """The plan's bound with its unit: a lower bound on the cost (set cover), or an upper bound on
+    the people / bản / households that any plan within the budget covers."""
+    if s["plan_bound_unit"] == s["plan_cost_currency"]:
+        return f"lower bound on the cost {s['plan_bound']:,.0f} {s['plan_bound_unit']}"
+    return f"upper bound on what the budget can cover {s['plan_bound']:,.0f} {s['plan_bound_unit']}"
+
+
 def _curve(path: Path, plan) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    c = np.array([[0, 0, 0]] + [list(x) for x in plan["curve"]], float)
+    c = np.array([[0, 0, 0]] + [list(x) for x in plan.curve], float)
     fig, ax = plt.subplots(figsize=(7, 4), dpi=110)
-    ax.step(c[:, 0] / 1e9 if plan["currency"] == "VND" else c[:, 0], c[:, 1], where="post")
-    ax.set_xlabel("cumulative cost (billion VND)" if plan["currency"] == "VND" else f"cumulative cost ({plan['currency']})")
+    ax.step(c[:, 0] / 1e9 if plan.currency == "VND" else c[:, 0], c[:, 1], where="post")
+    ax.set_xlabel("cumulative cost (billion VND)" if plan.currency == "VND" else f"cumulative cost ({plan.currency})")
     ax.set_ylabel("people newly covered")
     ax.set_title("Chi phí – dân số được phủ sóng (cost vs people covered)")
     ax.grid(alpha=0.3)
@@ -131,7 +139,7 @@ def markdown(result, maps: dict) -> str:
               f"({s['model']}).\n")
     if plan is not None:
         md.append(f"- **Plan ({s['plan_method']})**: {s['proposed_sites']} sites, cost {s['plan_cost']:,.0f} "
-                  f"{s['plan_cost_currency']} (lower bound {s['plan_bound']:,.0f}, gap {100 * s['plan_gap']:.2f}%"
+                  f"{s['plan_cost_currency']} ({bound_text(s)}, gap {100 * s['plan_gap']:.2f}%"
                   f"{', proven optimal' if s['plan_proven_optimal'] else ''}); {s['villages_covered_by_plan']} white bản "
                   f"newly covered ({s['population_covered_by_plan']:,.0f} people); {s['still_white_villages']} stay white, "
                   f"{s['uncoverable_villages']} cannot be reached by any candidate (satellite/VSAT cases).\n")
@@ -148,22 +156,22 @@ def markdown(result, maps: dict) -> str:
     md.append("\n## KPI per district\n\n" + _table(result.kpis["district"], [
         "district", "ban", "population", "households", "white_ban_before", "covered_pop_before_pct",
         "white_ban_after", "covered_pop_after_pct"]))
-    if plan is not None and plan["chosen"]:
+    if plan is not None and plan.chosen:
         before, after, site, reason = village_status(result)
         rows = []
-        for k, (j, lst, b) in enumerate(zip(plan["chosen"], plan["newly_covered"], plan["cost_breakdown"])):
+        for k, (j, lst, b) in enumerate(zip(plan.chosen, plan.newly_covered, plan.cost_breakdown)):
             c = result.candidates[j]
             rows.append({"rank": k + 1, "site": c.id, "kind": c.kind, "operator": c.operator,
-                         "lon": round(c.lon, 5), "lat": round(c.lat, 5), "capex": b[0], "opex_pv": b[1],
-                         "backhaul": b[2], "power": b[3], "total": b[4], "new_ban": len(lst),
+                         "lon": round(c.lon, 5), "lat": round(c.lat, 5), "capex": b.capex, "opex_pv": b.opex_pv,
+                         "backhaul": b.backhaul, "power": b.power, "total": b.total, "new_ban": len(lst),
                          "new_people": float(sum(result.villages[i].population for i in lst))})
         md.append(f"\n## Proposed sites ({len(rows)})\n\n" + _table(rows[:60]))
         if len(rows) > 60:
             md.append(f"\n… and {len(rows) - 60} more in `proposed_sites.*`.\n")
-        if plan["uncoverable"]:
+        if plan.uncoverable:
             md.append("\n## Bản no candidate can reach (satellite/VSAT cases)\n\n" + _table([
                 {"id": result.villages[i].id, "name": result.villages[i].name, "commune": result.villages[i].commune,
-                 "reason": why} for i, why in list(plan["uncoverable"].items())[:100]]))
+                 "reason": why} for i, why in list(plan.uncoverable.items())[:100]]))
     md.append("\n## Parameters\n\n```yaml\n" + json.dumps(sc.model_dump(mode="json", exclude={"threads"}), indent=2, ensure_ascii=False)
               + "\n```\n")
     md.append("\n## Data sources\n\n| input | file | what |\n|---|---|---|\n")
@@ -186,10 +194,10 @@ def write(staging: Path, result, dem) -> list[Path]:
     maps = {"before": _map(staging / "map_before.png", result, dem, before, "Bản today (hiện trạng)")}
     files = [maps["before"]]
     if result.plan is not None:
-        chosen = [result.candidates[j] for j in result.plan["chosen"]]
+        chosen = [result.candidates[j] for j in result.plan.chosen]
         maps["after"] = _map(staging / "map_after.png", result, dem, after, "After the plan (sau quy hoạch)", chosen)
         files.append(maps["after"])
-        if result.plan["curve"]:
+        if result.plan.curve:
             maps["curve"] = _curve(staging / "plan_curve.png", result.plan)
             files.append(maps["curve"])
     md = markdown(result, maps)

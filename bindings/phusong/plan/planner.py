@@ -9,6 +9,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from .. import _core
+from .types import CurvePoint, Plan, SiteCost
 from ..inputs.generate import highest_cell
 
 
@@ -143,8 +144,7 @@ def _sharing_penalty(sc, villages, white, cands, breakdown):
             continue
         kx = 111.32 * math.cos(math.radians(s.lat))
         n = int(np.count_nonzero(np.hypot((lon - s.lon) * kx, (lat - s.lat) * 110.57) <= c.sharing_penalty_radius_km))
-        pen = n * c.sharing_penalty_per_village
-        out.append((b[0] + pen, b[1], b[2], b[3], b[4] + pen, b[5], b[6]))
+        out.append(b.with_penalty(n * c.sharing_penalty_per_village))
     return out
 
 
@@ -213,15 +213,15 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     breakdown = []
     for k, c in enumerate(cands):
         if p.cost_per_site is not None:
-            breakdown.append((p.cost_per_site, 0.0, 0.0, 0.0, p.cost_per_site, "", ""))
+            breakdown.append(SiteCost(p.cost_per_site, 0.0, 0.0, 0.0, p.cost_per_site))
         else:
             capex, opex, _ = p.costs.total(c.kind)
             e = extras[k]
-            breakdown.append((capex, opex, e.backhaul, e.power, capex + opex + e.backhaul + e.power,
-                              e.backhaul_kind, e.power_kind))
+            breakdown.append(SiteCost(capex, opex, e.backhaul, e.power, capex + opex + e.backhaul + e.power,
+                                      e.backhaul_kind, e.power_kind))
     if p.cost_per_site is None and p.costs.sharing_penalty_per_village > 0:
         breakdown = _sharing_penalty(sc, villages, white, cands, breakdown)
-    cost = [max(b[4], 1e-9) for b in breakdown]
+    cost = [max(b.total, 1e-9) for b in breakdown]
     # At most one candidate per host tower (a 4G upgrade or a co-location, not both).
     hosts = {}
     group = [hosts.setdefault(c.id[3:], len(hosts)) if c.id[:3] in ("UP-", "CO-") else -1 for c in cands]
@@ -265,22 +265,25 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         cum_cost += cost[j]
         cum_pop += sum(villages[i].population for i in lst)
         cum_vil += len(lst)
-        curve.append((cum_cost, cum_pop, cum_vil))
-    return cands, {
-        "chosen": list(g["chosen"]),
-        "newly_covered": newly,
-        "cost_breakdown": [breakdown[j] for j in g["chosen"]],
-        "sites_lonlat": [(cands[j].lon, cands[j].lat) for j in g["chosen"]],
-        "still_white": [white[j] for j in g["uncovered"]],
-        "uncoverable": uncoverable,
-        "total_cost": g["total_cost"],
-        "currency": "units" if p.cost_per_site is not None else p.costs.currency,
-        "population_covered": float(sum(villages[i].population for lst in newly for i in lst)),
-        "method": {"greedy": "lazy greedy", "local": "Lagrangian heuristic + local search",
-                   "exact": "MILP (CBC)"}[p.method],
-        "bound": solved["bound"],
-        "gap": solved["gap"],
-        "proven_optimal": solved["proven_optimal"],
-        "status": solved["status"],
-        "curve": curve,
-    }
+        curve.append(CurvePoint(cum_cost, cum_pop, cum_vil))
+    currency = "units" if p.cost_per_site is not None else p.costs.currency
+    return cands, Plan(
+        chosen=list(g["chosen"]),
+        newly_covered=newly,
+        cost_breakdown=[breakdown[j] for j in g["chosen"]],
+        sites_lonlat=[(cands[j].lon, cands[j].lat) for j in g["chosen"]],
+        still_white=[white[j] for j in g["uncovered"]],
+        uncoverable=uncoverable,
+        total_cost=g["total_cost"],
+        currency=currency,
+        population_covered=float(sum(villages[i].population for lst in newly for i in lst)),
+        method={"greedy": "lazy greedy", "local": "Lagrangian heuristic + local search",
+                "exact": "MILP (CBC)"}[p.method],
+        bound=solved["bound"],
+        bound_unit=currency if budget == math.inf else {"villages": "bản", "population": "people",
+                                                         "households": "households"}[p.objective],
+        gap=solved["gap"],
+        proven_optimal=solved["proven_optimal"],
+        status=str(solved["status"]),
+        curve=curve,
+    )

@@ -1,0 +1,69 @@
+"""Typed results of the planning step, read by name everywhere: the cost of a chosen site
+(:class:`SiteCost`), a point of the cost-versus-people curve (:class:`CurvePoint`) and the plan
+(:class:`Plan`). ``SiteCost`` and ``CurvePoint`` are named tuples and ``Plan`` also answers
+``plan["chosen"]``, so code written against the earlier tuples and dicts keeps working."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import NamedTuple, Optional
+
+
+class SiteCost(NamedTuple):
+    """What one candidate site costs, in the plan's currency."""
+
+    capex: float          #: CAPEX of its kind (+ the sharing penalty, for new towers)
+    opex_pv: float        #: OPEX over the horizon, discounted to today
+    backhaul: float       #: fibre to the backbone or a microwave hop
+    power: float          #: grid extension or solar
+    total: float          #: capex + opex_pv + backhaul + power
+    backhaul_kind: str = ""  #: e.g. "fibre 1.2 km", "microwave 8.4 km to T0123", "" (flat cost)
+    power_kind: str = ""     #: e.g. "existing", "grid 0.8 km", "solar", "" (flat cost)
+
+    def with_penalty(self, amount: float) -> "SiteCost":
+        """The same cost with `amount` added to CAPEX (and the total)."""
+        return self._replace(capex=self.capex + amount, total=self.total + amount)
+
+
+class CurvePoint(NamedTuple):
+    """The plan's sites taken in the order chosen: cumulative cost, people and bản covered."""
+
+    cost: float
+    people: float
+    villages: int
+
+
+@dataclass
+class Plan:
+    """The chosen sites and what they cover. Indices are into the run's candidates (`chosen`)
+    and villages (everything else)."""
+
+    chosen: list[int]                     #: candidate indices, in the order chosen
+    newly_covered: list[list[int]]        #: per chosen site, the village indices it adds
+    cost_breakdown: list[SiteCost]        #: per chosen site
+    sites_lonlat: list[tuple[float, float]]
+    still_white: list[int]                #: white bản the plan leaves white
+    uncoverable: dict[int, str]           #: village index -> why no candidate reaches it
+    total_cost: float
+    currency: str
+    population_covered: float
+    method: str                           #: the solver, in words
+    bound: float                          #: a lower bound on the cost (set cover) or an upper
+                                          #: bound on the covered weight (budget)
+    bound_unit: str                       #: what `bound` counts: the currency, or people/bản/households
+    gap: Optional[float]
+    proven_optimal: bool
+    status: str                           #: "optimal", "feasible", "infeasible", ...
+    curve: list[CurvePoint] = field(default_factory=list)
+
+    def __getitem__(self, name: str):
+        """plan["chosen"] as plan.chosen (for code written against the earlier dict)."""
+        if name not in {f.name for f in fields(self)}:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def get(self, name: str, default=None):
+        try:
+            return self[name]
+        except KeyError:
+            return default
