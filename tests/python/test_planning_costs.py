@@ -43,7 +43,8 @@ def test_costs_fibre_microwave_power(scenario_dir):
     annuity = sum(1 / 1.08 ** t for t in range(1, 11))
     for j, b in zip(r.plan["chosen"], r.plan["cost_breakdown"]):
         c = r.candidates[j]
-        capex, opex, bh, pw, total, bh_kind, pw_kind = b
+        capex, opex, bh, pw, total, bh_kind, pw_kind = b.capex, b.opex_pv, b.backhaul, b.power, b.total, \
+            b.backhaul_kind, b.power_kind
         if c.kind in ("upgrade", "colocation"):
             assert capex == {"upgrade": 2.5e8, "colocation": 3.5e8}[c.kind]
         else:  # a new tower: 1.5e9 + the sharing penalty (1e7 per covered bản nearby)
@@ -54,17 +55,17 @@ def test_costs_fibre_microwave_power(scenario_dir):
         if bh_kind == "fibre":
             assert d_fibre <= costs.fibre_max_km + 1e-6
             assert bh == pytest.approx(d_fibre * costs.fibre_cost_per_km, rel=1e-3)
-        elif bh_kind.startswith("microwave"):
-            hop = float(bh_kind.split()[1])
-            assert bh == next(cost for limit, cost in costs.microwave_bands_km_cost if hop <= limit)
+        elif bh_kind == "microwave":
+            assert b.backhaul_hub and b.backhaul_km > 0
+            assert bh == next(cost for limit, cost in costs.microwave_bands_km_cost if b.backhaul_km <= limit)
         if c.kind in ("upgrade", "colocation"):
             assert pw == 0 and pw_kind == "existing"
         else:
             d_grid = abs(c.lat - 21.10) * 110.57
             assert pw == (pytest.approx(d_grid * costs.grid_cost_per_km, rel=1e-2) if d_grid <= costs.grid_max_km
                           else costs.solar)
-    kinds = {b[5].split()[0] for b in r.plan["cost_breakdown"]}
-    assert kinds and kinds <= {"fibre", "microwave"}
+    kinds = {b.backhaul_kind for b in r.plan["cost_breakdown"]}
+    assert kinds and kinds <= {"fibre", "microwave", "fibre_no_los"}
     # One tower is never both upgraded and shared.
     hosts = [r.candidates[j].id[3:] for j in r.plan["chosen"] if r.candidates[j].id[:3] in ("UP-", "CO-")]
     assert len(hosts) == len(set(hosts))

@@ -21,6 +21,7 @@ import os
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,76 +30,134 @@ from .. import _core
 from .folder import OutputFolder
 
 DRIVERS = {"shapefile": ("ESRI Shapefile", ".shp"), "gpkg": ("GPKG", ".gpkg"), "geojson": ("GeoJSON", ".geojson"),
-           "kml": ("KML", ".kml")}
+           "kml": ("LIBKML", ".kml")}
 
+# The documented values of the text fields (Vietnamese in the outputs; keys are the codes the
+# planner uses). field_dictionary.csv lists them beside each field.
 STATUS = {"covered": "phủ sóng", "white": "bản trắng", "covered_by_plan": "phủ sóng mới",
           "uncoverable": "không phủ được"}
-KIND_VI = {"upgrade": "nâng cấp 4G", "colocation": "dùng chung hạ tầng", "new_grid_hilltop": "trạm mới",
-           "commune_centre": "trạm mới trung tâm xã"}
+KIND_VI = {"upgrade": "nâng cấp 4G", "colocation": "dùng chung hạ tầng", "new_grid_hilltop": "trạm mới (đỉnh đồi)",
+           "commune_centre": "trạm mới (trung tâm xã)", "candidate": "trạm ứng viên (từ tệp)",
+           "existing": "trạm ứng viên (từ tệp)"}
+BACKHAUL_VI = {"fibre": "cáp quang", "microwave": "vi ba", "fibre_no_los": "cáp quang (không có tầm nhìn vi ba)",
+               "not_modelled": "chưa tính", "": "chi phí trọn gói"}
+POWER_VI = {"existing": "sẵn có", "grid": "kéo lưới điện", "solar": "điện mặt trời", "not_modelled": "chưa tính",
+            "": "chi phí trọn gói"}
+REASON_VI = {"no_candidate_in_range": "không có trạm ứng viên trong bán kính",
+             "terrain_or_distance": "bị địa hình che chắn hoặc quá xa"}
+YES_NO = ("có", "không")
 
-# layer -> [(field, type, nghĩa (vi), meaning (en), unit)]
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One attribute of an output layer: its DBF name (at most 10 characters, shapefiles), its
+    full name (GeoPackage, GeoJSON, KML), type, meaning in Vietnamese and English, unit and, for
+    text fields with a fixed vocabulary, the values it takes."""
+
+    dbf: str
+    full: str
+    type: str  # "string", "real" or "integer"
+    vi: str
+    en: str
+    unit: str = ""
+    values: tuple = ()
+
+
+F = FieldSpec
 FIELDS = {
     "villages": [
-        ("ma_ban", "string", "mã bản", "village id", ""),
-        ("ten_ban", "string", "tên bản", "village name", ""),
-        ("xa", "string", "xã", "commune", ""),
-        ("huyen", "string", "huyện", "district", ""),
-        ("dan_so", "real", "dân số", "population", "người"),
-        ("so_ho", "real", "số hộ", "households", "hộ"),
-        ("rsrp_dbm", "real", "RSRP tốt nhất từ trạm hiện có (trống: không có trạm trong bán kính)",
-         "best RSRP from an existing broadband site (empty: none in range)", "dBm"),
-        ("tram_phuc", "string", "trạm phục vụ tốt nhất", "serving (best) site", ""),
-        ("nha_mang", "string", "nhà mạng của trạm phục vụ", "operator of the serving site", ""),
-        ("so_tram", "integer", "số trạm đạt ngưỡng", "sites at or above the threshold", "trạm"),
-        ("trang_thai", "string", "hiện trạng: phủ sóng / bản trắng", "today: covered / white", ""),
-        ("tram_moi", "string", "trạm đề xuất phủ sóng bản", "proposed site that newly covers it", ""),
-        ("sau_qh", "string", "sau quy hoạch: phủ sóng / phủ sóng mới / bản trắng / không phủ được",
-         "after the plan: covered / newly covered / white / uncoverable", ""),
-        ("ly_do", "string", "lý do không phủ được (vệ tinh/VSAT)", "why it cannot be covered (satellite/VSAT case)",
-         ""),
+        F("ma_ban", "ma_ban", "string", "mã bản", "village id"),
+        F("ten_ban", "ten_ban", "string", "tên bản", "village name"),
+        F("xa", "xa", "string", "xã", "commune"),
+        F("huyen", "huyen", "string", "huyện", "district"),
+        F("dan_so", "dan_so", "integer", "dân số", "population", "người"),
+        F("so_ho", "so_ho", "integer", "số hộ", "households", "hộ"),
+        F("rsrp_dbm", "rsrp_tot_nhat_dbm", "real", "RSRP tốt nhất từ trạm hiện có (trống: không có trạm trong bán kính)",
+          "best RSRP from an existing broadband site (empty: none in range)", "dBm"),
+        F("tram_phuc", "tram_phuc_vu", "string", "trạm phục vụ (RSRP tốt nhất, đạt ngưỡng; trống: bản trắng)",
+          "serving site (best RSRP at or above the threshold; empty: white bản)"),
+        F("nha_mang", "nha_mang_phuc_vu", "string", "nhà mạng của trạm phục vụ", "operator of the serving site"),
+        F("so_tram", "so_tram_dat_nguong", "integer", "số trạm đạt ngưỡng", "sites at or above the threshold", "trạm"),
+        F("trang_thai", "trang_thai_hien_nay", "string", "hiện trạng", "today", "",
+          (STATUS["covered"], STATUS["white"])),
+        F("tram_moi", "tram_de_xuat", "string", "trạm đề xuất phủ sóng bản", "proposed site that newly covers it"),
+        F("sau_qh", "sau_quy_hoach", "string", "sau quy hoạch", "after the plan", "", tuple(STATUS.values())),
+        F("ly_do", "ly_do_khong_phu", "string", "lý do không phủ được (vệ tinh/VSAT)",
+          "why no candidate covers it (satellite/VSAT case)", "", tuple(REASON_VI.values())),
+        F("rsrp_uv", "rsrp_ung_vien_dbm", "real", "RSRP tốt nhất từ trạm ứng viên (bản không phủ được)",
+          "best RSRP from any candidate (uncoverable bản)", "dBm"),
+        F("thieu_db", "thieu_db", "real", "thiếu so với ngưỡng (bản không phủ được)",
+          "how far below the threshold the best candidate is (uncoverable bản)", "dB"),
     ],
     "proposed_sites": [
-        ("ma_tram", "string", "mã trạm đề xuất", "candidate site id", ""),
-        ("thu_tu", "integer", "thứ tự chọn", "order in which the planner chose it", ""),
-        ("loai", "string", "loại: nâng cấp 4G / dùng chung hạ tầng / trạm mới", "kind: upgrade / colocation / new",
-         ""),
-        ("nha_mang", "string", "nhà mạng", "operator", ""),
-        ("cao_m", "real", "độ cao anten", "antenna height above ground", "m"),
-        ("tan_so_mhz", "real", "tần số", "frequency", "MHz"),
-        ("eirp_dbm", "real", "công suất bức xạ EIRP", "EIRP", "dBm"),
-        ("capex", "real", "chi phí đầu tư", "CAPEX", "tiền tệ"),
-        ("opex_pv", "real", "chi phí vận hành quy về hiện tại", "present value of OPEX over the horizon", "tiền tệ"),
-        ("truyen_dan", "real", "chi phí truyền dẫn (backhaul)", "backhaul cost", "tiền tệ"),
-        ("kieu_td", "string", "kiểu truyền dẫn: cáp quang / vi ba", "backhaul: fibre or microwave hop", ""),
-        ("dien", "real", "chi phí cấp điện", "power cost", "tiền tệ"),
-        ("kieu_dien", "string", "cấp điện: lưới / mặt trời / sẵn có", "power: grid extension, solar, existing", ""),
-        ("tong_chi", "real", "tổng chi phí", "total cost", "tiền tệ"),
-        ("tien_te", "string", "đơn vị tiền tệ", "currency", ""),
-        ("so_ban_moi", "integer", "số bản trắng được phủ mới", "white villages newly covered", "bản"),
-        ("dan_moi", "real", "dân số được phủ mới", "people newly covered", "người"),
-        ("ds_ban", "string", "mã các bản được phủ mới (;)", "ids of the villages newly covered (;)", ""),
+        F("ma_tram", "ma_tram", "string", "mã trạm đề xuất", "candidate site id"),
+        F("thu_tu", "thu_tu", "integer", "thứ tự chọn", "order in which the planner chose it"),
+        F("loai", "loai_tram", "string", "loại trạm", "kind of site", "", tuple(dict.fromkeys(KIND_VI.values()))),
+        F("nha_mang", "nha_mang", "string", "nhà mạng (chưa phân công: trạm mới chưa giao cho nhà mạng nào)",
+          "operator (chưa phân công: a new tower not yet assigned to an operator)"),
+        F("cao_m", "do_cao_anten_m", "real", "độ cao anten", "antenna height above ground", "m"),
+        F("tan_so_mhz", "tan_so_mhz", "real", "tần số", "frequency", "MHz"),
+        F("eirp_dbm", "eirp_dbm", "real", "công suất bức xạ EIRP", "EIRP", "dBm"),
+        F("capex", "capex", "real", "chi phí đầu tư (CAPEX)", "CAPEX", "tiền tệ"),
+        F("opex_pv", "opex_hien_gia", "real", "chi phí vận hành trong thời hạn, quy về hiện tại",
+          "OPEX over the horizon, discounted to today", "tiền tệ"),
+        F("truyen_dan", "chi_phi_truyen_dan", "real", "chi phí truyền dẫn", "backhaul cost", "tiền tệ"),
+        F("kieu_td", "kieu_truyen_dan", "string", "kiểu truyền dẫn", "backhaul kind", "",
+          tuple(BACKHAUL_VI.values())),
+        F("td_km", "truyen_dan_km", "real", "chiều dài cáp quang hoặc bước vi ba", "fibre length or microwave hop",
+          "km"),
+        F("td_den", "truyen_dan_den", "string", "trạm đầu kia của bước vi ba", "tower at the far end of the hop"),
+        F("dien", "chi_phi_dien", "real", "chi phí cấp điện", "power cost", "tiền tệ"),
+        F("kieu_dien", "kieu_cap_dien", "string", "cấp điện", "power", "", tuple(POWER_VI.values())),
+        F("dien_km", "keo_dien_km", "real", "chiều dài kéo lưới điện", "grid extension", "km"),
+        F("tong_chi", "tong_chi_phi", "real", "tổng chi phí (CAPEX + OPEX quy về hiện tại + truyền dẫn + điện)",
+          "total cost (CAPEX + discounted OPEX + backhaul + power)", "tiền tệ"),
+        F("tien_te", "tien_te", "string", "đơn vị tiền tệ", "currency"),
+        F("so_ban_moi", "so_ban_phu_moi", "integer", "số bản trắng được phủ mới", "white villages newly covered",
+          "bản"),
+        F("dan_moi", "dan_so_phu_moi", "integer", "dân số được phủ mới", "people newly covered", "người"),
+        F("ds_ban", "ds_ban_phu_moi", "string", "mã các bản được phủ mới (;)", "ids of the villages newly covered (;)"),
     ],
     "towers": [
-        ("ma_tram", "string", "mã trạm", "site id", ""),
-        ("nha_mang", "string", "nhà mạng", "operator", ""),
-        ("cong_nghe", "string", "công nghệ", "technologies", ""),
-        ("cao_m", "real", "độ cao anten", "antenna height above ground", "m"),
-        ("tan_so_mhz", "real", "tần số", "frequency", "MHz"),
-        ("eirp_dbm", "real", "công suất bức xạ EIRP", "EIRP", "dBm"),
-        ("so_ban_phu", "integer", "số bản được trạm phục vụ tốt nhất", "villages it serves best", "bản"),
+        F("ma_tram", "ma_tram", "string", "mã trạm", "site id"),
+        F("nha_mang", "nha_mang", "string", "nhà mạng", "operator"),
+        F("cong_nghe", "cong_nghe", "string", "công nghệ", "technologies", "", ("2G", "3G", "4G", "5G")),
+        F("cao_m", "do_cao_anten_m", "real", "độ cao anten", "antenna height above ground", "m"),
+        F("tan_so_mhz", "tan_so_mhz", "real", "tần số", "frequency", "MHz"),
+        F("eirp_dbm", "eirp_dbm", "real", "công suất bức xạ EIRP", "EIRP", "dBm"),
+        F("so_ban_phu", "so_ban_phuc_vu", "integer", "số bản trạm phục vụ (RSRP tốt nhất, đạt ngưỡng)",
+          "villages it serves (best RSRP, at or above the threshold)", "bản"),
     ],
     "districts": [
-        ("ma_huyen", "string", "mã huyện", "district code", ""),
-        ("ten_huyen", "string", "tên huyện", "district name", ""),
-        ("so_ban", "integer", "số bản", "villages", "bản"),
-        ("dan_so", "real", "dân số", "population", "người"),
-        ("so_ho", "real", "số hộ", "households", "hộ"),
-        ("ban_trang", "integer", "số bản trắng hiện nay", "white villages today", "bản"),
-        ("phu_truoc", "real", "tỷ lệ dân được phủ sóng hiện nay", "people covered today", "%"),
-        ("trang_sau", "integer", "số bản trắng sau quy hoạch", "white villages after the plan", "bản"),
-        ("phu_sau", "real", "tỷ lệ dân được phủ sóng sau quy hoạch", "people covered after the plan", "%"),
+        F("ma_huyen", "ma_huyen", "string", "mã huyện", "district code"),
+        F("ten_huyen", "ten_huyen", "string", "tên huyện", "district name"),
+        F("so_ban", "so_ban", "integer", "số bản", "villages", "bản"),
+        F("dan_so", "dan_so", "integer", "dân số", "population", "người"),
+        F("so_ho", "so_ho", "integer", "số hộ", "households", "hộ"),
+        F("ban_trang", "ban_trang_hien_nay", "integer", "số bản trắng hiện nay", "white villages today", "bản"),
+        F("phu_truoc", "ty_le_phu_hien_nay_pct", "real", "tỷ lệ dân được phủ sóng hiện nay", "people covered today",
+          "%"),
+        F("trang_sau", "ban_trang_sau_qh", "integer", "số bản trắng sau quy hoạch", "white villages after the plan",
+          "bản"),
+        F("phu_sau", "ty_le_phu_sau_qh_pct", "real", "tỷ lệ dân được phủ sóng sau quy hoạch",
+          "people covered after the plan", "%"),
     ],
 }
+del F
+
+# KML styles (LIBKML keeps OGR style strings): colours by status and icons by site kind.
+_ICON = "http://maps.google.com/mapfiles/kml/shapes/{}.png"
+KML_STYLE = {
+    "villages": {"covered": ("#2E7D32", "placemark_circle"), "covered_by_plan": ("#1565C0", "placemark_circle"),
+                 "white": ("#C62828", "placemark_circle"), "uncoverable": ("#6A1B9A", "placemark_square")},
+    "proposed_sites": {"upgrade": ("#EF6C00", "triangle"), "colocation": ("#F9A825", "triangle"),
+                       "new": ("#D84315", "star")},
+    "towers": ("#424242", "target"),
+}
+
+
+def _symbol(colour: str, icon: str) -> str:
+    return f'SYMBOL(c:{colour},id:"{_ICON.format(icon)}")'
 
 
 def _ascii(text: str) -> str:
@@ -107,8 +166,14 @@ def _ascii(text: str) -> str:
 
 
 def operator_field(op: str) -> str:
-    """Per-operator coverage flag field: 'phu_' + up to 6 ASCII letters of the operator."""
+    """Per-operator coverage flag field (DBF): 'phu_' + up to 6 ASCII letters of the operator."""
     return ("phu_" + _ascii(op))[:10]
+
+
+def operator_fields(operators) -> list[FieldSpec]:
+    """The per-operator coverage flags of the villages layer."""
+    return [FieldSpec(operator_field(op), "phu_song_" + _ascii(op), "string", f"phủ sóng của {op}", f"covered by {op}",
+                      "", YES_NO) for op in operators]
 
 
 def _join_ids(ids: list[str], limit: int = 254) -> str:
@@ -124,22 +189,30 @@ def _join_ids(ids: list[str], limit: int = 254) -> str:
     return out
 
 
-def _write_layer(staging: Path, name: str, sc, lon, lat, columns: dict, extra_fields=(), wkb=None) -> list[Path]:
-    fields = []
-    for fname, ftype, *_ in list(FIELDS[name]) + list(extra_fields):
-        vals = columns[fname]
-        if ftype == "real":
+def _write_layer(staging: Path, name: str, sc, lon, lat, columns: dict, extra_fields=(), wkb=None,
+                 styles=None, name_field: str = "") -> list[Path]:
+    """Writes one layer in every asked format: DBF names in shapefiles, full names elsewhere."""
+    specs = list(FIELDS[name]) + list(extra_fields)
+    values = []
+    for f in specs:
+        vals = columns[f.dbf]
+        if f.type == "real":
             vals = np.asarray(vals, dtype=float)
-        elif ftype == "integer":
-            vals = np.asarray(vals, dtype=np.int64)
-        fields.append((fname, ftype, vals))
+        elif f.type == "integer":
+            vals = np.rint(np.asarray(vals, dtype=float)).astype(np.int64)
+        values.append(vals)
     written = []
     for fmt in sc.outputs.formats:
         driver, ext = DRIVERS[fmt]
         path = staging / f"{name}{ext}"
         crs = "WGS84" if fmt in ("kml", "geojson") else sc.outputs.crs  # KML and GeoJSON are WGS84 by definition
-        _core.write_points(str(path), driver, crs, np.asarray(lon, float), np.asarray(lat, float), fields, name, wkb)
-        if fmt == "shapefile":
+        shp = fmt == "shapefile"
+        fields = [(f.dbf if shp else f.full, f.type, v) for f, v in zip(specs, values)]
+        if fmt == "kml" and name_field:  # LIBKML makes a field called 'name' the placemark's <name>
+            fields.insert(0, ("name", "string", list(columns[name_field])))
+        _core.write_points(str(path), driver, crs, np.asarray(lon, float), np.asarray(lat, float), fields, name, wkb,
+                           styles if fmt == "kml" else None)
+        if shp:
             written += [path.with_suffix(e) for e in (".shp", ".shx", ".dbf", ".prj", ".cpg")]
         else:
             written.append(path)
@@ -178,7 +251,7 @@ def preflight(sc, villages: list, towers: list) -> None:
     the end: per-operator field names that collide once cut to 10 characters, and text values
     longer than a DBF field holds (254 bytes) when shapefiles are asked for."""
     by_field: dict[str, str] = {}
-    fixed = {f[0] for f in FIELDS["villages"]}
+    fixed = {f.dbf for f in FIELDS["villages"]}
     for op in sorted({t.operator for t in towers}):
         f = operator_field(op)
         if f in fixed:
@@ -230,7 +303,8 @@ def write_all(folder: OutputFolder, result, dem) -> list[Path]:
 
 
 def village_status(result) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(status before, status after, proposed site, reason) per village, as keys of STATUS."""
+    """(status before, status after, proposed site, reason) per village: keys of STATUS and
+    REASON_VI (reason "" unless uncoverable)."""
     n = len(result.villages)
     before = ["covered" if c else "white" for c in result.coverage["covered"]]
     after = list(before)
@@ -270,10 +344,14 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
     sc = result.scenario
     villages, towers, cov, plan = result.villages, result.towers, result.coverage, result.plan
     best = np.asarray(cov["best_rsrp_dbm"], float)
-    best_site = np.asarray(cov["best_site"])
+    covered = np.asarray(cov["covered"], bool)
+    # The serving site of a bản is its best site only when that reaches the threshold.
+    server = np.where(covered, np.asarray(cov["best_site"]), -1)
     before, after, plan_site, reason = village_status(result)
-    op_fields = [(operator_field(op), "string", f"phủ sóng của {op}", f"covered by {op}", "có/không")
-                 for op in result.operators]
+    op_fields = operator_fields(result.operators)
+    cand_best = plan.uncoverable_best_rsrp_dbm if plan is not None else {}
+    thr = sc.radio.threshold_dbm
+    rsrp_uv = np.array([cand_best.get(i, math.nan) for i in range(len(villages))], float)
     cols = {
         "ma_ban": [v.id for v in villages],
         "ten_ban": [v.name for v in villages],
@@ -282,19 +360,22 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         "dan_so": [v.population for v in villages],
         "so_ho": [v.households for v in villages],
         "rsrp_dbm": np.where(np.isfinite(best), np.round(best, 2), np.nan),
-        "tram_phuc": [towers[s].id if s >= 0 else "" for s in best_site],
-        "nha_mang": [towers[s].operator if s >= 0 else "" for s in best_site],
+        "tram_phuc": [towers[s].id if s >= 0 else "" for s in server],
+        "nha_mang": [towers[s].operator if s >= 0 else "" for s in server],
         "so_tram": cov["servers"],
         "trang_thai": [STATUS[s] for s in before],
         "tram_moi": plan_site,
         "sau_qh": [STATUS[s] for s in after],
-        "ly_do": reason,
+        "ly_do": [REASON_VI[r] if r else "" for r in reason],
+        "rsrp_uv": np.where(np.isfinite(rsrp_uv), np.round(rsrp_uv, 2), np.nan),
+        "thieu_db": np.where(np.isfinite(rsrp_uv), np.round(thr - rsrp_uv, 2), np.nan),
     }
-    for (fname, *_), (op, d) in zip(op_fields, result.operators.items()):
-        cols[fname] = ["có" if c else "không" for c in d["covered"]]
+    for f, (op, d) in zip(op_fields, result.operators.items()):
+        cols[f.dbf] = [YES_NO[0] if c else YES_NO[1] for c in d["covered"]]
+    vstyle = [_symbol(*KML_STYLE["villages"][s]) for s in after]
     files = _write_layer(staging, "villages", sc, [v.lon for v in villages], [v.lat for v in villages], cols,
-                         op_fields)
-    n_best = np.bincount(best_site[best_site >= 0], minlength=len(towers)) if towers else []
+                         op_fields, styles=vstyle, name_field="ten_ban")
+    n_served = np.bincount(server[server >= 0], minlength=len(towers)) if towers else []
     if towers:
         files += _write_layer(staging, "towers", sc, [t.lon for t in towers], [t.lat for t in towers], {
             "ma_tram": [t.id for t in towers],
@@ -303,15 +384,16 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
             "cao_m": [t.height_m for t in towers],
             "tan_so_mhz": [t.freq_mhz for t in towers],
             "eirp_dbm": [t.eirp_dbm for t in towers],
-            "so_ban_phu": n_best,
-        })
+            "so_ban_phu": n_served,
+        }, styles=[_symbol(*KML_STYLE["towers"])] * len(towers), name_field="ma_tram")
     chosen = [result.candidates[j] for j in plan.chosen] if plan else []
     newly = plan.newly_covered if plan else []
     costs = plan.cost_breakdown if plan else []
+    sstyle = [_symbol(*KML_STYLE["proposed_sites"].get(c.kind, KML_STYLE["proposed_sites"]["new"])) for c in chosen]
     files += _write_layer(staging, "proposed_sites", sc, [c.lon for c in chosen], [c.lat for c in chosen], {
         "ma_tram": [c.id for c in chosen],
         "thu_tu": list(range(1, len(chosen) + 1)),
-        "loai": [KIND_VI.get(c.kind, c.kind) for c in chosen],
+        "loai": [KIND_VI.get(c.kind, KIND_VI["candidate"]) for c in chosen],
         "nha_mang": [c.operator for c in chosen],
         "cao_m": [c.height_m for c in chosen],
         "tan_so_mhz": [c.freq_mhz for c in chosen],
@@ -319,15 +401,18 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         "capex": [b.capex for b in costs],
         "opex_pv": [b.opex_pv for b in costs],
         "truyen_dan": [b.backhaul for b in costs],
-        "kieu_td": [b.backhaul_kind for b in costs],
+        "kieu_td": [BACKHAUL_VI[b.backhaul_kind] for b in costs],
+        "td_km": [round(b.backhaul_km, 3) for b in costs],
+        "td_den": [b.backhaul_hub for b in costs],
         "dien": [b.power for b in costs],
-        "kieu_dien": [b.power_kind for b in costs],
+        "kieu_dien": [POWER_VI[b.power_kind] for b in costs],
+        "dien_km": [round(b.power_km, 3) for b in costs],
         "tong_chi": [b.total for b in costs],
         "tien_te": [plan.currency] * len(chosen) if plan else [],
         "so_ban_moi": [len(x) for x in newly],
         "dan_moi": [sum(villages[i].population for i in x) for x in newly],
         "ds_ban": [_join_ids([villages[i].id for i in x]) for x in newly],
-    })
+    }, styles=sstyle, name_field="ma_tram")
     if sc.inputs.admin:
         files += _write_districts(staging, result)
 
@@ -342,16 +427,22 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
             for k, pt in enumerate(plan.curve)]))
     files.append(_write_links(staging / "links.csv", result))
     files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()]))
-    dict_rows = []
-    for layer, fl in FIELDS.items():
-        for fname, ftype, vi, en, unit in fl + (op_fields if layer == "villages" else []):
-            dict_rows.append({"layer": layer, "field": fname, "type": ftype, "nghia": vi, "meaning": en, "unit": unit})
-    files.append(_write_csv(staging / "field_dictionary.csv", dict_rows))
+    files.append(_write_csv(staging / "field_dictionary.csv", dictionary_rows(op_fields)))
     if sc.outputs.report:
         from . import report
 
         files += report.write(staging, result, dem)
     return files
+
+
+def dictionary_rows(op_fields=()) -> list[dict]:
+    """field_dictionary.csv: every field of every layer with both names, meaning, unit and values."""
+    rows = []
+    for layer, specs in FIELDS.items():
+        for f in specs + (list(op_fields) if layer == "villages" else []):
+            rows.append({"layer": layer, "field": f.dbf, "full_name": f.full, "type": f.type, "nghia": f.vi,
+                         "meaning": f.en, "unit": f.unit, "values": " | ".join(f.values)})
+    return rows
 
 
 def _write_links(path: Path, result) -> Path:
@@ -375,7 +466,7 @@ def _write_districts(staging: Path, result) -> list[Path]:
     from ..inputs import admin
 
     kpi = {r["district"]: r for r in result.kpis["district"]}
-    wkb, cols = [], {k[0]: [] for k in FIELDS["districts"]}
+    wkb, cols = [], {f.dbf: [] for f in FIELDS["districts"]}
     for d in admin.read_districts(result.scenario.inputs.admin):
         r = kpi.get(d.name, {})
         wkb.append(d.geometry.wkb)
@@ -388,7 +479,8 @@ def _write_districts(staging: Path, result) -> list[Path]:
         cols["phu_truoc"].append(round(r.get("covered_pop_before_pct", math.nan), 3))
         cols["trang_sau"].append(r.get("white_ban_after", 0))
         cols["phu_sau"].append(round(r.get("covered_pop_after_pct", math.nan), 3))
-    return _write_layer(staging, "districts", result.scenario, [], [], cols, wkb=wkb)
+    return _write_layer(staging, "districts", result.scenario, [], [], cols, wkb=wkb,
+                        styles=["PEN(c:#37474F,w:2px);BRUSH(fc:#90A4AE40)"] * len(wkb), name_field="ten_huyen")
 
 
 def _xlsx_cell(v):

@@ -127,7 +127,7 @@ def _table(rows: list[dict], keys: list[str] | None = None) -> str:
 
 def markdown(result, maps: dict) -> str:
     from ..inputs import datasets
-    from .layers import village_status
+    from .layers import REASON_VI, village_status
 
     sc, s, plan = result.scenario, result.summary, result.plan
     md = [f"# phusong report — {sc.name}\n", f"{sc.description}\n" if sc.description else ""]
@@ -171,7 +171,9 @@ def markdown(result, maps: dict) -> str:
         if plan.uncoverable:
             md.append("\n## Bản no candidate can reach (satellite/VSAT cases)\n\n" + _table([
                 {"id": result.villages[i].id, "name": result.villages[i].name, "commune": result.villages[i].commune,
-                 "reason": why} for i, why in list(plan.uncoverable.items())[:100]]))
+                 "reason": REASON_VI[why],
+                 "best candidate (dBm)": round(plan.uncoverable_best_rsrp_dbm.get(i, math.nan), 1)}
+                for i, why in list(plan.uncoverable.items())[:100]]))
     md.append("\n## Parameters\n\n```yaml\n" + json.dumps(sc.model_dump(mode="json", exclude={"threads"}), indent=2, ensure_ascii=False)
               + "\n```\n")
     md.append("\n## Data sources\n\n| input | file | what |\n|---|---|---|\n")
@@ -188,7 +190,7 @@ def markdown(result, maps: dict) -> str:
 
 
 def write(staging: Path, result, dem) -> list[Path]:
-    from .layers import village_status
+    from .layers import REASON_VI, village_status
 
     before, after, _, _ = village_status(result)
     maps = {"before": _map(staging / "map_before.png", result, dem, before, "Bản today (hiện trạng)")}

@@ -23,16 +23,19 @@ def _km_scale(lat: float) -> tuple[float, float]:
 
 
 def read_lines(path: str):
-    """A MultiLineString (WGS84) from a vector file of lines (GeoJSON, Shapefile, GeoPackage)."""
-    import pyogrio
+    """A MultiLineString (WGS84) from a vector file of lines (GeoJSON, Shapefile, GeoPackage, any
+    CRS: the engine's OGR reader reprojects). A feature that is not a line is an InputError
+    naming the file and the feature."""
     from shapely import from_wkb
     from shapely.ops import unary_union
 
-    try:
-        _, _, geoms, _ = pyogrio.raw.read(path)
-    except Exception as exc:  # pyogrio's own errors name the file
-        raise _core.InputError(f"{path}: cannot be read as lines: {exc}") from None
-    lines = [g for g in from_wkb(geoms) if g is not None and g.geom_type in ("LineString", "MultiLineString")]
+    lines = []
+    for feature, wkb in _core.read_geometries(path):
+        g = from_wkb(wkb)
+        if g.geom_type not in ("LineString", "MultiLineString"):
+            raise _core.InputError(f"{path}: feature {feature} is a {g.geom_type}; fibre and power routes must be "
+                                   "lines (LineString or MultiLineString)")
+        lines.append(g)
     if not lines:
         raise _core.InputError(f"{path}: has no line features (fibre/power routes must be lines)")
     return unary_union(lines)
@@ -62,12 +65,22 @@ def line_of_sight(dem: _core.Dem, a, b, ha_m: float, hb_m: float, k: float = 4 /
     return bool(np.all(h[1:-1] <= ray[1:-1]))
 
 
+BACKHAUL_KINDS = ("fibre", "microwave", "fibre_no_los", "not_modelled")
+"""fibre: within fibre_max_km of the backbone; microwave: a hop to a fibre-connected tower in line
+of sight; fibre_no_los: beyond fibre_max_km with no hop in sight, fibre all the way;
+not_modelled: no fibre routes given."""
+POWER_KINDS = ("existing", "grid", "solar", "not_modelled")
+
+
 @dataclass
 class SiteExtras:
     backhaul: float
-    backhaul_kind: str
+    backhaul_kind: str          #: one of BACKHAUL_KINDS
     power: float
-    power_kind: str
+    power_kind: str             #: one of POWER_KINDS
+    backhaul_km: float = math.nan  #: fibre length or microwave hop
+    power_km: float = math.nan     #: grid extension
+    backhaul_hub: str = ""         #: the tower at the far end of a microwave hop
 
 
 def site_extras(sc, dem: _core.Dem, cands: list, towers: list) -> list[SiteExtras]:
@@ -76,7 +89,8 @@ def site_extras(sc, dem: _core.Dem, cands: list, towers: list) -> list[SiteExtra
     n = len(cands)
     lon = np.array([s.lon for s in cands])
     lat = np.array([s.lat for s in cands])
-    bh_cost, bh_kind = np.zeros(n), ["not modelled"] * n
+    bh_cost, bh_kind = np.zeros(n), ["not_modelled"] * n
+    bh_km, pw_km, hub = np.full(n, math.nan), np.full(n, math.nan), [""] * n
     if sc.inputs.fibre:
         fibre = read_lines(sc.inputs.fibre)
         d_f = distance_km(fibre, lon, lat)
@@ -89,7 +103,7 @@ def site_extras(sc, dem: _core.Dem, cands: list, towers: list) -> list[SiteExtra
         bands = sorted(c.microwave_bands_km_cost)
         for i, s in enumerate(cands):
             if d_f[i] <= c.fibre_max_km:
-                bh_cost[i], bh_kind[i] = d_f[i] * c.fibre_cost_per_km, "fibre"
+                bh_cost[i], bh_kind[i], bh_km[i] = d_f[i] * c.fibre_cost_per_km, "fibre", d_f[i]
                 continue
             done = False
             if len(hubs):
@@ -100,12 +114,12 @@ def site_extras(sc, dem: _core.Dem, cands: list, towers: list) -> list[SiteExtra
                         break
                     if line_of_sight(dem, (s.lon, s.lat), (hubs[j].lon, hubs[j].lat), s.height_m, hubs[j].height_m):
                         price = next(cost for limit, cost in bands if dist[j] <= limit)
-                        bh_cost[i], bh_kind[i] = price, f"microwave {dist[j]:.1f} km"
+                        bh_cost[i], bh_kind[i], bh_km[i], hub[i] = price, "microwave", dist[j], hubs[j].id
                         done = True
                         break
             if not done:
-                bh_cost[i], bh_kind[i] = d_f[i] * c.fibre_cost_per_km, "fibre (no microwave line of sight)"
-    pw_cost, pw_kind = np.zeros(n), ["existing" if s.kind in ("upgrade", "colocation") else "not modelled"
+                bh_cost[i], bh_kind[i], bh_km[i] = d_f[i] * c.fibre_cost_per_km, "fibre_no_los", d_f[i]
+    pw_cost, pw_kind = np.zeros(n), ["existing" if s.kind in ("upgrade", "colocation") else "not_modelled"
                                      for s in cands]
     new = np.array([s.kind not in ("upgrade", "colocation") for s in cands])
     if sc.inputs.power_grid and new.any():
@@ -113,7 +127,8 @@ def site_extras(sc, dem: _core.Dem, cands: list, towers: list) -> list[SiteExtra
         d_g = distance_km(grid, lon, lat)
         for i in np.nonzero(new)[0]:
             if d_g[i] <= c.grid_max_km:
-                pw_cost[i], pw_kind[i] = d_g[i] * c.grid_cost_per_km, f"grid {d_g[i]:.1f} km"
+                pw_cost[i], pw_kind[i], pw_km[i] = d_g[i] * c.grid_cost_per_km, "grid", d_g[i]
             else:
                 pw_cost[i], pw_kind[i] = c.solar, "solar"
-    return [SiteExtras(float(bh_cost[i]), bh_kind[i], float(pw_cost[i]), pw_kind[i]) for i in range(n)]
+    return [SiteExtras(float(bh_cost[i]), bh_kind[i], float(pw_cost[i]), pw_kind[i], float(bh_km[i]),
+                       float(pw_km[i]), hub[i]) for i in range(n)]

@@ -9,13 +9,13 @@ from typing import Callable, Optional
 import numpy as np
 
 from .. import _core
-from .types import CurvePoint, Plan, SiteCost
+from .types import NEW_OPERATOR, CurvePoint, Plan, SiteCost
 from ..inputs.generate import highest_cell
 
 
 def grid_candidates(dem: _core.Dem, villages: list, spacing_km: float, radius_km: float,
                     height_m: float, freq_mhz: float, eirp_dbm: float, bandwidth_mhz: float,
-                    operator: str = "new") -> list:
+                    operator: str = NEW_OPERATOR) -> list:
     """Candidate sites on a regular grid over the villages' area: in each grid square, the
     highest DEM cell (a hill-top, where a tower sees farthest). Squares farther than
     `radius_km` from every village are skipped."""
@@ -116,7 +116,7 @@ def commune_centre_candidates(sc, villages: list, white: list[int]) -> list:
     for k, (key, v) in enumerate(sorted(best.items())):
         s = _core.Site()
         s.id = f"CC-{v.id}"
-        s.operator = p.operator if p.operator != "any" else "new"
+        s.operator = p.operator if p.operator != "any" else NEW_OPERATOR
         s.technologies = "4G"
         s.lon, s.lat = v.lon, v.lat
         s.height_m, s.freq_mhz, s.eirp_dbm, s.bandwidth_mhz = p.height_m, p.freq_mhz, p.eirp_dbm, r.bandwidth_mhz
@@ -169,7 +169,7 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         if ref == "grid":
             grid = grid_candidates(dem, white_v, p.grid_spacing_km, r.radius_km, p.height_m,
                                    p.freq_mhz, p.eirp_dbm, r.bandwidth_mhz,
-                                   p.operator if p.operator != "any" else "new")
+                                   p.operator if p.operator != "any" else NEW_OPERATOR)
             if sc.inputs.admin:  # new towers only inside the province
                 area = admin_area(sc.inputs.admin)
                 from shapely import contains_xy
@@ -218,7 +218,7 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
             capex, opex, _ = p.costs.total(c.kind)
             e = extras[k]
             breakdown.append(SiteCost(capex, opex, e.backhaul, e.power, capex + opex + e.backhaul + e.power,
-                                      e.backhaul_kind, e.power_kind))
+                                      e.backhaul_kind, e.power_kind, e.backhaul_km, e.power_km, e.backhaul_hub))
     if p.cost_per_site is None and p.costs.sharing_penalty_per_village > 0:
         breakdown = _sharing_penalty(sc, villages, white, cands, breakdown)
     cost = [max(b.total, 1e-9) for b in breakdown]
@@ -249,14 +249,13 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     uncoverable_items = set(solved["uncoverable"])
     g["uncoverable"] = sorted(uncoverable_items)
     g["uncovered"] = sorted(set(range(len(white_v))) - {i for lst in g["newly_covered"] for i in lst})
-    uncoverable = {}
+    uncoverable, uncoverable_best = {}, {}
     for j in g["uncoverable"]:
-        if not in_range[j]:
-            reason = f"no candidate within {r.radius_km:g} km"
-        else:
-            reason = (f"terrain-blocked or too far: best candidate gives {best[j]:.1f} dBm "
-                      f"< {r.threshold_dbm:g} dBm")
-        uncoverable[white[j]] = reason
+        # Codes (the outputs say them in Vietnamese: outputs.layers.REASON_VI); the numbers travel
+        # in uncoverable_best_rsrp_dbm, not in the text.
+        uncoverable[white[j]] = "terrain_or_distance" if in_range[j] else "no_candidate_in_range"
+        if in_range[j]:
+            uncoverable_best[white[j]] = float(best[j])
     newly = [[white[j] for j in lst] for lst in g["newly_covered"]]
     # The cost-versus-people curve: greedy order (by newly covered weight per cost) with the
     # cumulative cost and people; a budget B buys the longest prefix that fits.
@@ -274,6 +273,7 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         sites_lonlat=[(cands[j].lon, cands[j].lat) for j in g["chosen"]],
         still_white=[white[j] for j in g["uncovered"]],
         uncoverable=uncoverable,
+        uncoverable_best_rsrp_dbm=uncoverable_best,
         total_cost=g["total_cost"],
         currency=currency,
         population_covered=float(sum(villages[i].population for lst in newly for i in lst)),

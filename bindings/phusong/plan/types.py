@@ -9,6 +9,10 @@ from dataclasses import dataclass, field, fields
 from typing import NamedTuple, Optional
 
 
+NEW_OPERATOR = "chưa phân công"
+"""The operator of a new tower that no operator was asked to build (planning.operator: any)."""
+
+
 class SiteCost(NamedTuple):
     """What one candidate site costs, in the plan's currency."""
 
@@ -17,8 +21,11 @@ class SiteCost(NamedTuple):
     backhaul: float       #: fibre to the backbone or a microwave hop
     power: float          #: grid extension or solar
     total: float          #: capex + opex_pv + backhaul + power
-    backhaul_kind: str = ""  #: e.g. "fibre 1.2 km", "microwave 8.4 km to T0123", "" (flat cost)
-    power_kind: str = ""     #: e.g. "existing", "grid 0.8 km", "solar", "" (flat cost)
+    backhaul_kind: str = ""  #: backhaul.BACKHAUL_KINDS: fibre, microwave, fibre_no_los, not_modelled ("" flat cost)
+    power_kind: str = ""     #: backhaul.POWER_KINDS: existing, grid, solar, not_modelled ("" flat cost)
+    backhaul_km: float = float("nan")  #: fibre length or microwave hop (km)
+    power_km: float = float("nan")     #: grid extension (km)
+    backhaul_hub: str = ""             #: the tower at the far end of a microwave hop
 
     def with_penalty(self, amount: float) -> "SiteCost":
         """The same cost with `amount` added to CAPEX (and the total)."""
@@ -43,7 +50,9 @@ class Plan:
     cost_breakdown: list[SiteCost]        #: per chosen site
     sites_lonlat: list[tuple[float, float]]
     still_white: list[int]                #: white bản the plan leaves white
-    uncoverable: dict[int, str]           #: village index -> why no candidate reaches it
+    uncoverable: dict[int, str]           #: village index -> why no candidate reaches it: "no_candidate_in_range"
+                                          #: or "terrain_or_distance"
+    uncoverable_best_rsrp_dbm: dict[int, float]  #: village index -> the best candidate's RSRP (in range only)
     total_cost: float
     currency: str
     population_covered: float

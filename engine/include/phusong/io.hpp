@@ -35,6 +35,17 @@ std::vector<Village> read_villages(const std::string& path);
 /// NR, 5G NR -> 5G. An empty or unknown token is an InputError listing the accepted values.
 std::vector<Site> read_sites(const std::string& path, double default_bandwidth_mhz = 10);
 
+/// A feature's geometry in WGS84 lon/lat as WKB, with its 1-based feature number.
+struct Geometry {
+  std::string wkb;
+  int feature = 0;
+};
+
+/// Reads every geometry of the first layer of a vector file (GeoJSON, Shapefile, GeoPackage,
+/// KML, ...) reprojected to WGS84 lon/lat; features without a geometry are skipped. Throws
+/// InputError naming the file when it cannot be opened, has no layer or cannot be reprojected.
+std::vector<Geometry> read_geometries(const std::string& path);
+
 /// The canonical technology names a site's `technologies` field is normalised to: 2G, 3G, 4G, 5G.
 std::vector<std::string> known_technologies();
 
@@ -58,11 +69,15 @@ struct PointTable {
   std::vector<double> lon, lat;
   std::vector<std::string> wkb;
   std::vector<Field> fields;
+  /// Optional, one per feature: an OGR style string (e.g. "SYMBOL(c:#FF0000,id:\"...\")",
+  /// "PEN(c:#0000FF,w:2px);BRUSH(fc:#00FF0080)"), written by drivers that keep styles (LIBKML).
+  std::vector<std::string> styles;
   std::size_t size() const { return wkb.empty() ? lon.size() : wkb.size(); }
 };
 
 /// Writes `table` to `path` with an OGR driver ("ESRI Shapefile", "GPKG", "GeoJSON", "KML",
-/// "CSV"), reprojected to `crs` (see geo::crs_wkt). Shapefiles get a .prj and a .cpg (UTF-8);
+/// "LIBKML", "CSV"), reprojected to `crs` (see geo::crs_wkt). Fields are written by name; an
+/// empty string and a non-finite real are written as NULL in every format. Shapefiles get a .prj and a .cpg (UTF-8);
 /// their field names must be at most 10 bytes (InputError otherwise). The files are written in a
 /// staging folder beside the target and moved in place only when complete, so a failure never
 /// leaves a half-written file set and never touches an existing one.

@@ -614,6 +614,41 @@ std::vector<Site> read_sites(const std::string& path, double default_bandwidth_m
   return out;
 }
 
+std::vector<Geometry> read_geometries(const std::string& path) {
+  detail::ensure_gdal();
+  if (!fs::exists(path)) throw InputError(path + ": file not found");
+  detail::GdalErrorGuard guard;
+  DsPtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (!ds) throw InputError(path + ": cannot be opened as a vector file: " + guard.message());
+  if (ds->GetLayerCount() < 1) throw InputError(path + ": has no layer");
+  OGRLayer* layer = ds->GetLayer(0);
+  OGRSpatialReference wgs;
+  wgs.SetWellKnownGeogCS("WGS84");
+  wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  std::unique_ptr<OGRCoordinateTransformation> ct;
+  if (const OGRSpatialReference* srs = layer->GetSpatialRef(); srs && !srs->IsSame(&wgs)) {
+    OGRSpatialReference src(*srs);
+    src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    ct.reset(OGRCreateCoordinateTransformation(&src, &wgs));
+    if (!ct) throw InputError(path + ": its CRS cannot be transformed to WGS84");
+  }
+  std::vector<Geometry> out;
+  int feature = 0;
+  for (std::unique_ptr<OGRFeature> f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+    ++feature;
+    OGRGeometry* g = f->GetGeometryRef();
+    if (!g || g->IsEmpty()) continue;
+    if (ct && g->transform(ct.get()) != OGRERR_NONE)
+      throw InputError(path + ": feature " + std::to_string(feature) + " cannot be transformed to WGS84");
+    Geometry item;
+    item.feature = feature;
+    item.wkb.resize(static_cast<std::size_t>(g->WkbSize()));
+    g->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(item.wkb.data()), wkbVariantIso);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
 std::vector<std::string> dataset_files(const std::string& path, const std::string& driver) {
   if (driver != "ESRI Shapefile") return {path};
   const fs::path p(path);
@@ -628,6 +663,9 @@ void write_points(const std::string& path, const std::string& driver, const std:
   detail::ensure_gdal();
   const std::size_t n = t.size();
   if (t.wkb.empty() && t.lat.size() != n) throw InputError("write " + path + ": lon and lat have different lengths");
+  if (!t.styles.empty() && t.styles.size() != n)
+    throw InputError("write " + path + ": " + std::to_string(t.styles.size()) + " styles for " + std::to_string(n) +
+                     " features");
   const bool shp = driver == "ESRI Shapefile";
   std::set<std::string> names;
   for (const auto& f : t.fields) {
@@ -728,9 +766,11 @@ void write_points(const std::string& path, const std::string& driver, const std:
           } else {
             if (shp && f.strings[i].size() > 254)
               throw InputError("write " + path + ": value of field '" + f.name + "' is longer than 254 bytes");
-            feat.SetField(idx, f.strings[i].c_str());
+            if (f.strings[i].empty()) feat.SetFieldNull(idx);
+            else feat.SetField(idx, f.strings[i].c_str());
           }
         }
+        if (!t.styles.empty() && !t.styles[i].empty()) feat.SetStyleString(t.styles[i].c_str());
         if (geoms.empty()) {
           OGRPoint pt(x[i], y[i]);
           feat.SetGeometry(&pt);
