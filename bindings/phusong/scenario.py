@@ -157,12 +157,19 @@ class Outputs(_Strict):
 
 
 class Targets(_Strict):
-    """The province's published targets, shown beside the results."""
-    coverage_4g_pct: float = 99.56
-    fibre_households_pct: float = 80.0
-    fibre_communes_pct: float = 100.0
-    published_white_villages: Optional[int] = 209
-    published_villages: Optional[int] = 2509
+    """Targets the scenario sets, shown beside the results (none by default: a scenario of another
+    province or a demo has no Sơn La targets)."""
+    coverage_4g_pct: Optional[float] = Field(None, ge=0, le=100, description="people covered by 4G/5G (%)")
+    white_villages: Optional[int] = Field(None, ge=0, description="white bản left (0: none)")
+    fibre_households_pct: Optional[float] = Field(None, ge=0, le=100)
+    fibre_communes_pct: Optional[float] = Field(None, ge=0, le=100)
+
+
+class Published(_Strict):
+    """Published statistics (not targets), shown beside the results as what they are."""
+    villages: Optional[int] = Field(None, ge=0, description="bản in the published figures")
+    white_villages: Optional[int] = Field(None, ge=0, description="white bản in the published figures")
+    source: str = Field("", description="where the figures were published")
 
 
 class Scenario(_Strict):
@@ -173,6 +180,7 @@ class Scenario(_Strict):
     planning: Planning = Field(default_factory=Planning)
     outputs: Outputs = Field(default_factory=Outputs)
     targets: Targets = Field(default_factory=Targets)
+    published: Published = Field(default_factory=Published)
     threads: int = Field(0, ge=0)
     path: Optional[Path] = Field(None, exclude=True)
 

@@ -129,3 +129,18 @@ def test_kml_is_named_and_styled(run):
     assert len(colours) >= 2  # covered and white (and newly covered) in different colours
     sites = ET.parse(out / "proposed_sites.kml").getroot()
     assert all(m.find(".//k:IconStyle/k:Icon/k:href", ns) is not None for m in sites.findall(".//k:Placemark", ns))
+
+
+def test_targets_come_only_from_the_scenario(run, tmp_path):
+    r, out = run
+    with open(out / "kpi_targets.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert all(row["target"] == "" and row["published"] == "" for row in rows)  # the demo sets none
+    text = (out.parent / "s.yaml").read_text(encoding="utf-8") + (
+        "targets:\n  coverage_4g_pct: 99.0\npublished:\n  white_villages: 40\n  source: test\n")
+    (tmp_path / "s.yaml").write_text(text.replace("demo_n21e105_", str(out.parent) + "/demo_n21e105_"),
+                                     encoding="utf-8")
+    r2 = phusong.run_scenario(tmp_path / "s.yaml", out_dir=tmp_path / "o")
+    t = {row["indicator"]: row for row in r2.kpis["targets"]}
+    assert t["4G/5G coverage of people (%)"]["target"] == 99.0
+    assert t["white bản (bản trắng)"]["published"] == 40 and t["white bản (bản trắng)"]["target"] == ""

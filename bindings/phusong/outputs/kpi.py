@@ -95,18 +95,26 @@ def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dic
         p["plan_cost"] = float(plan.total_cost)
         p["plan_currency"] = plan.currency
         _district_costs(sc, plan, out["district"])
-    t = sc.targets
-    out["targets"] = [
-        {"indicator": "4G/5G coverage of people (%)", "target": t.coverage_4g_pct,
-         "before": p["covered_pop_before_pct"], "after_plan": p["covered_pop_after_pct"]},
-        {"indicator": "white bản (bản trắng)", "target": 0, "before": p["white_ban_before"],
-         "after_plan": p["white_ban_after"]},
-        {"indicator": "bản", "target": t.published_villages, "before": p["ban"], "after_plan": p["ban"]},
-        {"indicator": "published white bản", "target": t.published_white_villages, "before": p["white_ban_before"],
-         "after_plan": p["white_ban_after"]},
-        {"indicator": "fibre to households (%)", "target": t.fibre_households_pct, "before": "not modelled",
-         "after_plan": "not modelled"},
-        {"indicator": "fibre to communes (%)", "target": t.fibre_communes_pct, "before": "not modelled",
-         "after_plan": "not modelled"},
-    ]
+    out["targets"] = target_rows(sc, p)
     return out
+
+
+def target_rows(sc, p: dict) -> list[dict]:
+    """kpi_targets.csv: each indicator with the scenario's target (empty when it sets none), the
+    published figure (empty when none is given), the value today and after the plan."""
+    t, pub = sc.targets, sc.published
+
+    def row(indicator, target, published, before, after):
+        return {"indicator": indicator, "target": "" if target is None else target,
+                "published": "" if published is None else published, "before": before, "after_plan": after}
+
+    rows = [row("4G/5G coverage of people (%)", t.coverage_4g_pct, None, p["covered_pop_before_pct"],
+                p["covered_pop_after_pct"]),
+            row("white bản (bản trắng)", t.white_villages, pub.white_villages, p["white_ban_before"],
+                p["white_ban_after"]),
+            row("bản", None, pub.villages, p["ban"], p["ban"])]
+    if t.fibre_households_pct is not None:
+        rows.append(row("fibre to households (%)", t.fibre_households_pct, None, "not modelled", "not modelled"))
+    if t.fibre_communes_pct is not None:
+        rows.append(row("fibre to communes (%)", t.fibre_communes_pct, None, "not modelled", "not modelled"))
+    return rows
