@@ -153,7 +153,15 @@ class Outputs(_Strict):
     crs: str = "WGS84"
     formats: list[Literal["shapefile", "gpkg", "geojson", "kml"]] = Field(default_factory=lambda: ["shapefile"])
     tables: list[Literal["csv", "xlsx"]] = Field(default_factory=lambda: ["csv"])
-    report: bool = False
+    csv_bom: bool = Field(False, description="CSV tables with a UTF-8 byte-order mark (Excel on Windows)")
+    report: bool = Field(False, description="report.html (and report.md) with maps")
+    report_pdf: bool = Field(False, description="also report.pdf (needs the 'report' extra: WeasyPrint)")
+    language: Literal["vi", "en"] = Field("vi", description="language of the report")
+    rasters: bool = Field(False, description="best-server RSRP rasters (COG) before and after the plan, all "
+                                             "operators and per operator, and coverage polygons")
+    raster_resolution_m: Optional[float] = Field(None, gt=0, description="raster cell size (default: the DEM's)")
+    qgis: bool = Field(False, description="a QGIS project (project.qgz) with QML styles beside the layers")
+    web_map: bool = Field(False, description="map.html: a self-contained interactive map (works offline)")
 
 
 class Targets(_Strict):

@@ -242,7 +242,7 @@ def planned_names(sc) -> list[str]:
             names += [layer + e for e in ((".shp", ".shx", ".dbf", ".prj", ".cpg") if fmt == "shapefile" else (ext,))]
     names += [f"kpi_{lv}.csv" for lv in ("province", "district", "commune", "targets")]
     names += ["kpi.xlsx", "plan_curve.csv", "links.csv", "summary.csv", "field_dictionary.csv",
-              "report.md", "report.html"]
+              "report.md", "report.html", "report.pdf", "map.html", "project.qgz"]
     return names
 
 
@@ -428,10 +428,18 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
     files.append(_write_links(staging / "links.csv", result))
     files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()]))
     files.append(_write_csv(staging / "field_dictionary.csv", dictionary_rows(op_fields)))
-    if sc.outputs.report:
+    if sc.outputs.report or sc.outputs.report_pdf:
         from . import report
 
         files += report.write(staging, result, dem)
+    if sc.outputs.web_map:
+        from . import webmap
+
+        files += webmap.write(staging, result, list(files))
+    if sc.outputs.qgis:  # last: the project opens every layer and raster written above
+        from . import qgis
+
+        files += qgis.write(staging, result, list(files))
     return files
 
 
