@@ -356,6 +356,7 @@ class RunResult:
     files: list[Path] = field(default_factory=list)
     operators: dict = field(default_factory=dict)
     kpis: dict = field(default_factory=dict)
+    rasters: Optional[object] = None  #: coverage.scenario_rasters.ScenarioRasters when outputs.rasters
 
 
 def _broadband(site: _core.Site, techs: list[str]) -> bool:
@@ -427,9 +428,14 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
     if sc.planning.enabled and white:
         candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"), clutter)
 
+    rasters = None
+    if sc.outputs.rasters:
+        from .coverage import scenario_rasters
+
+        rasters = scenario_rasters.compute(sc, dem, broadband, candidates, plan, step("rasters"))
     summary = _summary(sc, villages, towers, broadband, cov, white, plan)
     kpis = kpi.tables(sc, villages, cov, white, plan, operators)
-    result = RunResult(sc, villages, broadband, cov, white, plan, candidates, summary, [], operators, kpis)
+    result = RunResult(sc, villages, broadband, cov, white, plan, candidates, summary, [], operators, kpis, rasters)
     result.files = outputs.write_all(folder, result, dem)
     return result
 

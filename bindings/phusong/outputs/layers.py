@@ -242,7 +242,10 @@ def planned_names(sc) -> list[str]:
             names += [layer + e for e in ((".shp", ".shx", ".dbf", ".prj", ".cpg") if fmt == "shapefile" else (ext,))]
     names += [f"kpi_{lv}.csv" for lv in ("province", "district", "commune", "targets")]
     names += ["kpi.xlsx", "plan_curve.csv", "links.csv", "summary.csv", "field_dictionary.csv",
-              "report.md", "report.html", "report.pdf", "map.html", "project.qgz"]
+              "report.md", "report.html", "report.pdf", "map.html", "project.qgz", "raster_servers.csv"]
+    if sc.outputs.rasters:
+        names += [f"rsrp_{w}{e}" for w in ("before", "after") for e in (".tif", ".server.tif")]
+        names += ["coverage_before.gpkg", "coverage_after.gpkg"]
     return names
 
 
@@ -415,6 +418,10 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
     }, styles=sstyle, name_field="ma_tram")
     if sc.inputs.admin:
         files += _write_districts(staging, result)
+    if result.rasters is not None:
+        from ..coverage import scenario_rasters
+
+        files += scenario_rasters.write(staging, result.rasters)
 
     for level in ("province", "district", "commune", "targets"):
         files.append(_write_csv(staging / f"kpi_{level}.csv", result.kpis[level]))
