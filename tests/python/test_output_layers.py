@@ -144,3 +144,28 @@ def test_targets_come_only_from_the_scenario(run, tmp_path):
     t = {row["indicator"]: row for row in r2.kpis["targets"]}
     assert t["4G/5G coverage of people (%)"]["target"] == 99.0
     assert t["white bản (bản trắng)"]["published"] == 40 and t["white bản (bản trắng)"]["target"] == ""
+
+
+def test_xlsx_for_a_planner(run):
+    from openpyxl import load_workbook
+
+    r, out = run
+    # The same scenario with the XLSX tables and CSV with a byte-order mark.
+    text = (out.parent / "s.yaml").read_text(encoding="utf-8").replace(
+        "  formats: [shapefile, gpkg, geojson, kml]", "  formats: [gpkg]\n  tables: [csv, xlsx]\n  csv_bom: true")
+    (out.parent / "x.yaml").write_text(text, encoding="utf-8")
+    r = phusong.run_scenario(out.parent / "x.yaml", out_dir=out.parent / "x")
+    out = out.parent / "x"
+    wb = load_workbook(out / "kpi.xlsx")
+    assert {"province", "district", "commune", "targets", "trạm đề xuất", "bản không phủ được"} <= set(wb.sheetnames)
+    ws = wb["commune"]
+    headers = [c.value for c in ws[1]]
+    assert "dân số" in headers and "tỷ lệ dân được phủ sóng hiện nay (%)" in headers
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    pct = ws.cell(row=2, column=headers.index("tỷ lệ dân được phủ sóng hiện nay (%)") + 1)
+    assert pct.number_format == "0.00"
+    sites = wb["trạm đề xuất"]
+    assert sites.max_row - 1 == len(r.plan.chosen)
+    unreachable = wb["bản không phủ được"]
+    assert unreachable.max_row - 1 == len(r.plan.uncoverable)
+    assert (out / "kpi_commune.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # csv_bom

@@ -332,8 +332,9 @@ def _num(v):
     return v
 
 
-def _write_csv(path: Path, rows: list[dict]) -> Path:
-    with open(path, "w", newline="", encoding="utf-8") as f:
+def _write_csv(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
+    """A CSV table; encoding "utf-8-sig" adds the byte-order mark Excel on Windows needs."""
+    with open(path, "w", newline="", encoding=encoding) as f:
         if not rows:
             return path
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
@@ -354,6 +355,7 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
     op_fields = operator_fields(result.operators)
     cand_best = plan.uncoverable_best_rsrp_dbm if plan is not None else {}
     thr = sc.radio.threshold_dbm
+    enc = "utf-8-sig" if sc.outputs.csv_bom else "utf-8"
     rsrp_uv = np.array([cand_best.get(i, math.nan) for i in range(len(villages))], float)
     cols = {
         "ma_ban": [v.id for v in villages],
@@ -424,17 +426,17 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         files += scenario_rasters.write(staging, result.rasters)
 
     for level in ("province", "district", "commune", "targets"):
-        files.append(_write_csv(staging / f"kpi_{level}.csv", result.kpis[level]))
+        files.append(_write_csv(staging / f"kpi_{level}.csv", result.kpis[level], enc))
     if "xlsx" in sc.outputs.tables:
-        files.append(_write_xlsx(staging / "kpi.xlsx", result.kpis))
+        files.append(_write_xlsx(staging / "kpi.xlsx", result))
     if plan is not None:
         files.append(_write_csv(staging / "plan_curve.csv", [
             {"sites": k + 1, "cost": pt.cost, "currency": plan.currency, "people_covered": pt.people,
              "villages_covered": pt.villages}
-            for k, pt in enumerate(plan.curve)]))
-    files.append(_write_links(staging / "links.csv", result))
-    files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()]))
-    files.append(_write_csv(staging / "field_dictionary.csv", dictionary_rows(op_fields)))
+            for k, pt in enumerate(plan.curve)], enc))
+    files.append(_write_links(staging / "links.csv", result, enc))
+    files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()], enc))
+    files.append(_write_csv(staging / "field_dictionary.csv", dictionary_rows(op_fields), enc))
     if sc.outputs.report or sc.outputs.report_pdf:
         from . import report
 
@@ -460,10 +462,10 @@ def dictionary_rows(op_fields=()) -> list[dict]:
     return rows
 
 
-def _write_links(path: Path, result) -> Path:
+def _write_links(path: Path, result, encoding: str = "utf-8") -> Path:
     """The village table: every evaluated bản × site path (exact profile) with its loss and RSRP."""
     links = result.coverage["links"]
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    with open(path, "w", newline="", encoding=encoding) as f:
         w = csv.writer(f)
         w.writerow(["ma_ban", "ma_tram", "nha_mang", "distance_km", "loss_db", "rsrp_dbm", "mode",
                     "antenna_attenuation_db", "clutter_loss_db", "dem_void_samples"])
@@ -503,7 +505,71 @@ def _xlsx_cell(v):
     return None if isinstance(v, float) and not math.isfinite(v) else v
 
 
-def _write_xlsx(path: Path, kpis: dict) -> Path:
+# kpi.xlsx: Vietnamese headers for the KPI keys (the CSV tables keep the keys).
+KPI_HEADERS_VI = {
+    "province": "tỉnh", "district": "huyện", "commune": "xã", "ban": "số bản", "households": "số hộ",
+    "population": "dân số", "covered_ban_before": "bản được phủ sóng hiện nay",
+    "white_ban_before": "bản trắng hiện nay", "covered_pop_before_pct": "tỷ lệ dân được phủ sóng hiện nay (%)",
+    "covered_hh_before_pct": "tỷ lệ hộ được phủ sóng hiện nay (%)", "covered_ban_after": "bản được phủ sóng sau quy hoạch",
+    "white_ban_after": "bản trắng sau quy hoạch", "covered_pop_after_pct": "tỷ lệ dân được phủ sóng sau quy hoạch (%)",
+    "plan_sites": "số trạm đề xuất", "plan_cost": "chi phí quy hoạch", "plan_currency": "tiền tệ",
+    "indicator": "chỉ tiêu", "target": "mục tiêu", "published": "số liệu đã công bố", "before": "hiện nay",
+    "after_plan": "sau quy hoạch",
+}
+_SHEETS = {"province": "province", "district": "district", "commune": "commune", "targets": "targets"}
+
+
+def _kpi_header(key: str) -> str:
+    if key.startswith("covered_pop_pct_"):
+        return f"tỷ lệ dân được phủ sóng của {key[len('covered_pop_pct_'):]} (%)"
+    return KPI_HEADERS_VI.get(key, key)
+
+
+def _xlsx_number_format(header: str, values: list) -> str | None:
+    nums = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if not nums:
+        return None
+    if "(%)" in header or header.endswith("pct"):
+        return "0.00"
+    if all(float(v).is_integer() for v in nums):
+        return "#,##0"
+    return "#,##0.00"
+
+
+def _sheet(wb, title: str, headers: list[str], rows: list[list]) -> None:
+    """One sheet: header row frozen and filtered, column formats by content, text always text."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title)
+    ws.append(headers)
+    for r in rows:
+        ws.append([_xlsx_cell(v) for v in r])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    for k, h in enumerate(headers, start=1):
+        col = [r[k - 1] for r in rows]
+        fmt = _xlsx_number_format(h, col)
+        width = max([len(str(h))] + [len(str(v)) for v in col[:200]]) + 2
+        ws.column_dimensions[get_column_letter(k)].width = min(max(width, 8), 60)
+        for row in ws.iter_rows(min_row=2, min_col=k, max_col=k):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    # Text stays text: a name starting with '=', '+', '-' or '@' is never taken as
+                    # a formula (no formula injection from input files).
+                    cell.data_type = "s"
+                elif fmt and isinstance(cell.value, (int, float)):
+                    cell.number_format = fmt
+    for cell in ws[1]:
+        cell.data_type = "s"
+
+
+def _write_xlsx(path: Path, result) -> Path:
+    """kpi.xlsx: the KPI tables with Vietnamese headers, number formats, frozen headers and
+    filters, plus the proposed sites and the bản no candidate reaches."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -512,20 +578,39 @@ def _write_xlsx(path: Path, kpis: dict) -> Path:
     wb.properties.created = when
     wb.properties.modified = when
     wb.properties.creator = "phusong"
+    kpis = result.kpis
     for level in ("province", "district", "commune", "targets"):
-        ws = wb.create_sheet(level)
         rows = kpis[level]
-        if not rows:
-            continue
-        ws.append(list(rows[0].keys()))
-        for r in rows:
-            ws.append([_xlsx_cell(v) for v in r.values()])
-        for row in ws.iter_rows(min_row=1):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    # Text stays text: a name starting with '=', '+', '-' or '@' is never taken as
-                    # a formula (no formula injection from input files).
-                    cell.data_type = "s"
+        keys = list(rows[0].keys()) if rows else []
+        _sheet(wb, _SHEETS[level], [_kpi_header(k) for k in keys], [[r.get(k) for k in keys] for r in rows])
+    plan = result.plan
+    if plan is not None:
+        specs = [f for f in FIELDS["proposed_sites"]]
+        headers = [f.vi.split(" (")[0] + (f" ({f.unit})" if f.unit else "") for f in specs]
+        headers += ["kinh độ", "vĩ độ"]
+        rows = []
+        for k, (j, lst, b) in enumerate(zip(plan.chosen, plan.newly_covered, plan.cost_breakdown)):
+            c = result.candidates[j]
+            vals = {"ma_tram": c.id, "thu_tu": k + 1, "loai": KIND_VI.get(c.kind, KIND_VI["candidate"]),
+                    "nha_mang": c.operator, "cao_m": c.height_m, "tan_so_mhz": c.freq_mhz, "eirp_dbm": c.eirp_dbm,
+                    "capex": b.capex, "opex_pv": b.opex_pv, "truyen_dan": b.backhaul,
+                    "kieu_td": BACKHAUL_VI[b.backhaul_kind], "td_km": round(b.backhaul_km, 3),
+                    "td_den": b.backhaul_hub, "dien": b.power, "kieu_dien": POWER_VI[b.power_kind],
+                    "dien_km": round(b.power_km, 3), "tong_chi": b.total, "tien_te": plan.currency,
+                    "so_ban_moi": len(lst), "dan_moi": round(sum(result.villages[i].population for i in lst)),
+                    "ds_ban": ";".join(result.villages[i].id for i in lst)}
+            rows.append([vals[f.dbf] for f in specs] + [round(c.lon, 5), round(c.lat, 5)])
+        _sheet(wb, "trạm đề xuất", headers, rows)
+        thr = result.scenario.radio.threshold_dbm
+        rows = []
+        for i, why in plan.uncoverable.items():
+            v = result.villages[i]
+            best = plan.uncoverable_best_rsrp_dbm.get(i, math.nan)
+            rows.append([v.id, v.name, v.commune, v.district, round(v.population), round(v.households),
+                         REASON_VI[why], round(best, 1), round(thr - best, 1), round(v.lon, 5), round(v.lat, 5)])
+        _sheet(wb, "bản không phủ được", ["mã bản", "tên bản", "xã", "huyện", "dân số", "số hộ", "lý do",
+                                          "RSRP ứng viên tốt nhất (dBm)", "thiếu so với ngưỡng (dB)", "kinh độ",
+                                          "vĩ độ"], rows)
     wb.save(path)
     _stable_zip(path, when)
     return path
