@@ -9,14 +9,28 @@ Example:
     >>> result.summary["white_villages"]
 """
 
+from . import _core
 from ._core import (  # noqa: F401
+    Composite,
+    CostDistance,
+    CoverageParams,
     Dem,
     InputError,
     PhusongError,
     RangeError,
+    RasterParams,
     Site,
-    best_server,
+    SiteRaster,
+    SolveOptions,
+    SolveResult,
+    SolveStatus,
+    SteinerOptions,
+    SteinerProblem,
+    SteinerResult,
     Village,
+    VillageCoverage,
+    best_server,
+    cost_distance,
     crs_wkt,
     delta_bullington,
     earth_bulge_m,
@@ -25,13 +39,16 @@ from ._core import (  # noqa: F401
     geodesic_distance_m,
     greedy_cover,
     link,
+    models,
     path_loss_db,
-    read_sites,
     read_orlib_scp,
+    read_sites,
+    read_steinlib,
     read_villages,
     rsrp_dbm,
     site_raster,
     solve_cover,
+    solve_steiner,
     transform,
     write_points,
     write_polygons,
@@ -39,4 +56,4 @@ from ._core import (  # noqa: F401
 )
 from .scenario import RunResult, Scenario, ScenarioError, load_scenario, run_scenario  # noqa: F401
 
-__version__ = "0.1.0"
+__version__ = _core.__version__  # written once, in pyproject.toml

@@ -1,9 +1,12 @@
 """Type stubs of phusong._core (the compiled engine). Kept in step by tests/python/test_stubs.py."""
 
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
+
+__version__: str  # from pyproject.toml, through CMake
 
 class PhusongError(RuntimeError): ...
 class InputError(PhusongError, ValueError): ...
@@ -45,6 +48,12 @@ class Dem:
 def earth_bulge_m(d1_m: float, d2_m: float, k: float = ...) -> float: ...
 
 # radio
+def models() -> list[dict[str, Any]]:
+    """The propagation models the engine knows (radio::models()), in order, e.g.
+    {'name': 'p1812', 'link': True, 'villages': True, 'raster': True, 'freq_mhz': (30.0, 6000.0),
+    'description': ...}: the source of the CLI's --model choices, the scenario schema and the
+    "unknown model 'x' (known: ...)" errors."""
+    ...
 def free_space_loss_db(distance_km: float, freq_mhz: float) -> float: ...
 def rsrp_dbm(eirp_dbm: float, loss_db: float, bandwidth_mhz: float, rx_gain_dbi: float = 0.0) -> float: ...
 def path_loss_db(distance_m: npt.ArrayLike, terrain_m: npt.ArrayLike, freq_mhz: float, tx_height_m: float,
@@ -53,7 +62,7 @@ def delta_bullington(d_km: npt.ArrayLike, h_m: npt.ArrayLike, hts_m_amsl: float,
                      freq_mhz: float, ae_km: float = 8495.0, vertical: bool = True) -> dict: ...
 
 def link(d_km: npt.ArrayLike, h_m: npt.ArrayLike, model: str, freq_mhz: float, tx_height_m: float,
-         rx_height_m: float, clutter_m: Optional[npt.ArrayLike] = None, zone: Optional[Sequence[int]] = None,
+         rx_height_m: float, clutter_m: npt.ArrayLike | None = None, zone: Sequence[int] | None = None,
          k: float = ..., vertical: bool = True, time_pct: float = 50.0, location_pct: float = 50.0,
          situation_pct: float = 50.0, delta_n: float = 45.0, n0: float = 325.0, lat_deg: float = ...,
          itm_n0: float = 301.0, eps_r: float = 15.0, sigma_s_per_m: float = 0.005, climate: int = 5,
@@ -89,36 +98,304 @@ class Site:
     def __init__(self) -> None: ...
     def set_antenna(self, kind: str, azimuth_deg: float = 0.0, downtilt_deg: float = 0.0) -> None: ...
 
-def evaluate_villages(dem: Dem, villages: Sequence[Village], sites: Sequence[Site], model: str = "p526",
-                      radius_km: float = 30.0, rx_height_m: float = 1.5, threshold_dbm: float = -110.0,
-                      k: float = ..., spacing_m: float = 0.0, threads: int = 0,
-                      progress: Optional[Callable[[int, int], None]] = None, clutter: Optional[Dem] = None,
-                      clutter_classes: str = "worldcover") -> dict: ...
+_Pol = Literal["vertical", "horizontal"]
 
-def site_raster(dem: Dem, site: Site, model: str = "p526", radius_km: float = 30.0, rx_height_m: float = 1.5,
-                k: float = ..., curvature_coeff: float = 0.85714, itm_n0: float = 301.0, itm_eps_r: float = 15.0,
-                itm_sigma_s_per_m: float = 0.005, itm_pol: int = 1, itm_climate: int = 5,
-                itm_time_pct: float = 50.0, itm_location_pct: float = 50.0, itm_situation_pct: float = 50.0,
-                threads: int = 0, ray_spacing_m: float = 0.0, ray_gap_m: float = 0.0, itm_dh_anchor_spacing: int = 0,
-                itm_dh_rel_tolerance: float = 0.05, progress: Optional[Callable[[int, int], None]] = None) -> dict: ...
-def best_server(dem: Dem, sites: Sequence[Site], model: str = "p526", radius_km: float = 30.0,
-                rx_height_m: float = 1.5, threshold_dbm: float = -110.0, k: float = ..., threads: int = 0,
-                ray_spacing_m: float = 0.0, ray_gap_m: float = 0.0, itm_dh_anchor_spacing: int = 0,
-                itm_dh_rel_tolerance: float = 0.05,
-                progress: Optional[Callable[[int, int], None]] = None) -> dict: ...
+class CoverageParams:
+    """Parameters of evaluate_villages (coverage::CoverageParams). The defaults are the C++
+    header's: CoverageParams() default-constructs the struct; keywords set fields by name (an
+    unknown name is an InputError listing the valid ones)."""
+    model: str
+    radius_km: float
+    rx_height_m: float
+    k_factor: float
+    spacing_m: float
+    threshold_dbm: float
+    rx_gain_dbi: float
+    threads: int
+    pol: _Pol
+    time_pct: float
+    location_pct: float
+    situation_pct: float
+    delta_n: float
+    n0: float
+    itm_n0: float
+    eps_r: float
+    sigma_s_per_m: float
+    climate: int
+    def __init__(self, **kwargs: Any) -> None: ...
+
+class RasterParams:
+    """Parameters of site_raster and best_server (coverage::RasterParams). The defaults are the
+    C++ header's; keywords set fields by name (InputError for an unknown one); the former names
+    k, itm_eps_r, itm_sigma_s_per_m, itm_pol, itm_climate, itm_time_pct, itm_location_pct and
+    itm_situation_pct are accepted as keywords."""
+    model: str
+    radius_km: float
+    rx_height_m: float
+    k_factor: float
+    curvature_coeff: float
+    pol: _Pol
+    time_pct: float
+    location_pct: float
+    situation_pct: float
+    delta_n: float
+    n0: float
+    itm_n0: float
+    eps_r: float
+    sigma_s_per_m: float
+    climate: int
+    itm_dh_anchor_spacing: int
+    itm_dh_rel_tolerance: float
+    ray_spacing_m: float
+    ray_gap_m: float
+    threads: int
+    def __init__(self, **kwargs: Any) -> None: ...
+
+class Links:
+    """The evaluated village-site paths: one NumPy array per field; links["rsrp_dbm"] also works."""
+    village: np.ndarray
+    site: np.ndarray
+    distance_km: np.ndarray
+    loss_db: np.ndarray
+    rsrp_dbm: np.ndarray
+    line_of_sight: np.ndarray
+    void_samples: np.ndarray
+    antenna_attenuation_db: np.ndarray
+    clutter_loss_db: np.ndarray
+    def keys(self) -> list[str]: ...
+    def __getitem__(self, name: str) -> np.ndarray: ...
+    def __contains__(self, name: object) -> bool: ...
+
+class VillageCoverage:
+    """The result of evaluate_villages; r["covered"] also works."""
+    links: Links
+    best_rsrp_dbm: np.ndarray
+    best_site: np.ndarray
+    servers: np.ndarray
+    covered: np.ndarray
+    def keys(self) -> list[str]: ...
+    def __getitem__(self, name: str) -> Any: ...
+    def __contains__(self, name: object) -> bool: ...
+
+class SiteRaster:
+    """The result of site_raster (values: rows x cols float32, NaN = no value); r["values"] also works."""
+    values: np.ndarray
+    geotransform: tuple[float, float, float, float, float, float]
+    void_cells: int
+    def keys(self) -> list[str]: ...
+    def __getitem__(self, name: str) -> Any: ...
+    def __contains__(self, name: object) -> bool: ...
+
+class Composite:
+    """The result of best_server; r["server"] also works."""
+    best_rsrp_dbm: np.ndarray
+    server: np.ndarray
+    n_servers: np.ndarray
+    geotransform: tuple[float, float, float, float, float, float]
+    def keys(self) -> list[str]: ...
+    def __getitem__(self, name: str) -> Any: ...
+    def __contains__(self, name: object) -> bool: ...
+
+def evaluate_villages(dem: Dem, villages: Sequence[Village], sites: Sequence[Site],
+                      params: CoverageParams | None = None, progress: Callable[[int, int], None] | None = None,
+                      clutter: Dem | None = None, clutter_classes: str = "worldcover",
+                      **kwargs: Any) -> VillageCoverage:
+    """Signal at each village from every site within radius_km. `params` and/or CoverageParams
+    fields as keywords (k for k_factor accepted); defaults CoverageParams()'s."""
+    ...
+
+def site_raster(dem: Dem, site: Site, params: RasterParams | None = None,
+                progress: Callable[[int, int], None] | None = None, **kwargs: Any) -> SiteRaster:
+    """Path loss (dB; los: 1/0) of one site over the DEM grid within radius_km. `params` and/or
+    RasterParams fields as keywords; defaults RasterParams()'s."""
+    ...
+def best_server(dem: Dem, sites: Sequence[Site], threshold_dbm: float = -110.0, params: RasterParams | None = None,
+                progress: Callable[[int, int], None] | None = None, **kwargs: Any) -> Composite:
+    """Best-server RSRP composite of many sites. `params` and/or RasterParams fields as keywords."""
+    ...
 
 # planning
 def greedy_cover(sets: Sequence[Sequence[int]], cost: Sequence[float], weight: Sequence[float],
                  budget: float = ...) -> dict: ...
 
+class SolveOptions:
+    """Options of solve_cover (planning::SolveOptions). The defaults are the C++ header's;
+    keywords set fields by name (InputError for an unknown one)."""
+    budget: float
+    time_limit_s: float
+    threads: int
+    seed: int
+    local_iterations: int
+    lagrangian_iterations: int
+    relative_gap: float
+    warm_start: bool
+    log: bool
+    def __init__(self, **kwargs: Any) -> None: ...
+
+class SolveStatus:
+    """The outcome of a solve; a status equals its name (SolveStatus.optimal == "optimal") and
+    str() gives the name."""
+    optimal: SolveStatus
+    feasible: SolveStatus
+    partial: SolveStatus
+    infeasible: SolveStatus
+    no_solution: SolveStatus
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+
+class SolveResult:
+    """The outcome of one solve, read by attribute (r.status is a SolveStatus) or by name as the
+    former dict (r["status"] is the status's name)."""
+    method: str
+    status: SolveStatus
+    chosen: list[int]
+    cost: float
+    covered_weight: float
+    objective: float
+    bound: float
+    gap: float
+    proven_optimal: bool
+    seconds: float
+    uncovered: list[int]
+    uncoverable: list[int]
+    def keys(self) -> list[str]: ...
+    def __getitem__(self, name: str) -> Any: ...
+    def __contains__(self, name: object) -> bool: ...
+
 def solve_cover(sets: Sequence[Sequence[int]], cost: Sequence[float], weight: Sequence[float], method: str = "local",
-                budget: float = ..., time_limit_s: float = 60.0, threads: int = 1, seed: int = 1,
-                group: Sequence[int] = ..., required: Sequence[int] = ...) -> dict: ...
+                group: Sequence[int] = ..., required: Sequence[int] = ..., params: SolveOptions | None = None,
+                **kwargs: Any) -> SolveResult:
+    """Set cover or, with a finite budget, budgeted maximal covering. `params` and/or SolveOptions
+    fields as keywords (budget, time_limit_s, threads, seed, ...); defaults SolveOptions()'s."""
+    ...
 def read_orlib_scp(path: str) -> dict: ...
+
+# fibre
+def cost_moves() -> list[tuple[int, int]]:
+    """The 16 moves (drow, dcol) of cost_distance, in the order tried: W, E, N, S, NW, NE, SE, SW,
+    then the knight's moves NNW, NNE, SSE, SSW, WNW, ENE, ESE, WSW (r.cost's order); backlink
+    values index this list."""
+    ...
+
+class CostDistance:
+    """Accumulated least cost from the nearest source over a cost raster (fibre::CostDistance).
+    The rasters are read-only (rows, cols) views of the engine's memory (no copies)."""
+    @property
+    def accumulated(self) -> np.ndarray:
+        """float64: least accumulated cost (cost_per_m x metres) from the nearest source; NaN unreached."""
+    @property
+    def backlink(self) -> np.ndarray:
+        """int8: index into cost_moves() of the move entering the cell on its least-cost path (the
+        predecessor is the cell minus that move); -1 at a source, -2 unreached."""
+    @property
+    def source_index(self) -> np.ndarray:
+        """int32: index of the source each cell is reached from; -1 unreached."""
+    @property
+    def sources(self) -> np.ndarray:
+        """(n, 2) int32: the sources as (row, col)."""
+    @property
+    def reached(self) -> int: ...
+    @property
+    def shape(self) -> tuple[int, int]: ...
+    def path(self, row: int, col: int) -> np.ndarray:
+        """(n, 2) int32 (row, col): the least-cost path from this cell back to its source, both
+        included. InputError when the cell is outside the grid or unreached."""
+    def path_xy(self, row: int, col: int) -> np.ndarray:
+        """(n, 2) float64: the path's cell centres in the raster's CRS (x, y)."""
+    def path_lonlat(self, row: int, col: int) -> np.ndarray:
+        """(n, 2) float64: the path's cell centres in WGS84 (lon, lat)."""
+
+def cost_distance(cost_per_m: npt.ArrayLike, geotransform: Sequence[float], crs_wkt: str = "",
+                  sources: npt.ArrayLike | None = None, sources_lonlat: npt.ArrayLike | None = None,
+                  knight: bool = True, max_cost: float = ...,
+                  progress: Callable[[int, int], None] | None = None) -> CostDistance:
+    """Least accumulated cost from the nearest source over a raster of cost per metre of cable,
+    as GRASS r.cost -k: 8 neighbours + 8 knight's moves (knight=False: 8), a move costs its length
+    in metres times the mean cost of the cells it crosses (2, or 4 for a knight's move); NaN cells
+    are impassable and block the moves that cross them. cost_per_m: 2-D float32/float64 (finite
+    >= 0 or NaN). crs_wkt "" means planar metres; geographic grids are converted to metres row by
+    row. Give sources as (n, 2) (row, col) or sources_lonlat as (n, 2) (lon, lat). Ties: least
+    cost, then lowest row-major index; the first predecessor at the least cost is kept. The GIL
+    is released; progress(done, total) every 65,536 settled cells."""
+    ...
+
+class SteinerOptions:
+    """Options of solve_steiner (fibre::SteinerOptions). The defaults are the C++ header's;
+    keywords set fields by name (InputError for an unknown one)."""
+    time_limit_s: float
+    threads: int
+    relative_gap: float
+    heuristic_roots: int
+    warm_start: bool
+    reduce: bool
+    log: bool
+    def __init__(self, **kwargs: Any) -> None: ...
+
+class SteinerProblem:
+    """An undirected graph with edge costs and terminals; nodes 0-based (fibre::SteinerProblem)."""
+    n_nodes: int
+    edge_u: list[int]
+    edge_v: list[int]
+    edge_cost: list[float]
+    terminals: list[int]
+    """Distinct; the first is the exact solve's root (and decides which terminals are reachable)."""
+    name: str
+    declared_optimum: float
+    """The optimum the file declares ("Optimal" line), NaN when absent; never used by the solvers."""
+    def __init__(self, n_nodes: int, edge_u: Sequence[int], edge_v: Sequence[int], edge_cost: Sequence[float],
+                 terminals: Sequence[int], name: str = "") -> None: ...
+
+class SteinerResult:
+    """The outcome of one Steiner solve, read by attribute or by name (r["status"] is the name)."""
+    method: str
+    status: SolveStatus
+    edges: list[int]
+    """Indices of the tree's edges into the problem's edge lists, ascending."""
+    nodes: list[int]
+    cost: float
+    bound: float
+    """A proven lower bound on the least cost (exact: LP / branch and bound; heuristic: Mehlhorn's
+    distance-network MST / (2 (1 - 1/|T|)) or the farthest terminal from the root)."""
+    gap: float
+    proven_optimal: bool
+    seconds: float
+    unreachable_terminals: list[int]
+    """Terminals not connected to the first one: left out of the tree, status partial."""
+    cut_rounds: int
+    cuts: int
+    reduced_nodes: int
+    reduced_edges: int
+    def keys(self) -> list[str]: ...
+    def __getitem__(self, name: str) -> Any: ...
+    def __contains__(self, name: object) -> bool: ...
+
+@overload
+def solve_steiner(problem: SteinerProblem, method: str = "heuristic", params: SteinerOptions | None = None,
+                  **kwargs: Any) -> SteinerResult: ...
+@overload
+def solve_steiner(n_nodes: int, edge_u: Sequence[int], edge_v: Sequence[int], edge_cost: Sequence[float],
+                  terminals: Sequence[int], method: str = "heuristic", params: SteinerOptions | None = None,
+                  **kwargs: Any) -> SteinerResult: ...
+def solve_steiner(*args: Any, **kwargs: Any) -> SteinerResult:
+    """Least-cost Steiner tree joining the terminals: method "heuristic" (shortest-path heuristic
+    from several roots, MST + pruning, key-path exchange, key-vertex elimination, vertex insertion)
+    or "exact" (directed-cut MILP through CBC with max-flow separation, warm-started, within
+    time_limit_s). `params` and/or SteinerOptions fields as keywords. The GIL is released."""
+    ...
+def read_steinlib(path: str) -> SteinerProblem:
+    """Reads an undirected SteinLib STP file (nodes become 0-based); InputError names the file,
+    the line and the value."""
+    ...
 
 # io
 def read_villages(path: str) -> list[Village]: ...
 def read_sites(path: str, default_bandwidth_mhz: float = 10.0) -> list[Site]: ...
+def read_geometries(path: str) -> list[tuple[int, bytes]]:
+    """Every geometry of a vector file's first layer, in WGS84, as (feature number, WKB bytes);
+    features without a geometry are skipped. InputError names the file."""
+    ...
 def limits() -> dict[str, tuple[float, float, bool, bool, str]]:
     """The documented physical ranges of the inputs: name -> (lo, hi, lo_open, hi_open, unit),
     e.g. 'site.height_m' -> (0, 500, True, False, 'm'); 'model.p526.freq_mhz' -> the model's
@@ -132,4 +409,9 @@ def write_raster(path: str, bands: list[tuple], geotransform: Sequence[float], c
 def write_polygons(path: str, driver: str, mask: npt.ArrayLike, geotransform: Sequence[float], crs: str,
                    layer: str = "coverage", field: str = "value") -> None: ...
 def write_points(path: str, driver: str, crs: str, lon: npt.ArrayLike, lat: npt.ArrayLike,
-                 fields: list[tuple], layer: str, wkb: Optional[Sequence[bytes]] = None) -> None: ...
+                 fields: list[tuple], layer: str, wkb: Sequence[bytes] | None = None,
+                 styles: Sequence[str] | None = None) -> None:
+    """Writes WGS84 points (or WKB geometries) with attributes, reprojected to `crs`, atomically;
+    `styles`: OGR style strings per feature (LIBKML keeps them; a field 'name' names the KML
+    placemarks); empty strings and non-finite reals are NULL in every format."""
+    ...

@@ -41,6 +41,48 @@ class _Bars:
                 self.closed.add(step)
 
 
+def _model_names(use: str) -> list[str]:
+    """The engine's models serving `use` ("link", "villages" or "raster"), from _core.models()."""
+    return [m["name"] for m in _core.models() if m[use]]
+
+
+_RASTER = _core.RasterParams()  # the engine's defaults, shown in the help (the options default to None)
+
+
+def _default(value) -> str:
+    return f" [default: {value:g}]" if isinstance(value, float) else f" [default: {value}]"
+
+
+def _given(**options) -> dict:
+    """The options the user gave (not None): the rest keep the engine's defaults."""
+    return {k: v for k, v in options.items() if v is not None}
+
+
+def _radio_options(f):
+    """The model settings shared by `phusong link` and `phusong coverage` (radio::PropagationParams)."""
+    d = _RASTER
+    options = [
+        click.option("--k-factor", type=float, default=None, help="Effective earth radius factor." + _default(d.k_factor)),
+        click.option("--pol", type=click.Choice(["vertical", "horizontal"]), default=None,
+                     help="Polarisation (p526, P.1812, ITM)." + _default(d.pol)),
+        click.option("--time-pct", type=float, default=None, help="P.1812 p / ITM time." + _default(d.time_pct)),
+        click.option("--location-pct", type=float, default=None,
+                     help="P.1812 pL / ITM location (no effect on ITM: mode of variability 12)." + _default(d.location_pct)),
+        click.option("--situation-pct", type=float, default=None, help="ITM situation." + _default(d.situation_pct)),
+        click.option("--delta-n", type=float, default=None, help="P.1812 ΔN (N-units/km)." + _default(d.delta_n)),
+        click.option("--n0", type=float, default=None, help="P.1812 N0 (N-units)." + _default(d.n0)),
+        click.option("--itm-n0", type=float, default=None, help="ITM surface refractivity." + _default(d.itm_n0)),
+        click.option("--eps-r", type=float, default=None, help="ITM ground permittivity." + _default(d.eps_r)),
+        click.option("--sigma-s-per-m", type=float, default=None,
+                     help="ITM ground conductivity." + _default(d.sigma_s_per_m)),
+        click.option("--climate", type=click.IntRange(1, 7), default=None,
+                     help="ITM radio climate." + _default(d.climate)),
+    ]
+    for o in reversed(options):
+        f = o(f)
+    return f
+
+
 @click.group()
 @click.version_option(__version__, prog_name="phusong")
 def main() -> None:
@@ -111,21 +153,11 @@ def _lonlat(text: str) -> tuple[float, float]:
 @click.option("--freq-mhz", type=float, required=True)
 @click.option("--tx-height-m", type=float, required=True)
 @click.option("--rx-height-m", type=float, required=True)
-@click.option("--model", type=click.Choice(["fspl", "p526", "p1812", "itm", "hata"]), required=True)
-@click.option("--k-factor", type=float, default=4 / 3, show_default=True)
-@click.option("--pol", type=click.Choice(["vertical", "horizontal"]), default="vertical", show_default=True)
-@click.option("--time-pct", type=float, default=50.0, show_default=True, help="P.1812 p / ITM time.")
-@click.option("--location-pct", type=float, default=50.0, show_default=True, help="P.1812 pL / ITM location.")
-@click.option("--situation-pct", type=float, default=50.0, show_default=True, help="ITM situation.")
-@click.option("--delta-n", type=float, default=45.0, show_default=True, help="P.1812 ΔN (N-units/km).")
-@click.option("--n0", type=float, default=325.0, show_default=True, help="P.1812 N0 (N-units).")
+@click.option("--model", type=click.Choice(_model_names("link")), required=True)
+@_radio_options
 @click.option("--lat-deg", type=float, default=None, help="P.1812 path-centre latitude (default: from --from/--to).")
-@click.option("--itm-n0", type=float, default=301.0, show_default=True, help="ITM surface refractivity.")
-@click.option("--eps-r", type=float, default=15.0, show_default=True, help="ITM ground permittivity.")
-@click.option("--sigma-s-per-m", type=float, default=0.005, show_default=True, help="ITM ground conductivity.")
-@click.option("--climate", type=click.IntRange(1, 7), default=5, show_default=True, help="ITM radio climate.")
 @click.option("--environment", type=click.Choice(["urban_large_city", "urban_small_medium_city", "suburban",
-                                                   "open_rural"]), default="open_rural", show_default=True)
+                                                   "open_rural"]), default=None, help="Hata environment. [default: open_rural]")
 @click.option("--allow-extrapolation", is_flag=True, help="Hata outside its validity range: warn instead of fail.")
 def link(profile, dems, from_, to, spacing_m, freq_mhz, tx_height_m, rx_height_m, model, k_factor, pol, time_pct,
          location_pct, situation_pct, delta_n, n0, lat_deg, itm_n0, eps_r, sigma_s_per_m, climate, environment,
@@ -149,16 +181,17 @@ def link(profile, dems, from_, to, spacing_m, freq_mhz, tx_height_m, rx_height_m
             paths = [str(datasets.resolve(d, Path.cwd())) for d in dems]
             prof = profile_from_dem(paths, lon1, lat1, lon2, lat2, spacing_m)
         lat = lat_deg if lat_deg is not None else prof.get("lat_deg", math.nan)
+        given = _given(k=k_factor, time_pct=time_pct, location_pct=location_pct, situation_pct=situation_pct,
+                       delta_n=delta_n, n0=n0, itm_n0=itm_n0, eps_r=eps_r, sigma_s_per_m=sigma_s_per_m,
+                       climate=climate, environment=environment)
+        if pol is not None:
+            given["vertical"] = pol == "vertical"
         r = _core.link(prof["d_km"], prof["h_m"], model, freq_mhz, tx_height_m, rx_height_m,
-                       clutter_m=prof.get("clutter_m"), zone=prof.get("zone"), k=k_factor, vertical=pol == "vertical",
-                       time_pct=time_pct, location_pct=location_pct, situation_pct=situation_pct, delta_n=delta_n,
-                       n0=n0, lat_deg=lat, itm_n0=itm_n0, eps_r=eps_r, sigma_s_per_m=sigma_s_per_m,
-                       climate=climate, environment=environment, allow_extrapolation=allow_extrapolation)
+                       clutter_m=prof.get("clutter_m"), zone=prof.get("zone"), lat_deg=lat,
+                       allow_extrapolation=allow_extrapolation, **given)
     except _core.PhusongError as exc:
         raise click.ClickException(str(exc)) from None
     r["profile_points"] = len(prof["d_km"])
-    if prof.get("void_samples"):
-        r["warnings"].append(f"{prof['void_samples']} profile samples fell in DEM voids and were interpolated")
     click.echo(json.dumps(r, indent=2, ensure_ascii=False))
 
 
@@ -200,43 +233,84 @@ def solve(instance, fmt, method, time_limit, threads, budget) -> None:
 
 
 @main.command()
+@click.argument("instance", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["steinlib"]), default="steinlib", show_default=True)
+@click.option("--method", type=click.Choice(["heuristic", "exact"]), default="heuristic", show_default=True)
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds for the whole solve.")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="CBC threads (exact).")
+def steiner(instance, fmt, method, time_limit, threads) -> None:
+    """Solve a Steiner tree INSTANCE (SteinLib STP); prints JSON (cost, tree edges, bound, optimality)."""
+    import json
+    import math
+
+    try:
+        p = _core.read_steinlib(instance)
+        r = _core.solve_steiner(p, method=method, time_limit_s=time_limit, threads=threads)
+    except _core.PhusongError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    def number(x: float):
+        return None if not math.isfinite(x) else (int(x) if float(x).is_integer() else x)
+
+    out = {"instance": str(instance), "nodes": p.n_nodes, "edges": len(p.edge_u), "terminals": len(p.terminals),
+           "method": r.method, "status": str(r.status), "cost": number(r.cost), "bound": number(r.bound),
+           "gap": number(r.gap), "optimal": r.proven_optimal, "seconds": r.seconds,
+           "tree_edges": [[p.edge_u[e] + 1, p.edge_v[e] + 1] for e in r.edges]}
+    if not math.isnan(p.declared_optimum):
+        out["declared_optimum"] = number(p.declared_optimum)
+    if r.unreachable_terminals:
+        out["unreachable_terminals"] = [t + 1 for t in r.unreachable_terminals]
+    click.echo(json.dumps(out, indent=2))
+
+
+@main.command()
 @click.option("--dem", "dems", multiple=True, required=True, type=click.Path(dir_okay=False),
               help="DEM file (repeat for tiles); data:NAME reads a registered file.")
 @click.option("--site", "site_specs", multiple=True, help="LON,LAT,HEIGHT_M (repeatable).")
 @click.option("--sites", "sites_file", type=click.Path(dir_okay=False), help="Sites file (CSV/GeoJSON/SHP/GPKG).")
 @click.option("--radius-km", type=click.FloatRange(min=0, min_open=True), required=True)
-@click.option("--model", type=click.Choice(["los", "p526", "p1812", "itm"]), default="p526", show_default=True)
+@click.option("--model", type=click.Choice(_model_names("raster")), default=None, help="Raster model." + _default(_RASTER.model))
 @click.option("--freq-mhz", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Frequency of --site sites (required with --site).")
 @click.option("--eirp-dbm", type=float, default=60.0, show_default=True, help="EIRP of --site sites.")
 @click.option("--bandwidth-mhz", type=float, default=10.0, show_default=True)
 @click.option("--quantity", type=click.Choice(["rsrp", "path-loss", "visible"]), default=None,
               help="Default: visible for los, else rsrp.")
-@click.option("--rx-height-m", type=float, default=1.5, show_default=True)
+@click.option("--rx-height-m", type=float, default=None, help="Receiver height above ground." + _default(_RASTER.rx_height_m))
 @click.option("--resolution-m", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Resample the DEM to this cell size first.")
-@click.option("--threshold-dbm", type=float, default=-110.0, show_default=True)
-@click.option("--ray-spacing-m", type=click.FloatRange(min=0), default=0.0, show_default=True,
-              help="Sample spacing along rays (0 = the cell size); larger is faster and coarser.")
-@click.option("--ray-gap-m", type=click.FloatRange(min=0), default=0.0, show_default=True,
-              help="Largest gap between neighbouring rays (0 = the sample spacing); larger is faster and coarser.")
-@click.option("--itm-dh-anchor-spacing", type=click.IntRange(min=0), default=0, show_default=True,
-              help="ITM: 0 = exact; m > 0 computes the terrain irregularity every m samples (faster).")
-@click.option("--itm-dh-tolerance", type=click.FloatRange(min=0), default=0.05, show_default=True,
-              help="ITM with anchors: exact Delta h between anchors whose values differ by more than this fraction.")
-@click.option("--threads", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--threshold-dbm", type=float, default=None,
+              help="RSRP counted as covered (composite, polygons)." + _default(_core.CoverageParams().threshold_dbm))
+@_radio_options
+@click.option("--curvature-coeff", type=float, default=None,
+              help="los: gdal_viewshed's curvature coefficient." + _default(_RASTER.curvature_coeff))
+@click.option("--ray-spacing-m", type=click.FloatRange(min=0), default=None,
+              help="Sample spacing along rays (0 = the cell size); larger is faster and coarser."
+              + _default(_RASTER.ray_spacing_m))
+@click.option("--ray-gap-m", type=click.FloatRange(min=0), default=None,
+              help="Largest gap between neighbouring rays (0 = the sample spacing); larger is faster and coarser."
+              + _default(_RASTER.ray_gap_m))
+@click.option("--itm-dh-anchor-spacing", type=click.IntRange(min=0), default=None,
+              help="ITM: 0 = exact; m > 0 computes the terrain irregularity every m samples (faster)."
+              + _default(_RASTER.itm_dh_anchor_spacing))
+@click.option("--itm-dh-tolerance", type=click.FloatRange(min=0), default=None,
+              help="ITM with anchors: exact Delta h between anchors whose values differ by more than this fraction."
+              + _default(_RASTER.itm_dh_rel_tolerance))
+@click.option("--threads", type=click.IntRange(min=0), default=None, help="Threads (0 = all cores)." + _default(_RASTER.threads))
 @click.option("--polygons", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write coverage polygons (GPKG or GeoJSON) at the threshold.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Output GeoTIFF.")
 @click.option("--quiet", is_flag=True)
 def coverage(dems, site_specs, sites_file, radius_km, model, freq_mhz, eirp_dbm, bandwidth_mhz, quantity,
-             rx_height_m, resolution_m, threshold_dbm, ray_spacing_m, ray_gap_m, itm_dh_anchor_spacing, itm_dh_tolerance,
-             threads, polygons, out, quiet) -> None:
+             rx_height_m, resolution_m, threshold_dbm, k_factor, pol, time_pct, location_pct, situation_pct, delta_n,
+             n0, itm_n0, eps_r, sigma_s_per_m, climate, curvature_coeff, ray_spacing_m, ray_gap_m,
+             itm_dh_anchor_spacing, itm_dh_tolerance, threads, polygons, out, quiet) -> None:
     """Coverage raster of one site, or the best-server composite of several."""
     from .coverage import rasters
     from .inputs import datasets
 
-    quantity = quantity or ("visible" if model == "los" else "rsrp")
+    quantity = quantity or ("visible" if (model or _RASTER.model) == "los" else "rsrp")
     bars = _Bars(enabled=not quiet, unit="ray")
     try:
         if bool(site_specs) == bool(sites_file):
@@ -251,11 +325,14 @@ def coverage(dems, site_specs, sites_file, radius_km, model, freq_mhz, eirp_dbm,
             sites = _core.read_sites(sites_file, bandwidth_mhz)
         else:
             sites = [rasters.parse_site(t, freq_mhz, eirp_dbm, bandwidth_mhz, i) for i, t in enumerate(site_specs)]
-        r = rasters.coverage_raster(dem, sites, model=model, radius_km=radius_km, quantity=quantity,
-                                    rx_height_m=rx_height_m, threshold_dbm=threshold_dbm, threads=threads,
-                                    progress=lambda d, t: bars("coverage", d, t), ray_spacing_m=ray_spacing_m,
-                                    ray_gap_m=ray_gap_m,
-                                    itm_dh_anchor_spacing=itm_dh_anchor_spacing, itm_dh_rel_tolerance=itm_dh_tolerance)
+        params = _core.RasterParams(**_given(
+            model=model, radius_km=radius_km, rx_height_m=rx_height_m, k_factor=k_factor, pol=pol, time_pct=time_pct,
+            location_pct=location_pct, situation_pct=situation_pct, delta_n=delta_n, n0=n0, itm_n0=itm_n0, eps_r=eps_r,
+            sigma_s_per_m=sigma_s_per_m, climate=climate, curvature_coeff=curvature_coeff, ray_spacing_m=ray_spacing_m,
+            ray_gap_m=ray_gap_m, itm_dh_anchor_spacing=itm_dh_anchor_spacing, itm_dh_rel_tolerance=itm_dh_tolerance,
+            threads=threads))
+        r = rasters.coverage_raster(dem, sites, quantity=quantity, threshold_dbm=threshold_dbm,
+                                    progress=lambda d, t: bars("coverage", d, t), params=params)
         files = rasters.write_coverage(r, out, polygons, threshold_dbm)
     except (_core.PhusongError, OSError) as exc:
         bars.close()

@@ -1,8 +1,152 @@
 // Bindings of the coverage layer (and the shared Village/Site input types).
 #include "common.hpp"
 #include "phusong/coverage.hpp"
+#include "phusong/error.hpp"
 
 namespace phusong::bind {
+
+namespace {
+
+// The results as classes holding NumPy arrays (moved in, never copied), read by attribute or,
+// as the former dicts were, by name.
+struct Links {
+  py::object village, site, distance_km, loss_db, rsrp_dbm, line_of_sight, void_samples, antenna_attenuation_db,
+      clutter_loss_db;
+};
+struct VillageCoverageResult {
+  py::object links, best_rsrp_dbm, best_site, servers, covered;
+};
+struct SiteRasterResult {
+  py::object values, geotransform;
+  std::int64_t void_cells = 0;
+};
+struct CompositeResult {
+  py::object best_rsrp_dbm, server, n_servers, geotransform;
+};
+
+// pol: "vertical"/"horizontal" (or the former itm_pol integers 1/0).
+radio::Polarization polarization_from(const py::object& v) {
+  if (py::isinstance<py::str>(v)) {
+    const auto s = v.cast<std::string>();
+    if (s == "vertical" || s == "v") return radio::Polarization::vertical;
+    if (s == "horizontal" || s == "h") return radio::Polarization::horizontal;
+    throw InputError("pol: unknown polarisation '" + s + "' (known: vertical, horizontal)");
+  }
+  if (py::isinstance<py::int_>(v)) {
+    const int i = v.cast<int>();
+    if (i == 1) return radio::Polarization::vertical;
+    if (i == 0) return radio::Polarization::horizontal;
+    throw InputError("pol: " + std::to_string(i) + " is not a polarisation (1 vertical, 0 horizontal)");
+  }
+  throw InputError("pol: expected 'vertical' or 'horizontal', got " + std::string(py::repr(v)));
+}
+
+// The radio::PropagationParams fields, shared by CoverageParams and RasterParams.
+template <class T>
+void propagation_fields(ParamsClass<T>& c) {
+  c.property(
+       "pol", [](const T& p) { return std::string(p.pol == radio::Polarization::vertical ? "vertical" : "horizontal"); },
+       [](T& p, const py::object& v) { p.pol = polarization_from(v); },
+       "Polarisation: 'vertical' or 'horizontal' (p526 smooth-earth term, P.1812, ITM).")
+      .field("time_pct", &T::time_pct, "P.1812 time percentage p (1-50); ITM time variability (0-100).")
+      .field("location_pct", &T::location_pct, "P.1812 location percentage pL (1-99); ITM location variability.")
+      .field("situation_pct", &T::situation_pct, "ITM situation variability (0-100).")
+      .field("delta_n", &T::delta_n, "P.1812 ΔN, average refractivity lapse rate (N-units/km).")
+      .field("n0", &T::n0, "P.1812 N0, sea-level surface refractivity (N-units).")
+      .field("itm_n0", &T::itm_n0, "ITM surface refractivity (N-units).")
+      .field("eps_r", &T::eps_r, "ITM ground relative permittivity.")
+      .field("sigma_s_per_m", &T::sigma_s_per_m, "ITM ground conductivity (S/m).")
+      .property(
+          "climate", [](const T& p) { return static_cast<int>(p.climate); },
+          [](T& p, int v) {
+            if (v < 1 || v > 7) throw InputError("climate must be 1..7 (NTIA radio climate), got " + std::to_string(v));
+            p.climate = static_cast<radio::ItmClimate>(v);
+          },
+          "ITM radio climate, NTIA numbering 1..7 (5 continental temperate).");
+}
+
+void bind_params(py::module_& m) {
+  ParamsClass<coverage::CoverageParams> cov(
+      m, "CoverageParams",
+      "Parameters of evaluate_villages (coverage::CoverageParams); the defaults are the C++ header's.");
+  cov.property(
+         "model", [](const coverage::CoverageParams& p) { return radio::to_string(p.model); },
+         [](coverage::CoverageParams& p, const std::string& v) { p.model = radio::path_model_from_string(v); },
+         "Path-loss model: a name of models() that serves villages.")
+      .field("radius_km", &coverage::CoverageParams::radius_km, "Sites farther than this from a village are not evaluated.")
+      .field("rx_height_m", &coverage::CoverageParams::rx_height_m, "Receiver height above ground at the village.")
+      .field("k_factor", &coverage::CoverageParams::k_factor, "Effective earth radius factor.")
+      .field("spacing_m", &coverage::CoverageParams::spacing_m, "Profile sample spacing; 0 = the DEM cell size.")
+      .field("threshold_dbm", &coverage::CoverageParams::threshold_dbm, "RSRP at or above which a village is covered.")
+      .field("rx_gain_dbi", &coverage::CoverageParams::rx_gain_dbi, "Receiver antenna gain.")
+      .field("threads", &coverage::CoverageParams::threads, "0 = all cores; the result does not depend on it.");
+  propagation_fields(cov);
+  cov.alias("k", "k_factor").finish();
+
+  ParamsClass<coverage::RasterParams> ras(
+      m, "RasterParams",
+      "Parameters of site_raster and best_server (coverage::RasterParams); the defaults are the C++ header's.");
+  ras.property(
+         "model", [](const coverage::RasterParams& p) { return coverage::to_string(p.model); },
+         [](coverage::RasterParams& p, const std::string& v) { p.model = coverage::raster_model_from_string(v); },
+         "Raster model: a name of models() that serves rasters (los, p526, p1812, itm).")
+      .field("radius_km", &coverage::RasterParams::radius_km, "Radius of the raster around the site.")
+      .field("rx_height_m", &coverage::RasterParams::rx_height_m, "Receiver height above ground.")
+      .field("k_factor", &coverage::RasterParams::k_factor, "Effective earth radius factor (radio models).")
+      .field("curvature_coeff", &coverage::RasterParams::curvature_coeff, "LOS: gdal_viewshed's -cc.");
+  propagation_fields(ras);
+  ras.field("itm_dh_anchor_spacing", &coverage::RasterParams::itm_dh_anchor_spacing,
+            "ITM: 0 exact; m > 0 computes Delta h every m samples (faster).")
+      .field("itm_dh_rel_tolerance", &coverage::RasterParams::itm_dh_rel_tolerance,
+             "ITM with anchors: exact Delta h where the anchors' values differ by more than this fraction.")
+      .field("ray_spacing_m", &coverage::RasterParams::ray_spacing_m, "Sample spacing along rays; 0 = the cell size.")
+      .field("ray_gap_m", &coverage::RasterParams::ray_gap_m, "Largest gap between rays; 0 = ray_spacing_m.")
+      .field("threads", &coverage::RasterParams::threads, "0 = all cores; the result does not depend on it.")
+      .alias("k", "k_factor")
+      .alias("itm_eps_r", "eps_r")
+      .alias("itm_sigma_s_per_m", "sigma_s_per_m")
+      .alias("itm_pol", "pol")
+      .alias("itm_climate", "climate")
+      .alias("itm_time_pct", "time_pct")
+      .alias("itm_location_pct", "location_pct")
+      .alias("itm_situation_pct", "situation_pct")
+      .finish();
+}
+
+void bind_results(py::module_& m) {
+  py::class_<Links> links(m, "Links", "The evaluated village-site paths, one NumPy array per field (same length).");
+  links.def_readonly("village", &Links::village)
+      .def_readonly("site", &Links::site)
+      .def_readonly("distance_km", &Links::distance_km)
+      .def_readonly("loss_db", &Links::loss_db)
+      .def_readonly("rsrp_dbm", &Links::rsrp_dbm)
+      .def_readonly("line_of_sight", &Links::line_of_sight)
+      .def_readonly("void_samples", &Links::void_samples)
+      .def_readonly("antenna_attenuation_db", &Links::antenna_attenuation_db)
+      .def_readonly("clutter_loss_db", &Links::clutter_loss_db);
+  add_mapping(links, {"village", "site", "distance_km", "loss_db", "rsrp_dbm", "line_of_sight", "void_samples",
+                      "antenna_attenuation_db", "clutter_loss_db"});
+  py::class_<VillageCoverageResult> vc(m, "VillageCoverage", "The result of evaluate_villages.");
+  vc.def_readonly("links", &VillageCoverageResult::links)
+      .def_readonly("best_rsrp_dbm", &VillageCoverageResult::best_rsrp_dbm)
+      .def_readonly("best_site", &VillageCoverageResult::best_site)
+      .def_readonly("servers", &VillageCoverageResult::servers)
+      .def_readonly("covered", &VillageCoverageResult::covered);
+  add_mapping(vc, {"links", "best_rsrp_dbm", "best_site", "servers", "covered"});
+  py::class_<SiteRasterResult> sr(m, "SiteRaster", "The result of site_raster.");
+  sr.def_readonly("values", &SiteRasterResult::values)
+      .def_readonly("geotransform", &SiteRasterResult::geotransform)
+      .def_readonly("void_cells", &SiteRasterResult::void_cells);
+  add_mapping(sr, {"values", "geotransform", "void_cells"});
+  py::class_<CompositeResult> cr(m, "Composite", "The result of best_server.");
+  cr.def_readonly("best_rsrp_dbm", &CompositeResult::best_rsrp_dbm)
+      .def_readonly("server", &CompositeResult::server)
+      .def_readonly("n_servers", &CompositeResult::n_servers)
+      .def_readonly("geotransform", &CompositeResult::geotransform);
+  add_mapping(cr, {"best_rsrp_dbm", "server", "n_servers", "geotransform"});
+}
+
+}  // namespace
 
 void init_coverage(py::module_& m) {
   py::class_<Village>(m, "Village", "A village (bản): centre in WGS84, population, households.")
@@ -47,26 +191,21 @@ void init_coverage(py::module_& m) {
                              "True when the site has a directional antenna pattern.")
       .def("__repr__", [](const Site& s) { return "<Site " + s.id + " " + s.operator_name + ">"; });
 
+  bind_params(m);
+  bind_results(m);
+
   m.def(
       "evaluate_villages",
       [](const terrain::Dem& dem, const std::vector<Village>& villages, const std::vector<Site>& sites,
-         const std::string& model, double radius_km, double rx_height_m, double threshold_dbm, double k,
-         double spacing_m, int threads, const py::object& progress, const py::object& clutter,
-         const std::string& clutter_classes) {
-        coverage::CoverageParams p;
+         const py::object& params, const py::object& progress, const py::object& clutter,
+         const std::string& clutter_classes, const py::kwargs& kw) {
+        coverage::CoverageParams p = build_params<coverage::CoverageParams>(params, kw);
         if (!clutter.is_none()) {
           p.clutter = clutter.cast<std::shared_ptr<terrain::Dem>>();
           p.clutter_table = std::make_shared<radio::ClutterTable>(
               clutter_classes == "worldcover" ? radio::ClutterTable::esa_worldcover()
                                               : radio::ClutterTable::read_csv(clutter_classes));
         }
-        p.model = radio::path_model_from_string(model);
-        p.radius_km = radius_km;
-        p.rx_height_m = rx_height_m;
-        p.threshold_dbm = threshold_dbm;
-        p.k_factor = k;
-        p.spacing_m = spacing_m;
-        p.threads = threads;
         const ProgressFn cb = wrap_progress(progress);
         coverage::VillageCoverage r;
         {
@@ -75,7 +214,7 @@ void init_coverage(py::module_& m) {
         }
         const std::size_t nl = r.links.size();
         std::vector<std::int32_t> lv(nl), ls(nl), lvoid(nl);
-        std::vector<double> ld(nl), lloss(nl), lrsrp(nl);
+        std::vector<double> ld(nl), lloss(nl), lrsrp(nl), lant(nl), lclut(nl);
         std::vector<std::uint8_t> llos(nl);
         for (std::size_t i = 0; i < nl; ++i) {
           const auto& l = r.links[i];
@@ -86,73 +225,46 @@ void init_coverage(py::module_& m) {
           lrsrp[i] = l.rsrp_dbm;
           llos[i] = l.line_of_sight;
           lvoid[i] = l.void_samples;
+          lant[i] = l.antenna_attenuation_db;
+          lclut[i] = l.clutter_loss_db;
         }
-        py::dict links;
-        links["village"] = to_numpy(std::move(lv));
-        links["site"] = to_numpy(std::move(ls));
-        links["distance_km"] = to_numpy(std::move(ld));
-        links["loss_db"] = to_numpy(std::move(lloss));
-        links["rsrp_dbm"] = to_numpy(std::move(lrsrp));
-        links["line_of_sight"] = to_numpy(std::move(llos)).attr("astype")("bool");  // NOLINT
-        links["void_samples"] = to_numpy(std::move(lvoid));
-        std::vector<double> lant(nl), lclut(nl);
-        for (std::size_t i = 0; i < nl; ++i) {
-          lant[i] = r.links[i].antenna_attenuation_db;
-          lclut[i] = r.links[i].clutter_loss_db;
-        }
-        links["antenna_attenuation_db"] = to_numpy(std::move(lant));
-        links["clutter_loss_db"] = to_numpy(std::move(lclut));
-        py::dict out;
-        out["links"] = links;
-        out["best_rsrp_dbm"] = to_numpy(std::move(r.best_rsrp_dbm));
-        out["best_site"] = to_numpy(std::move(r.best_site));
-        out["servers"] = to_numpy(std::move(r.servers));
-        out["covered"] = to_numpy(std::move(r.covered)).attr("astype")("bool");
+        Links links;
+        links.village = to_numpy(std::move(lv));
+        links.site = to_numpy(std::move(ls));
+        links.distance_km = to_numpy(std::move(ld));
+        links.loss_db = to_numpy(std::move(lloss));
+        links.rsrp_dbm = to_numpy(std::move(lrsrp));
+        links.line_of_sight = to_numpy(std::move(llos)).attr("astype")("bool");
+        links.void_samples = to_numpy(std::move(lvoid));
+        links.antenna_attenuation_db = to_numpy(std::move(lant));
+        links.clutter_loss_db = to_numpy(std::move(lclut));
+        VillageCoverageResult out;
+        out.links = py::cast(std::move(links));
+        out.best_rsrp_dbm = to_numpy(std::move(r.best_rsrp_dbm));
+        out.best_site = to_numpy(std::move(r.best_site));
+        out.servers = to_numpy(std::move(r.servers));
+        out.covered = to_numpy(std::move(r.covered)).attr("astype")("bool");
         return out;
       },
-      py::arg("dem"), py::arg("villages"), py::arg("sites"), py::arg("model") = "p526",
-      py::arg("radius_km") = 30.0, py::arg("rx_height_m") = 1.5, py::arg("threshold_dbm") = -110.0,
-      py::arg("k") = 4.0 / 3.0, py::arg("spacing_m") = 0.0, py::arg("threads") = 0,
+      py::arg("dem"), py::arg("villages"), py::arg("sites"), py::arg("params") = py::none(),
       py::arg("progress") = py::none(), py::arg("clutter") = py::none(), py::arg("clutter_classes") = "worldcover",
       R"doc(Signal at each village from every site within radius_km, over exact terrain profiles.
 
-A directional site (Site.set_antenna) loses its pattern attenuation towards each village; with
-`clutter` (a Dem of land-cover class codes) each village's class adds its P.2108 terminal
-clutter loss (`clutter_classes`: "worldcover" or a class-table CSV).
+Parameters: `params` (a CoverageParams) and/or its fields as keywords (model, radius_km,
+rx_height_m, threshold_dbm, k_factor (or k), spacing_m, threads, pol, time_pct, ...); the
+defaults are CoverageParams()'s. A directional site (Site.set_antenna) loses its pattern
+attenuation towards each village; with `clutter` (a Dem of land-cover class codes) each
+village's class adds its P.2108 terminal clutter loss (`clutter_classes`: "worldcover" or a
+class-table CSV).
 
 Runs multi-threaded with the GIL released; the result does not depend on `threads`.
 `progress(done, total)` is called from the calling thread.
 
 Returns:
-    dict: links (village, site, distance_km, loss_db, rsrp_dbm, line_of_sight, void_samples
-    arrays), best_rsrp_dbm (-inf: no site in range), best_site (-1: none), servers, covered.)doc");
+    VillageCoverage: links (a Links of arrays: village, site, distance_km, loss_db, rsrp_dbm,
+    line_of_sight, void_samples, antenna_attenuation_db, clutter_loss_db), best_rsrp_dbm (-inf:
+    no site in range), best_site (-1: none), servers, covered; also readable as r["links"].)doc");
 
-  auto raster_params = [](const std::string& model, double radius_km, double rx_height_m, double k, double cc,
-                          double itm_n0, double itm_eps_r, double itm_sigma, int itm_pol, int itm_climate,
-                          double itm_time_pct, double itm_location_pct, double itm_situation_pct, int threads,
-                          double ray_spacing_m, double ray_gap_m, int itm_dh_anchor_spacing,
-                          double itm_dh_rel_tolerance) {
-    coverage::RasterParams p;
-    p.model = coverage::raster_model_from_string(model);
-    p.radius_km = radius_km;
-    p.rx_height_m = rx_height_m;
-    p.k_factor = k;
-    p.curvature_coeff = cc;
-    p.itm_n0 = itm_n0;
-    p.itm_eps_r = itm_eps_r;
-    p.itm_sigma_s_per_m = itm_sigma;
-    p.itm_pol = itm_pol;
-    p.itm_climate = static_cast<radio::ItmClimate>(itm_climate);
-    p.itm_time_pct = itm_time_pct;
-    p.itm_location_pct = itm_location_pct;
-    p.itm_situation_pct = itm_situation_pct;
-    p.threads = threads;
-    p.ray_spacing_m = ray_spacing_m;
-    p.ray_gap_m = ray_gap_m;
-    p.itm_dh_anchor_spacing = itm_dh_anchor_spacing;
-    p.itm_dh_rel_tolerance = itm_dh_rel_tolerance;
-    return p;
-  };
   auto grid_tuple = [](const terrain::Grid& g) { return py::make_tuple(g.origin_x, g.dx, 0.0, g.origin_y, 0.0, g.dy); };
   auto grid2d = [](auto&& vec, const terrain::Grid& g) {
     using T = typename std::decay_t<decltype(vec)>::value_type;
@@ -163,70 +275,60 @@ Returns:
 
   m.def(
       "site_raster",
-      [=](const terrain::Dem& dem, const Site& site, const std::string& model, double radius_km, double rx_height_m,
-          double k, double curvature_coeff, double itm_n0, double itm_eps_r, double itm_sigma_s_per_m, int itm_pol,
-          int itm_climate, double itm_time_pct, double itm_location_pct, double itm_situation_pct, int threads,
-          double ray_spacing_m, double ray_gap_m, int itm_dh_anchor_spacing, double itm_dh_rel_tolerance,
-          const py::object& progress) {
-        const auto p = raster_params(model, radius_km, rx_height_m, k, curvature_coeff, itm_n0, itm_eps_r,
-                                     itm_sigma_s_per_m, itm_pol, itm_climate, itm_time_pct, itm_location_pct,
-                                     itm_situation_pct, threads, ray_spacing_m, ray_gap_m, itm_dh_anchor_spacing,
-                                     itm_dh_rel_tolerance);
+      [=](const terrain::Dem& dem, const Site& site, const py::object& params, const py::object& progress,
+          const py::kwargs& kw) {
+        const auto p = build_params<coverage::RasterParams>(params, kw);
         const ProgressFn cb = wrap_progress(progress);
         coverage::SiteRaster r;
         {
           py::gil_scoped_release nogil;
           r = coverage::site_raster(dem, site, p, cb);
         }
-        py::dict out;
-        out["geotransform"] = grid_tuple(r.grid);
-        out["void_cells"] = r.void_cells;
-        out["values"] = grid2d(std::move(r.values), r.grid);
+        SiteRasterResult out;
+        out.geotransform = grid_tuple(r.grid);
+        out.void_cells = r.void_cells;
+        out.values = grid2d(std::move(r.values), r.grid);
         return out;
       },
-      py::arg("dem"), py::arg("site"), py::arg("model") = "p526", py::arg("radius_km") = 30.0,
-      py::arg("rx_height_m") = 1.5, py::arg("k") = 4.0 / 3.0, py::arg("curvature_coeff") = 0.85714,
-      py::arg("itm_n0") = 301.0, py::arg("itm_eps_r") = 15.0, py::arg("itm_sigma_s_per_m") = 0.005,
-      py::arg("itm_pol") = 1, py::arg("itm_climate") = 5, py::arg("itm_time_pct") = 50.0,
-      py::arg("itm_location_pct") = 50.0, py::arg("itm_situation_pct") = 50.0, py::arg("threads") = 0,
-      py::arg("ray_spacing_m") = 0.0, py::arg("ray_gap_m") = 0.0, py::arg("itm_dh_anchor_spacing") = 0,
-      py::arg("itm_dh_rel_tolerance") = 0.05,
-      py::arg("progress") = py::none(),
+      py::arg("dem"), py::arg("site"), py::arg("params") = py::none(), py::arg("progress") = py::none(),
       R"doc(Path loss (dB) from one site over the DEM grid within radius_km; model "los" gives 1/0 visibility.
 
+Parameters: `params` (a RasterParams) and/or its fields as keywords (model, radius_km,
+rx_height_m, k_factor (or k), pol, time_pct, location_pct, situation_pct, delta_n, n0, itm_n0,
+eps_r, sigma_s_per_m, climate, ray_spacing_m, ...; the former itm_* names are accepted); the
+defaults are RasterParams()'s.
+
 Returns:
-    dict: values (rows x cols float32 array, NaN = no value: outside the radius or a DEM void),
-    geotransform of that window of the DEM grid, void_cells.)doc");
+    SiteRaster: values (rows x cols float32 array, NaN = no value: outside the radius or a DEM
+    void), geotransform of that window of the DEM grid, void_cells; also readable as r["values"].)doc");
 
   m.def(
       "best_server",
-      [=](const terrain::Dem& dem, const std::vector<Site>& sites, const std::string& model, double radius_km,
-          double rx_height_m, double threshold_dbm, double k, int threads, double ray_spacing_m, double ray_gap_m,
-          int itm_dh_anchor_spacing, double itm_dh_rel_tolerance, const py::object& progress) {
-        const auto p = raster_params(model, radius_km, rx_height_m, k, 0.85714, 301, 15, 0.005, 1, 5, 50, 50, 50,
-                                     threads, ray_spacing_m, ray_gap_m, itm_dh_anchor_spacing, itm_dh_rel_tolerance);
+      [=](const terrain::Dem& dem, const std::vector<Site>& sites, double threshold_dbm, const py::object& params,
+          const py::object& progress, const py::kwargs& kw) {
+        const auto p = build_params<coverage::RasterParams>(params, kw);
         const ProgressFn cb = wrap_progress(progress);
         coverage::Composite c;
         {
           py::gil_scoped_release nogil;
           c = coverage::best_server(dem, sites, p, threshold_dbm, cb);
         }
-        py::dict out;
-        out["geotransform"] = grid_tuple(c.grid);
-        out["best_rsrp_dbm"] = grid2d(std::move(c.best_rsrp_dbm), c.grid);
-        out["server"] = grid2d(std::move(c.server), c.grid);
-        out["n_servers"] = grid2d(std::move(c.n_servers), c.grid);
+        CompositeResult out;
+        out.geotransform = grid_tuple(c.grid);
+        out.best_rsrp_dbm = grid2d(std::move(c.best_rsrp_dbm), c.grid);
+        out.server = grid2d(std::move(c.server), c.grid);
+        out.n_servers = grid2d(std::move(c.n_servers), c.grid);
         return out;
       },
-      py::arg("dem"), py::arg("sites"), py::arg("model") = "p526", py::arg("radius_km") = 30.0,
-      py::arg("rx_height_m") = 1.5, py::arg("threshold_dbm") = -110.0, py::arg("k") = 4.0 / 3.0,
-      py::arg("threads") = 0, py::arg("ray_spacing_m") = 0.0, py::arg("ray_gap_m") = 0.0, py::arg("itm_dh_anchor_spacing") = 0,
-      py::arg("itm_dh_rel_tolerance") = 0.05, py::arg("progress") = py::none(),
+      py::arg("dem"), py::arg("sites"), py::arg("threshold_dbm") = coverage::kDefaultThresholdDbm,
+      py::arg("params") = py::none(), py::arg("progress") = py::none(),
       R"doc(Best-server RSRP composite of many sites over the whole DEM grid (same for any thread count).
 
+Parameters: as site_raster (`params` a RasterParams and/or its fields as keywords).
+
 Returns:
-    dict: best_rsrp_dbm (float32, NaN: no site), server (int32 site index, -1: none),
-    n_servers (uint16, sites at or above threshold_dbm), geotransform.)doc");
+    Composite: best_rsrp_dbm (float32, NaN: no site), server (int32 site index, -1: none),
+    n_servers (uint16, sites at or above threshold_dbm), geotransform; also readable as r["server"].)doc");
 }
 
 }  // namespace phusong::bind

@@ -24,6 +24,21 @@ void init_io(py::module_& m) {
       py::arg("path"), py::arg("default_bandwidth_mhz") = 10.0,
       "Reads radio sites (towers or candidates); InputError names file, row, value.");
   m.def(
+      "read_geometries",
+      [](const std::string& path) {
+        std::vector<io::Geometry> g;
+        {
+          py::gil_scoped_release nogil;
+          g = io::read_geometries(path);
+        }
+        py::list out;
+        for (const auto& x : g) out.append(py::make_tuple(x.feature, py::bytes(x.wkb)));
+        return out;
+      },
+      py::arg("path"),
+      "Every geometry of a vector file's first layer, in WGS84, as (feature number, WKB bytes);\n"
+      "features without a geometry are skipped. InputError names the file.");
+  m.def(
       "limits",
       [] {
         py::dict d;
@@ -38,8 +53,9 @@ void init_io(py::module_& m) {
   m.def(
       "write_points",
       [](const std::string& path, const std::string& driver, const std::string& crs, Doubles lon, Doubles lat,
-         const py::list& fields, const std::string& layer, const py::object& wkb) {
+         const py::list& fields, const std::string& layer, const py::object& wkb, const py::object& styles) {
         io::PointTable t;
+        if (!styles.is_none()) t.styles = styles.cast<std::vector<std::string>>();
         t.lon = to_vector(lon);
         t.lat = to_vector(lat);
         if (!wkb.is_none())
@@ -71,10 +87,13 @@ void init_io(py::module_& m) {
         io::write_points(path, driver, crs, t, layer);
       },
       py::arg("path"), py::arg("driver"), py::arg("crs"), py::arg("lon"), py::arg("lat"), py::arg("fields"),
-      py::arg("layer"), py::arg("wkb") = py::none(),
+      py::arg("layer"), py::arg("wkb") = py::none(), py::arg("styles") = py::none(),
       R"doc(Writes WGS84 points (or WKB geometries) with attributes, reprojected to `crs`, atomically.
 
 wkb: optional list of WKB geometries (bytes, WGS84), one per feature; lon/lat are then ignored.
+styles: optional OGR style strings, one per feature (kept by LIBKML: icons and colours; a
+field called 'name' names the KML placemarks).
+Empty strings and non-finite reals are written as NULL in every format.
 
 fields: list of (name, "real"|"integer"|"string", values[, width[, precision]]).
 Shapefiles get .prj and .cpg (UTF-8); names longer than 10 characters are an InputError.)doc");

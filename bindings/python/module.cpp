@@ -32,7 +32,8 @@ PyObject* make_exception(py::module_& m, const char* name, PyObject* bases, cons
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
-  m.doc() = "phusong compiled engine: terrain, radio, coverage, planning and io layers.";
+  m.doc() = "phusong compiled engine: terrain, radio, coverage, planning, fibre and io layers.";
+  m.attr("__version__") = PHUSONG_VERSION;  // from pyproject.toml, through CMake
   PyObject* base = make_exception(m, "PhusongError", PyExc_RuntimeError,
                                   "Root of phusong errors (a RuntimeError).");
   PyObject* in_bases = PyTuple_Pack(2, base, PyExc_ValueError);
@@ -50,5 +51,6 @@ PYBIND11_MODULE(_core, m) {
   phusong::bind::init_radio(m);
   phusong::bind::init_coverage(m);
   phusong::bind::init_planning(m);
+  phusong::bind::init_fibre(m);
   phusong::bind::init_io(m);
 }

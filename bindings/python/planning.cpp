@@ -36,53 +36,97 @@ Args:
 Returns:
     dict: chosen, newly_covered (per chosen), uncovered, uncoverable, total_cost, covered_weight.)doc");
 
-  auto result_dict = [](const planning::SolveResult& r) {
-    py::dict o;
-    o["method"] = r.method;
-    o["status"] = r.status;
-    o["chosen"] = r.chosen;
-    o["cost"] = r.cost;
-    o["covered_weight"] = r.covered_weight;
-    o["objective"] = r.objective;
-    o["bound"] = r.bound;
-    o["gap"] = r.gap;
-    o["proven_optimal"] = r.proven_optimal;
-    o["seconds"] = r.seconds;
-    o["uncovered"] = r.uncovered;
-    o["uncoverable"] = r.uncoverable;
-    return o;
+  ParamsClass<planning::SolveOptions>(
+      m, "SolveOptions", "Options of solve_cover (planning::SolveOptions); the defaults are the C++ header's.")
+      .field("budget", &planning::SolveOptions::budget,
+             "Finite: budgeted maximal covering; infinite: least-cost set cover.")
+      .field("time_limit_s", &planning::SolveOptions::time_limit_s, "Wall-clock limit of the exact solve (a cap for the others).")
+      .field("threads", &planning::SolveOptions::threads, "CBC threads for the exact solve.")
+      .field("seed", &planning::SolveOptions::seed, "Local search is deterministic for a given seed.")
+      .field("local_iterations", &planning::SolveOptions::local_iterations, "Neighbourhood moves of the local search.")
+      .field("lagrangian_iterations", &planning::SolveOptions::lagrangian_iterations,
+             "Most subgradient iterations (set cover bound).")
+      .field("relative_gap", &planning::SolveOptions::relative_gap, "The exact solve stops at this relative gap.")
+      .field("warm_start", &planning::SolveOptions::warm_start, "Give CBC the local-search plan first.")
+      .field("log", &planning::SolveOptions::log, "Let CBC print its log to stdout.")
+      .finish();
+
+  using planning::SolveStatus;
+  py::enum_<SolveStatus> status(m, "SolveStatus",
+                                "The outcome of a solve; equal to its name as a string (status == 'optimal').");
+  for (SolveStatus st : {SolveStatus::optimal, SolveStatus::feasible, SolveStatus::partial, SolveStatus::infeasible,
+                         SolveStatus::no_solution})
+    status.value(planning::to_string(st).c_str(), st);
+  // Replace (not overload) the enum's comparisons: a status also equals its name.
+  auto equals = [](SolveStatus a, const py::object& b) {
+    if (py::isinstance<py::str>(b)) return a == b.cast<std::string>();
+    if (py::isinstance<SolveStatus>(b)) return a == b.cast<SolveStatus>();
+    return false;
   };
+  py::setattr(status, "__eq__", py::cpp_function(equals, py::is_method(status), py::arg("other")));
+  py::setattr(status, "__ne__",
+              py::cpp_function([equals](SolveStatus a, const py::object& b) { return !equals(a, b); },
+                               py::is_method(status), py::arg("other")));
+  py::setattr(status, "__hash__", py::cpp_function([](SolveStatus a) { return py::hash(py::str(planning::to_string(a))); },
+                                                   py::is_method(status)));
+  py::setattr(status, "__str__", py::cpp_function([](SolveStatus a) { return planning::to_string(a); },
+                                                  py::is_method(status)));
+
+  py::class_<planning::SolveResult> result(m, "SolveResult", "The outcome of one solve (planning::SolveResult).");
+  result.def_readonly("method", &planning::SolveResult::method, "greedy, local or exact.")
+      .def_readonly("status", &planning::SolveResult::status, "A SolveStatus (equal to its name).")
+      .def_readonly("chosen", &planning::SolveResult::chosen, "Chosen candidates, ascending.")
+      .def_readonly("cost", &planning::SolveResult::cost, "Total cost of the chosen candidates.")
+      .def_readonly("covered_weight", &planning::SolveResult::covered_weight, "Weight of the items they cover.")
+      .def_readonly("objective", &planning::SolveResult::objective, "Cost (set cover) or covered weight (budget).")
+      .def_readonly("bound", &planning::SolveResult::bound, "Best proven bound on the objective.")
+      .def_readonly("gap", &planning::SolveResult::gap, "Relative optimality gap; 0 when proven optimal.")
+      .def_readonly("proven_optimal", &planning::SolveResult::proven_optimal)
+      .def_readonly("seconds", &planning::SolveResult::seconds, "Wall-clock time of the solve.")
+      .def_readonly("uncovered", &planning::SolveResult::uncovered, "Coverable items the plan leaves uncovered.")
+      .def_readonly("uncoverable", &planning::SolveResult::uncoverable, "Items no candidate covers at all.")
+      .def("__repr__", [](const planning::SolveResult& r) {
+        return "<SolveResult " + r.method + " " + planning::to_string(r.status) + " cost=" + std::to_string(r.cost) +
+               " chosen=" + std::to_string(r.chosen.size()) + ">";
+      });
+  // r["status"] gives the status's name, as the former dict did (JSON-serialisable).
+  add_mapping(result,
+              {"method", "status", "chosen", "cost", "covered_weight", "objective", "bound", "gap", "proven_optimal",
+               "seconds", "uncovered", "uncoverable"},
+              [](const py::object& self, const std::string& key) -> py::object {
+                if (key == "status") return py::str(planning::to_string(self.cast<const planning::SolveResult&>().status));
+                return py::object();
+              });
+
   m.def(
       "solve_cover",
-      [result_dict](std::vector<std::vector<int>> sets, std::vector<double> cost, std::vector<double> weight,
-                    const std::string& method, double budget, double time_limit_s, int threads, std::uint64_t seed,
-                    std::vector<int> group, std::vector<int> required) {
+      [](std::vector<std::vector<int>> sets, std::vector<double> cost, std::vector<double> weight,
+         const std::string& method, std::vector<int> group, std::vector<int> required, const py::object& params,
+         const py::kwargs& kw) {
         planning::CoverProblem p{std::move(sets), std::move(cost), std::move(weight), std::move(group),
                                  std::move(required)};
-        planning::SolveOptions o;
-        o.budget = budget;
-        o.time_limit_s = time_limit_s;
-        o.threads = threads;
-        o.seed = seed;
-        const auto m = planning::parse_method(method);
+        const auto o = build_params<planning::SolveOptions>(params, kw);
+        const auto meth = planning::method_from_string(method);
         planning::SolveResult r;
         {
           py::gil_scoped_release nogil;
-          r = planning::solve(p, m, o);
+          r = planning::solve(p, meth, o);
         }
-        return result_dict(r);
+        return r;
       },
       py::arg("sets"), py::arg("cost"), py::arg("weight"), py::arg("method") = "local",
-      py::arg("budget") = std::numeric_limits<double>::infinity(), py::arg("time_limit_s") = 60.0,
-      py::arg("threads") = 1, py::arg("seed") = 1, py::arg("group") = std::vector<int>{},
-      py::arg("required") = std::vector<int>{},
+      py::arg("group") = std::vector<int>{}, py::arg("required") = std::vector<int>{}, py::arg("params") = py::none(),
       R"doc(Set cover (least cost covering every coverable item) or, with a finite budget, budgeted
 maximal covering, by "greedy" (lazy greedy), "local" (Lagrangian heuristic + local search) or
 "exact" (MILP with CBC, warm-started, within time_limit_s).
 
+Options: `params` (a SolveOptions) and/or its fields as keywords (budget, time_limit_s, threads,
+seed, ...); the defaults are SolveOptions()'s.
+
 Returns:
-    dict: method, status, chosen, cost, covered_weight, objective, bound, gap, proven_optimal,
-    seconds, uncovered, uncoverable.)doc");
+    SolveResult: method, status (a SolveStatus, equal to its name), chosen, cost, covered_weight,
+    objective, bound, gap, proven_optimal, seconds, uncovered, uncoverable; r["status"] etc. read
+    as the former dict (the status as its name).)doc");
   m.def(
       "read_orlib_scp",
       [](const std::string& path) {

@@ -10,6 +10,26 @@ InputError radio_error(const std::string& what) { return InputError("link: " + w
 }  // namespace
 
 void init_radio(py::module_& m) {
+  const radio::PathInput d;  // the defaults of path_loss_db() and link(): the header's
+  m.def(
+      "models",
+      []() {
+        py::list out;
+        for (const auto& mi : radio::models()) {
+          py::dict d;
+          d["name"] = mi.name;
+          d["link"] = mi.link;
+          d["villages"] = mi.villages;
+          d["raster"] = mi.raster;
+          d["freq_mhz"] = py::make_tuple(mi.freq_mhz.lo, mi.freq_mhz.hi);
+          d["description"] = mi.description;
+          out.append(d);
+        }
+        return out;
+      },
+      R"doc(The propagation models the engine knows (radio::models()), in order: one dict per model with
+name, link (phusong link), villages (evaluate_villages, scenarios), raster (site_raster,
+best_server, phusong coverage), freq_mhz (lo, hi) validity range and description.)doc");
   m.def("free_space_loss_db", &radio::free_space_loss_db, py::arg("distance_km"), py::arg("freq_mhz"),
         "Free-space basic transmission loss (ITU-R P.525), dB.");
   m.def("rsrp_dbm", &radio::rsrp_dbm, py::arg("eirp_dbm"), py::arg("loss_db"), py::arg("bandwidth_mhz"),
@@ -38,7 +58,7 @@ void init_radio(py::module_& m) {
         return out;
       },
       py::arg("distance_m"), py::arg("terrain_m"), py::arg("freq_mhz"), py::arg("tx_height_m"),
-      py::arg("rx_height_m"), py::arg("model") = "p526", py::arg("k") = 4.0 / 3.0,
+      py::arg("rx_height_m"), py::arg("model") = "p526", py::arg("k") = d.k_factor,
       R"doc(Path loss over a terrain profile (distances from the transmitter, heights AMSL).
 
 model: "fspl" or "p526" (free space + ITU-R P.526 delta-Bullington diffraction).)doc");
@@ -115,11 +135,12 @@ model: "fspl" or "p526" (free space + ITU-R P.526 delta-Bullington diffraction).
       },
       py::arg("d_km"), py::arg("h_m"), py::arg("model"), py::arg("freq_mhz"), py::arg("tx_height_m"),
       py::arg("rx_height_m"), py::arg("clutter_m") = py::none(), py::arg("zone") = py::none(),
-      py::arg("k") = 4.0 / 3.0, py::arg("vertical") = true, py::arg("time_pct") = 50.0,
-      py::arg("location_pct") = 50.0, py::arg("situation_pct") = 50.0, py::arg("delta_n") = 45.0,
-      py::arg("n0") = 325.0, py::arg("lat_deg") = std::numeric_limits<double>::quiet_NaN(),
-      py::arg("itm_n0") = 301.0, py::arg("eps_r") = 15.0, py::arg("sigma_s_per_m") = 0.005, py::arg("climate") = 5,
-      py::arg("environment") = "open_rural", py::arg("allow_extrapolation") = false,
+      py::arg("k") = d.k_factor, py::arg("vertical") = d.pol == radio::Polarization::vertical,
+      py::arg("time_pct") = d.time_pct, py::arg("location_pct") = d.location_pct,
+      py::arg("situation_pct") = d.situation_pct, py::arg("delta_n") = d.delta_n, py::arg("n0") = d.n0,
+      py::arg("lat_deg") = d.lat_deg, py::arg("itm_n0") = d.itm_n0, py::arg("eps_r") = d.eps_r,
+      py::arg("sigma_s_per_m") = d.sigma_s_per_m, py::arg("climate") = static_cast<int>(d.climate),
+      py::arg("environment") = radio::to_string(d.environment), py::arg("allow_extrapolation") = d.allow_extrapolation,
       R"doc(One point-to-point path with any model: fspl, p526, p1812, itm or hata.
 
 Args:

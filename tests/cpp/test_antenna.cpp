@@ -13,6 +13,7 @@
 
 #include "phusong/error.hpp"
 #include "phusong/radio/antenna.hpp"
+#include "test_support.hpp"
 
 namespace pr = phusong::radio;
 
@@ -342,21 +343,13 @@ TEST(MsiPattern, WriteReadRoundTrip) {
 }
 
 TEST(MsiPattern, MalformedFilesNameFileAndLine) {
-  try {
-    pr::read_msi_pattern(data_file("tests/data/antenna/bad_data_line.msi"));
-    FAIL() << "expected InputError";
-  } catch (const phusong::InputError& e) {
-    EXPECT_TRUE(contains(e.what(), "bad_data_line.msi:6:")) << e.what();
-    EXPECT_TRUE(contains(e.what(), "180 abc")) << e.what();
-  }
-  try {
-    pr::read_msi_pattern(data_file("tests/data/antenna/truncated.msi"));
-    FAIL() << "expected InputError";
-  } catch (const phusong::InputError& e) {
-    EXPECT_TRUE(contains(e.what(), "truncated.msi:8:")) << e.what();
-    EXPECT_TRUE(contains(e.what(), "line 4")) << e.what();  // where HORIZONTAL 360 was announced
-    EXPECT_TRUE(contains(e.what(), "360")) << e.what();
-  }
+  phusong::test::expect_throws_mentioning<phusong::InputError>(
+      [] { pr::read_msi_pattern(data_file("tests/data/antenna/bad_data_line.msi")); },
+      {"bad_data_line.msi:6:", "180 abc"});
+  // "line 4": where HORIZONTAL 360 was announced.
+  phusong::test::expect_throws_mentioning<phusong::InputError>(
+      [] { pr::read_msi_pattern(data_file("tests/data/antenna/truncated.msi")); },
+      {"truncated.msi:8:", "line 4", "360"});
   EXPECT_THROW(pr::read_msi_pattern("tests/data/antenna/does_not_exist.msi"), phusong::InputError);
 }
 

@@ -13,6 +13,7 @@
 
 #include "phusong/error.hpp"
 #include "phusong/radio/clutter.hpp"
+#include "test_support.hpp"
 
 namespace pr = phusong::radio;
 using pr::ClutterCategory;
@@ -118,12 +119,8 @@ TEST(P2108HeightGain, AtOrAboveClutterIsZero) {
 TEST(P2108HeightGain, RangeAndInputErrors) {
   // Frequency outside 0.03..3 GHz: RangeError naming the argument (NTIA rows 0.02 and 4 GHz).
   for (double f : {0.02, 4.0}) {
-    try {
-      pr::p2108_height_gain_loss_db(f, 2, 10, ClutterCategory::suburban);
-      FAIL() << "expected RangeError for f = " << f;
-    } catch (const phusong::RangeError& e) {
-      EXPECT_TRUE(contains(e.what(), "freq_ghz")) << e.what();
-    }
+    phusong::test::expect_throws_mentioning<phusong::RangeError>(
+        [f] { pr::p2108_height_gain_loss_db(f, 2, 10, ClutterCategory::suburban); }, {"freq_ghz"});
   }
   EXPECT_NO_THROW(pr::p2108_height_gain_loss_db(0.03, 2, 10, ClutterCategory::suburban));
   EXPECT_NO_THROW(pr::p2108_height_gain_loss_db(3.0, 2, 10, ClutterCategory::suburban));
@@ -177,12 +174,7 @@ TEST(P2108Terrestrial, ReferenceImplementationValues) {
 
 TEST(P2108Terrestrial, RangeErrors) {
   auto expect_range = [](double f, double d, double p, const std::string& arg) {
-    try {
-      pr::p2108_terrestrial_clutter_loss_db(f, d, p);
-      FAIL() << "expected RangeError for " << arg;
-    } catch (const phusong::RangeError& e) {
-      EXPECT_TRUE(contains(e.what(), arg)) << e.what();
-    }
+    phusong::test::expect_throws_mentioning<phusong::RangeError>([&] { pr::p2108_terrestrial_clutter_loss_db(f, d, p); }, {arg});
   };
   expect_range(0.24, 2, 50, "freq_ghz");
   expect_range(67.1, 5, 50, "freq_ghz");
@@ -257,12 +249,7 @@ TEST(ClutterTable, EsaWorldCoverDefaults) {
   }
   EXPECT_EQ(t.at(50).name, "Built-up");
   EXPECT_EQ(t.find(0), nullptr);  // WorldCover no-data
-  try {
-    t.at(42);
-    FAIL() << "expected InputError";
-  } catch (const phusong::InputError& e) {
-    EXPECT_TRUE(contains(e.what(), "42")) << e.what();
-  }
+  phusong::test::expect_throws_mentioning<phusong::InputError>([&] { t.at(42); }, {"42"});
 }
 
 TEST(ClutterTable, TerminalClutterRules) {

@@ -1,3 +1,5 @@
+// Village coverage (coverage::evaluate_villages): links, best server, radius, threads, errors,
+// antennas and clutter.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -65,12 +67,7 @@ TEST(Coverage, OutsideDemIsAnError) {
   auto dem = flat_dem(0);
   std::vector<Site> sites{site("A", 105.1, 21.9)};
   std::vector<Village> vs{village("FAR", 107.0, 21.0)};
-  try {
-    coverage::evaluate_villages(dem, vs, sites, {});
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("FAR"), std::string::npos);
-  }
+  phusong::test::expect_throws_mentioning<InputError>([&] { coverage::evaluate_villages(dem, vs, sites, {}); }, {"FAR"});
 }
 
 TEST(Coverage, SameResultForAnyThreadCount) {
@@ -150,10 +147,5 @@ TEST(Coverage, ReceiverClutterLossFromARaster) {
   // A class missing from the table is an error naming it.
   auto odd = std::make_shared<terrain::Dem>(g, std::vector<float>(600 * 600, 77.0f), "");
   p.clutter = odd;
-  try {
-    coverage::evaluate_villages(dem, vs, sites, p);
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("class 77"), std::string::npos);
-  }
+  phusong::test::expect_throws_mentioning<InputError>([&] { coverage::evaluate_villages(dem, vs, sites, p); }, {"class 77"});
 }

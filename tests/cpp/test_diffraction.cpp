@@ -17,6 +17,7 @@
 
 #include "phusong/error.hpp"
 #include "phusong/radio/diffraction.hpp"
+#include "test_support.hpp"
 
 namespace pr = phusong::radio;
 
@@ -405,14 +406,7 @@ TEST(P452Diffraction, ClutterIgnoredWithin50mOfTerminals) {
 namespace {
 template <class E, class F>
 void expect_throw_naming(F&& f, const std::string& token) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected one naming '" << token << "'";
-  } catch (const E& e) {
-    EXPECT_NE(std::string(e.what()).find(token), std::string::npos) << e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong exception type: " << e.what();
-  }
+  phusong::test::expect_throws_mentioning<E>(std::forward<F>(f), {token});
 }
 }  // namespace
 

@@ -10,6 +10,7 @@
 
 #include "phusong/error.hpp"
 #include "phusong/radio/empirical.hpp"
+#include "test_support.hpp"
 
 namespace pr = phusong::radio;
 using pr::HataEnvironment;
@@ -165,16 +166,7 @@ TEST(Cost231Hata, HataDispatchPicksModelByFrequency) {
 
 TEST(HataRanges, OutOfRangeIsRangeErrorNamingArgument) {
   auto expect_range = [](const pr::EmpiricalInput& in, const std::string& arg, bool cost) {
-    try {
-      if (cost) {
-        pr::cost231_hata(in);
-      } else {
-        pr::okumura_hata(in);
-      }
-      FAIL() << "expected RangeError for " << arg;
-    } catch (const phusong::RangeError& e) {
-      EXPECT_TRUE(contains(e.what(), arg)) << e.what();
-    }
+    phusong::test::expect_throws_mentioning<phusong::RangeError>([&] { cost ? pr::cost231_hata(in) : pr::okumura_hata(in); }, {arg});
   };
   const auto env = HataEnvironment::urban_small_medium_city;
   expect_range(input(100, 30, 1.5, 5, env), "freq_mhz = 100", false);
@@ -219,13 +211,10 @@ TEST(HataRanges, NonPositiveOrNonFiniteIsInputErrorEvenWithExtrapolation) {
   EXPECT_THROW(pr::okumura_hata(input(900, 30, -1, 5, env, true)), phusong::InputError);
   EXPECT_THROW(pr::cost231_hata(input(NAN, 30, 1.5, 5, env, true)), phusong::InputError);
   EXPECT_THROW(pr::extended_hata(input(900, INFINITY, 1.5, 5, env, true)), phusong::InputError);
-  try {
-    pr::okumura_hata(input(900, 30, 1.5, 0, env, true));
-  } catch (const phusong::RangeError&) {
-    FAIL() << "a non-positive distance is malformed input, not a range error";
-  } catch (const phusong::InputError& e) {
-    EXPECT_TRUE(contains(e.what(), "distance_km")) << e.what();
-  }
+  const auto bad_distance = [&] { pr::okumura_hata(input(900, 30, 1.5, 0, env, true)); };
+  phusong::test::expect_throws_mentioning<phusong::InputError>(bad_distance, {"distance_km"});
+  EXPECT_TRUE(phusong::test::throws_exactly<phusong::InputError>(bad_distance))
+      << "a non-positive distance is malformed input, not a range error";
 }
 
 // ------------------------------------------------------------------------------------------------

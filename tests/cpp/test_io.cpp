@@ -1,3 +1,5 @@
+// The readers and writers of engine/src/io: villages and sites files, limits, encodings, rasters
+// and vector layers.
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
 
@@ -287,7 +289,7 @@ std::string raw_shapefile(const std::string& dir, const std::vector<std::string>
       feat.SetField("households", "2");
       OGRPoint pt(105.0 + 0.01 * i, 21.0);
       feat.SetGeometry(&pt);
-      l->CreateFeature(&feat);
+      EXPECT_EQ(l->CreateFeature(&feat), OGRERR_NONE);
     }
   }
   fs::remove(dir + "/v.cpg");

@@ -1,7 +1,9 @@
+// The covering problems: validation, lazy greedy, and the plans on small instances.
 #include <gtest/gtest.h>
 
 #include "phusong/error.hpp"
 #include "phusong/planning.hpp"
+#include "test_support.hpp"
 
 using namespace phusong;
 
@@ -48,10 +50,5 @@ TEST(Planning, BadInputNamesTheCandidate) {
   p.sets = {{0}, {7}};
   p.cost = {1, 1};
   p.weight = {1};
-  try {
-    planning::greedy_cover(p);
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("candidate 1"), std::string::npos);
-  }
+  phusong::test::expect_throws_mentioning<InputError>([&] { planning::greedy_cover(p); }, {"candidate 1"});
 }

@@ -212,12 +212,7 @@ TEST(Raster, WiderRayGapStaysNearExactProfiles) {
   EXPECT_LT(diffs[diffs.size() / 2], 1.5);
   EXPECT_LT(diffs[diffs.size() * 9 / 10], 6.0);
   p.ray_gap_m = -1;
-  try {
-    coverage::site_raster(dem, s, p);
-    FAIL() << "expected InputError";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("ray_gap_m"), std::string::npos);
-  }
+  phusong::test::expect_throws_mentioning<InputError>([&] { coverage::site_raster(dem, s, p); }, {"ray_gap_m"});
 }
 
 TEST(Raster, SameForAnyThreadCount) {
@@ -323,20 +318,12 @@ TEST(Raster, BadItmOptionsAreInputErrors) {
   p.radius_km = 2;
   p.itm_dh_anchor_spacing = 16;
   p.itm_dh_rel_tolerance = -0.1;
-  try {
-    coverage::site_raster(dem, site_at(105.3, 21.3), p);
-    FAIL() << "expected InputError";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("itm_dh_rel_tolerance must be >= 0, got -0.1"), std::string::npos) << e.what();
-  }
+  phusong::test::expect_throws_mentioning<InputError>([&] { coverage::site_raster(dem, site_at(105.3, 21.3), p); },
+                                               {"itm_dh_rel_tolerance must be >= 0, got -0.1"});
   p.itm_dh_rel_tolerance = 0.2;
   p.itm_dh_anchor_spacing = -4;
-  try {
-    coverage::site_raster(dem, site_at(105.3, 21.3), p);
-    FAIL() << "expected InputError";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("itm_dh_anchor_spacing must be >= 0, got -4"), std::string::npos) << e.what();
-  }
+  phusong::test::expect_throws_mentioning<InputError>([&] { coverage::site_raster(dem, site_at(105.3, 21.3), p); },
+                                               {"itm_dh_anchor_spacing must be >= 0, got -4"});
 }
 
 // Near the DEM's edge every cell with terrain gets a value: a cell whose nearest sample lies
@@ -369,21 +356,6 @@ TEST(Raster, PointSampledRasterCoversEveryCellUpToTheDemEdge) {
 // Issue 11: requests checked before any work or allocation.
 
 namespace {
-struct ScopedEnv {
-  std::string name, old;
-  bool had;
-  ScopedEnv(const std::string& n, const char* value) : name(n) {
-    const char* o = std::getenv(n.c_str());
-    had = o != nullptr;
-    if (had) old = o;
-    if (value) setenv(n.c_str(), value, 1);
-    else unsetenv(n.c_str());
-  }
-  ~ScopedEnv() {
-    if (had) setenv(name.c_str(), old.c_str(), 1);
-    else unsetenv(name.c_str());
-  }
-};
 template <class F>
 std::string input_error_of(F&& f) {
   try {
@@ -396,7 +368,7 @@ std::string input_error_of(F&& f) {
 }  // namespace
 
 TEST(RasterLimits, AbsurdRadiusOrSpacingIsRefusedUpFront) {
-  ScopedEnv unset("PHUSONG_MAX_MEMORY_GB", nullptr);
+  phusong::test::ScopedEnv unset("PHUSONG_MAX_MEMORY_GB", nullptr);
   const Site s = site_at(105.5, 21.5);
   int calls = 0;
   const ProgressFn progress = [&](std::size_t, std::size_t) { ++calls; };
@@ -443,7 +415,7 @@ TEST(RasterLimits, MemoryIsEstimatedBeforeAllocating) {
   p.radius_km = 60;  // about 1200 x 1200 cells of 90 m, and 4400 rays of 700 samples: ~0.02 GB
   p.threads = 1;
   {
-    ScopedEnv small("PHUSONG_MAX_MEMORY_GB", "0.01");
+    phusong::test::ScopedEnv small("PHUSONG_MAX_MEMORY_GB", "0.01");
     for (auto model : {coverage::RasterModel::los, coverage::RasterModel::p526, coverage::RasterModel::itm,
                        coverage::RasterModel::p1812}) {
       p.model = model;
@@ -463,7 +435,7 @@ TEST(RasterLimits, MemoryIsEstimatedBeforeAllocating) {
     EXPECT_NO_THROW(coverage::site_raster(tile(), s, p));
   }
   EXPECT_EQ(calls, 0);
-  ScopedEnv enough("PHUSONG_MAX_MEMORY_GB", "1");
+  phusong::test::ScopedEnv enough("PHUSONG_MAX_MEMORY_GB", "1");
   p.radius_km = 3;
   EXPECT_NO_THROW(coverage::best_server(tile(), {s, site_at(105.6, 21.6)}, p, -110));
 }

@@ -76,12 +76,7 @@ TEST(Terrain, MosaicOfTwoTilesNeedsSameCrsAndResolution) {
   // Two tiles far apart still mosaic (the gap is void), or fail with the file name.
   auto d = terrain::Dem::open({test::data_path("dem/N21E105.hgt")});
   EXPECT_THROW(terrain::Dem::open({test::data_path("dem/N21E105.hgt"), "/nonexistent/x.tif"}), InputError);
-  try {
-    terrain::Dem::open({"/nonexistent/x.tif"});
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("/nonexistent/x.tif"), std::string::npos);
-  }
+  phusong::test::expect_throws_mentioning<InputError>([] { terrain::Dem::open({"/nonexistent/x.tif"}); }, {"/nonexistent/x.tif"});
 }
 
 TEST(Terrain, MosaicOfAdjacentHalves) {
@@ -158,22 +153,6 @@ std::string open_error(const std::vector<std::string>& paths) {
   }
   return "(no error)";
 }
-// Sets an environment variable for the scope (restoring the previous value).
-struct ScopedEnv {
-  std::string name, old;
-  bool had;
-  ScopedEnv(const std::string& n, const char* value) : name(n) {
-    const char* o = std::getenv(n.c_str());
-    had = o != nullptr;
-    if (had) old = o;
-    if (value) setenv(n.c_str(), value, 1);
-    else unsetenv(n.c_str());
-  }
-  ~ScopedEnv() {
-    if (had) setenv(name.c_str(), old.c_str(), 1);
-    else unsetenv(name.c_str());
-  }
-};
 }  // namespace
 
 TEST(TerrainLimits, ElevationsOutsideTheEarthsAreRefusedUnlessNodata) {
@@ -204,46 +183,30 @@ TEST(TerrainLimits, ElevationsOutsideTheEarthsAreRefusedUnlessNodata) {
 }
 
 TEST(TerrainLimits, ResampledChecksResolutionAndMemoryBeforeAllocating) {
-  ScopedEnv unset("PHUSONG_MAX_MEMORY_GB", nullptr);
+  phusong::test::ScopedEnv unset("PHUSONG_MAX_MEMORY_GB", nullptr);
   EXPECT_THROW(tile().resampled(0.5), InputError);
   EXPECT_THROW(tile().resampled(std::numeric_limits<double>::infinity()), InputError);
-  try {
-    tile().resampled(0.5);
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("resolution_m is 0.5 m: finer than any DEM (expected resolution_m ≥ 1 m"),
-              std::string::npos)
-        << e.what();
-  }
+  phusong::test::expect_throws_mentioning<InputError>([] { tile().resampled(0.5); },
+                                               {"resolution_m is 0.5 m: finer than any DEM (expected resolution_m ≥ 1 m"});
   // 1 m over the 111 km tile: about 1.3e10 cells, 51 GB; refused before allocating (on a machine
   // with less than 102 GB: the default limit is half the physical memory).
   if (limits::physical_memory_bytes() / 2 < 51e9) {
-    try {
-      tile().resampled(1.0);
-      FAIL() << "no error";
-    } catch (const InputError& e) {
-      EXPECT_NE(std::string(e.what()).find("GB of memory, more than the limit of"), std::string::npos) << e.what();
-      EXPECT_NE(std::string(e.what()).find("(half the physical memory); nothing was allocated; fix: use a coarser "
-                                           "resolution_m"),
-                std::string::npos)
-          << e.what();
-    }
+    phusong::test::expect_throws_mentioning<InputError>(
+        [] { tile().resampled(1.0); },
+        {"GB of memory, more than the limit of",
+         "(half the physical memory); nothing was allocated; fix: use a coarser resolution_m"});
   }
   {
-    ScopedEnv small("PHUSONG_MAX_MEMORY_GB", "0.01");
+    phusong::test::ScopedEnv small("PHUSONG_MAX_MEMORY_GB", "0.01");
     EXPECT_DOUBLE_EQ(limits::max_memory_bytes(), 1e7);
-    try {
-      tile().resampled(30);  // about 3700 x 3500 cells, 0.051 GB
-      FAIL() << "no error";
-    } catch (const InputError& e) {
-      EXPECT_NE(std::string(e.what()).find("resampling the DEM to 30 m (3709 x 3451 cells) needs about 0.051 GB of "
-                                           "memory, more than the limit of 0.01 GB (set by PHUSONG_MAX_MEMORY_GB)"),
-                std::string::npos)
-          << e.what();
-    }
+    phusong::test::expect_throws_mentioning<InputError>(  // about 3700 x 3500 cells, 0.051 GB
+        [] { tile().resampled(30); },
+        {"resampling the DEM to 30 m (3709 x 3451 cells) needs about 0.051 GB of memory, more than the limit of "
+         "0.01 GB (set by PHUSONG_MAX_MEMORY_GB)"});
     EXPECT_EQ(tile().resampled(900).grid().cols, 115);  // 0.00005 GB: fine
   }
   {
-    ScopedEnv junk("PHUSONG_MAX_MEMORY_GB", "lots");
+    phusong::test::ScopedEnv junk("PHUSONG_MAX_MEMORY_GB", "lots");
     EXPECT_THROW(limits::max_memory_bytes(), InputError);
   }
   EXPECT_DOUBLE_EQ(limits::max_memory_bytes(), limits::physical_memory_bytes() / 2);

@@ -5,9 +5,9 @@ Cloud-Optimised GeoTIFFs (and coverage polygons) atomically."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -23,8 +23,8 @@ class CoverageRaster:
     geotransform: tuple
     crs_wkt: str
     quantity: str
-    server: Optional[np.ndarray] = None
-    n_servers: Optional[np.ndarray] = None
+    server: np.ndarray | None = None
+    n_servers: np.ndarray | None = None
     void_cells: int = 0
 
 
@@ -51,42 +51,49 @@ def parse_site(text: str, freq_mhz: float, eirp_dbm: float, bandwidth_mhz: float
     return s
 
 
-def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], model: str = "p526", radius_km: float = 30.0,
-                    quantity: str = "rsrp", rx_height_m: float = 1.5, threshold_dbm: float = -110.0,
-                    threads: int = 0, progress: Optional[Callable[[int, int], None]] = None,
-                    ray_spacing_m: float = 0.0, ray_gap_m: float = 0.0, itm_dh_anchor_spacing: int = 0,
-                    itm_dh_rel_tolerance: float = 0.05) -> CoverageRaster:
+def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], quantity: str = "rsrp",
+                    threshold_dbm: float | None = None, progress: Callable[[int, int], None] | None = None,
+                    params: _core.RasterParams | None = None, **kwargs) -> CoverageRaster:
     """Computes a coverage raster (see the module doc). One site: any quantity; several sites:
-    the best-server RSRP composite."""
+    the best-server RSRP composite (`threshold_dbm`: what n_servers counts; default the engine's).
+
+    The raster parameters are `params` (a RasterParams) and/or its fields as keywords (model,
+    radius_km, rx_height_m, pol, time_pct, location_pct, ...); the defaults are RasterParams()'s,
+    the C++ header's."""
     if not sites:
         raise _core.InputError("coverage: no site given")
     if quantity not in ("rsrp", "path-loss", "visible"):
         raise _core.InputError(f"coverage: quantity must be rsrp, path-loss or visible, got '{quantity}'")
+    p = _core.RasterParams(**kwargs) if params is None else params
+    if params is not None and kwargs:
+        p = _core.RasterParams(**{**{k: getattr(params, k) for k in _fields(params)}, **kwargs})
+    model = p.model
     if (quantity == "visible") != (model == "los"):
-        raise _core.InputError(f"coverage: quantity '{quantity}' needs model {'los' if quantity == 'visible' else 'p526 or itm'}"
+        needs = "los" if quantity == "visible" else "p526, p1812 or itm"
+        raise _core.InputError(f"coverage: quantity '{quantity}' needs model {needs}"
                                f", got model '{model}'")
     if len(sites) == 1:
         s = sites[0]
-        r = _core.site_raster(dem, s, model=model, radius_km=radius_km, rx_height_m=rx_height_m,
-                              threads=threads, ray_spacing_m=ray_spacing_m, ray_gap_m=ray_gap_m,
-                              itm_dh_anchor_spacing=itm_dh_anchor_spacing,
-                              itm_dh_rel_tolerance=itm_dh_rel_tolerance, progress=progress)
-        v = r["values"]
+        r = _core.site_raster(dem, s, params=p, progress=progress)
+        v = r.values
         if quantity == "visible":
             out = np.where(np.isnan(v), 255, v).astype(np.uint8)
         elif quantity == "rsrp":
             out = (s.eirp_dbm - 10 * math.log10(12 * _n_rb(s.bandwidth_mhz)) - v).astype(np.float32)
         else:
             out = v
-        return CoverageRaster(out, r["geotransform"], dem.crs_wkt, quantity, void_cells=r["void_cells"])
+        return CoverageRaster(out, r.geotransform, dem.crs_wkt, quantity, void_cells=r.void_cells)
     if quantity != "rsrp":
         raise _core.InputError(f"coverage: quantity '{quantity}' needs exactly one site; several sites give the "
                                "best-server rsrp composite")
-    c = _core.best_server(dem, list(sites), model=model, radius_km=radius_km, rx_height_m=rx_height_m,
-                          threshold_dbm=threshold_dbm, threads=threads, ray_spacing_m=ray_spacing_m, ray_gap_m=ray_gap_m,
-                          itm_dh_anchor_spacing=itm_dh_anchor_spacing, itm_dh_rel_tolerance=itm_dh_rel_tolerance,
-                          progress=progress)
-    return CoverageRaster(c["best_rsrp_dbm"], c["geotransform"], dem.crs_wkt, "rsrp", c["server"], c["n_servers"])
+    extra = {} if threshold_dbm is None else {"threshold_dbm": threshold_dbm}
+    c = _core.best_server(dem, list(sites), params=p, progress=progress, **extra)
+    return CoverageRaster(c.best_rsrp_dbm, c.geotransform, dem.crs_wkt, "rsrp", c.server, c.n_servers)
+
+
+def _fields(params) -> list[str]:
+    """The field names of a bound parameter class (its properties), in order."""
+    return [k for k in type(params).__dict__ if isinstance(type(params).__dict__[k], property)]
 
 
 def _n_rb(bandwidth_mhz: float) -> int:
@@ -94,9 +101,12 @@ def _n_rb(bandwidth_mhz: float) -> int:
     return round(10 ** ((60 - _core.rsrp_dbm(60.0, 0.0, bandwidth_mhz)) / 10) / 12)
 
 
-def write_coverage(r: CoverageRaster, out: Path, polygons: Optional[Path] = None,
-                   threshold_dbm: float = -110.0) -> list[Path]:
-    """Writes OUT (COG), OUT.server.tif for composites, and coverage polygons if asked."""
+def write_coverage(r: CoverageRaster, out: Path, polygons: Path | None = None,
+                   threshold_dbm: float | None = None) -> list[Path]:
+    """Writes OUT (COG), OUT.server.tif for composites, and coverage polygons if asked (covered:
+    RSRP at or above `threshold_dbm`, default the engine's, CoverageParams().threshold_dbm)."""
+    if threshold_dbm is None:
+        threshold_dbm = _core.CoverageParams().threshold_dbm
     files = []
     nodata = 255 if r.values.dtype == np.uint8 else float("nan")
     _core.write_raster(str(out), [(r.quantity, r.values, nodata)], list(r.geotransform), r.crs_wkt)

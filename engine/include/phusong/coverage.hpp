@@ -1,6 +1,8 @@
 // phusong — coverage layer: received signal at villages from sites, over the terrain.
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "phusong/radio.hpp"
@@ -12,13 +14,21 @@
 
 namespace phusong::coverage {
 
-struct CoverageParams {
+/// RSRP (dBm) at or above which a place counts as covered, unless told otherwise (village
+/// coverage, best-server composites).
+inline constexpr double kDefaultThresholdDbm = -110;
+
+/// Parameters of the village coverage (evaluate_villages, evaluate_link). The defaults here are the
+/// only ones: the Python class phusong.CoverageParams and the keyword arguments of
+/// phusong.evaluate_villages default-construct this struct. The model settings (polarisation,
+/// percentages, P.1812 and ITM environment) are radio::PropagationParams'.
+struct CoverageParams : radio::PropagationParams {
   radio::PathModel model = radio::PathModel::p526;
   double radius_km = 30;       ///< sites farther than this from a village are not evaluated
   double rx_height_m = 1.5;    ///< receiver height above ground at the village
   double k_factor = 4.0 / 3.0;
   double spacing_m = 0;        ///< profile sample spacing; 0 = the DEM's cell size
-  double threshold_dbm = -110; ///< RSRP at or above which a village counts as covered
+  double threshold_dbm = kDefaultThresholdDbm;  ///< RSRP at or above which a village counts as covered
   double rx_gain_dbi = 0;
   int threads = 0;             ///< 0 = all cores; the result does not depend on it
   /// Optional land-cover raster (class codes) and class table: at each village the P.2108
@@ -74,19 +84,24 @@ enum class RasterModel {
   itm,   ///< Longley-Rice ITM point-to-point
   p1812, ///< ITU-R P.1812 (time/location percentages of RasterParams), exact on each ray prefix
 };
+/// "los", "p526" (alias "delta_bullington"), "p1812" or "itm"; InputError "unknown model 'x'
+/// (known: ...)" listing the raster models of radio::models().
 RasterModel raster_model_from_string(const std::string& name);
+std::string to_string(RasterModel m);
 
-struct RasterParams {
+/// Parameters of the rasters (site_raster, best_server). The defaults here are the only ones:
+/// the Python class phusong.RasterParams, the keyword arguments of phusong.site_raster and
+/// phusong.best_server and the options of `phusong coverage` default-construct this struct. The
+/// model settings (polarisation, percentages, P.1812 ΔN/N0, ITM ground and climate) are
+/// radio::PropagationParams', the same as a link's: p526 uses pol (its smooth-earth term), P.1812
+/// pol, time_pct, location_pct, delta_n and n0 (the site's latitude for β0), ITM pol, the three
+/// percentages, itm_n0, eps_r, sigma_s_per_m and climate.
+struct RasterParams : radio::PropagationParams {
   RasterModel model = RasterModel::p526;
   double radius_km = 30;
   double rx_height_m = 1.5;          ///< receiver (target) height above ground
   double k_factor = 4.0 / 3.0;       ///< effective earth radius factor for the radio models
   double curvature_coeff = 0.85714;  ///< LOS: height drop cc * d^2 / (2 R) (gdal_viewshed's -cc)
-  // ITM parameters (NTIA defaults), variability in time/location/situation percent.
-  double itm_n0 = 301, itm_eps_r = 15, itm_sigma_s_per_m = 0.005;
-  int itm_pol = 1;
-  radio::ItmClimate itm_climate = radio::ItmClimate::continental_temperate;
-  double itm_time_pct = 50, itm_location_pct = 50, itm_situation_pct = 50;
   /// ITM rasters: 0 = exact ITM on every prefix; m > 0 = terrain irregularity (Delta h) computed
   /// at anchors m samples apart and interpolated (radio::ItmRayOptions; faster, errors of
   /// ~0.03-0.07 dB on average, up to a few dB at single cells).
@@ -94,8 +109,6 @@ struct RasterParams {
   /// With anchors: the needed samples of an anchor interval are exact where the ranges at its
   /// ends differ by more than this fraction of the larger (radio::ItmRayOptions::dh_rel_tolerance).
   double itm_dh_rel_tolerance = 0.05;
-  // P.1812: time and location percentages, radio-meteorology (ΔN, N0).
-  double p1812_time_pct = 50, p1812_location_pct = 50, p1812_delta_n = 45, p1812_n0 = 325;
   /// Ray sample spacing (m) for p526/itm/p1812: the terrain is sampled, and the model evaluated,
   /// this far apart along rays that are this far apart at the radius (unless ray_gap_m says
   /// otherwise); cells interpolate between them (p526) or take the nearest (itm, p1812).

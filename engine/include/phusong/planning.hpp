@@ -11,6 +11,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <limits>
 #include <string>
 #include <vector>
@@ -54,13 +55,36 @@ void validate(const CoverProblem& problem);
 CoverPlan greedy_cover(const CoverProblem& problem,
                        double budget = std::numeric_limits<double>::infinity());
 
-/// Which solver to run.
-enum class Method { Greedy, Local, Exact };
+/// Which solver to run. (The capitalised enumerators are the former names, kept until every
+/// caller uses the lower-case ones.)
+enum class Method { greedy, local, exact, Greedy = greedy, Local = local, Exact = exact };
 
-/// "greedy", "local" or "exact" (throws InputError otherwise).
-Method parse_method(const std::string& name);
+/// "greedy", "local" or "exact" (InputError otherwise, naming the known ones).
+Method method_from_string(const std::string& name);
+/// The former name of method_from_string.
+inline Method parse_method(const std::string& name) { return method_from_string(name); }
 std::string to_string(Method method);
 
+/// The outcome of a solve:
+///  * optimal: proven optimal;
+///  * feasible: a plan meeting every constraint, optimality not proven (heuristic or time limit);
+///  * partial: a heuristic plan that misses a constraint (an item to cover left uncovered because
+///    of the group constraints, or a required item);
+///  * infeasible: proven that no plan meets the constraints (e.g. a required item beyond the
+///    budget, or two items only coverable by one group);
+///  * no_solution: the time limit came before any plan.
+enum class SolveStatus { optimal, feasible, partial, infeasible, no_solution };
+SolveStatus solve_status_from_string(const std::string& name);
+std::string to_string(SolveStatus status);
+/// A status equals its name ("optimal" ...), so that results read like the strings they were.
+inline bool operator==(SolveStatus s, const std::string& name) { return to_string(s) == name; }
+inline bool operator==(SolveStatus s, const char* name) { return to_string(s) == name; }
+inline bool operator!=(SolveStatus s, const std::string& name) { return !(s == name); }
+inline bool operator!=(SolveStatus s, const char* name) { return !(s == name); }
+std::ostream& operator<<(std::ostream& os, SolveStatus status);
+
+/// Options of a solve. The defaults here are the only ones: the Python class phusong.SolveOptions
+/// and the keyword arguments of phusong.solve_cover default-construct this struct.
 struct SolveOptions {
   /// Finite: budgeted maximal covering (maximise covered weight with total cost <= budget).
   /// Infinite: least-cost set cover of every coverable item with positive weight.
@@ -77,13 +101,8 @@ struct SolveOptions {
 
 /// The outcome of one solve.
 struct SolveResult {
-  std::string method;   ///< "greedy", "local" or "exact"
-  /// "optimal" (proven), "feasible" (a plan, optimality not proven: heuristic or time limit),
-  /// "partial" (a heuristic plan that misses a constraint: an item to cover left uncovered
-  /// because of the group constraints, or a required item), "infeasible" (proven: no plan meets
-  /// the constraints, e.g. a required item beyond the budget or two items only coverable by one
-  /// group), "no_solution" (time limit before any plan).
-  std::string status;
+  std::string method;   ///< "greedy", "local" or "exact" (or the name given to evaluate_plan)
+  SolveStatus status = SolveStatus::no_solution;
   std::vector<int> chosen;        ///< chosen candidates, ascending
   double cost = 0;                ///< total cost of the chosen candidates
   double covered_weight = 0;      ///< weight of the items they cover
@@ -123,7 +142,7 @@ SolveResult solve_exact(const CoverProblem& problem, const SolveOptions& options
 
 /// Evaluates a given plan: cost, covered weight, uncovered/uncoverable items, the gap against
 /// `bound` (a lower bound on the cost when `budget` is infinite, an upper bound on the covered
-/// weight otherwise; NaN if none) and the status ("partial" when a constraint is not met: an
+/// weight otherwise; NaN if none) and the status (partial when a constraint is not met: an
 /// item to cover left uncovered, two candidates of one group, the budget exceeded).
 SolveResult evaluate_plan(const CoverProblem& problem, const std::vector<int>& chosen,
                           double budget, double bound, const std::string& method);

@@ -267,9 +267,10 @@ struct SmoothEarthTerms {
 class SmoothCorrectionTable {
  public:
   static constexpr int kDStride = 16, kPerOctave = 8, kOctaves = 13;
-  SmoothCorrectionTable(double freq_mhz, double k_factor, double s_km, double max_d_km, double b_min_m)
+  SmoothCorrectionTable(double freq_mhz, double k_factor, double s_km, double max_d_km, double b_min_m,
+                        radio::Polarization pol = radio::Polarization::vertical)
       : t_{s_km, 500.0 / (k_factor * 6371.0), radio::kSpeedOfLightMps / (freq_mhz * 1e6),
-           radio::SphericalEarth(k_factor * 6371.0, freq_mhz, radio::Polarization::vertical)},
+           radio::SphericalEarth(k_factor * 6371.0, freq_mhz, pol)},
         b_min_(std::max(b_min_m, 0.01)),
         per_d_(1.0 / (kDStride * s_km)) {
     nd_ = static_cast<int>(std::ceil(max_d_km * per_d_)) + 2;

@@ -1,4 +1,4 @@
-// Coverage rasters: one site over the DEM grid (LOS, delta-Bullington, ITM) and the
+// Coverage rasters: one site over the DEM grid (LOS, delta-Bullington, ITM, P.1812) and the
 // best-server composite of many sites. See coverage.hpp for the algorithms.
 #include <algorithm>
 #include <atomic>
@@ -363,7 +363,24 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Window& w, const S
                   },
                   [](std::size_t) {});
   }
-  const double h0 = bilinear(dem, f.c0, f.r0);
+  double h0 = bilinear(dem, f.c0, f.r0);
+  if (std::isnan(h0)) {
+    // Beside a void (SRTM voids cluster on peaks, where candidates stand), the ground is the
+    // nearest measured cell within two cells; a site farther into a void is refused.
+    double best = std::numeric_limits<double>::infinity();
+    const int c0 = static_cast<int>(std::lround(f.c0)), r0 = static_cast<int>(std::lround(f.r0));
+    for (int dr = -2; dr <= 2; ++dr)
+      for (int dc = -2; dc <= 2; ++dc) {
+        const int c = c0 + dc, r = r0 + dr;
+        if (c < 0 || r < 0 || c >= dem.grid().cols || r >= dem.grid().rows) continue;
+        const float z = dem.cell(c, r);
+        const double d2 = (c - f.c0) * (c - f.c0) + (r - f.r0) * (r - f.r0);
+        if (!std::isnan(z) && d2 < best) {
+          best = d2;
+          h0 = z;
+        }
+      }
+  }
   if (std::isnan(h0)) throw InputError("site '" + site.id + "' stands on a DEM void or outside the DEM");
   const double hts = h0 + site.height_m;
   const double s_km = f.step_m / 1000.0;
@@ -409,15 +426,7 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Window& w, const S
         auto needed = [&](int k) { return want[k].load(std::memory_order_relaxed) != 0 || (beyond && k == n - 1); };
         if (p.model == RasterModel::p1812) {  // P.1812 on each prefix of the ray
           thread_local radio::P1812Input in;
-          in.freq_mhz = site.freq_mhz;
-          in.p_pct = p.p1812_time_pct;
-          in.pl_pct = p.p1812_location_pct;
-          in.htg_m = site.height_m;
-          in.hrg_m = p.rx_height_m;
-          in.pol = radio::Polarization::vertical;
-          in.delta_n = p.p1812_delta_n;
-          in.n0 = p.p1812_n0;
-          in.lat_deg = site.lat;
+          in = radio::p1812_input(p, site.height_m, p.rx_height_m, site.freq_mhz, site.lat);
           out[0] = static_cast<float>(radio::free_space_3d_db(0.0, p.rx_height_m - site.height_m, site.freq_mhz));
           if (n > 1) {  // one sample out: free space (P.1812 needs a profile of three points)
             out[1] = static_cast<float>(
@@ -435,19 +444,11 @@ Rays cast_rays(const terrain::Dem& dem, const Frame& f, const Window& w, const S
           }
         } else {  // ITM along the ray, incrementally (radio::ItmRay: same loss as itm_p2p_tls on each prefix)
           {
-            radio::ItmParams ip;
-            ip.h_tx_m = site.height_m;
-            ip.h_rx_m = p.rx_height_m;
-            ip.freq_mhz = site.freq_mhz;
-            ip.n0 = p.itm_n0;
-            ip.eps_r = p.itm_eps_r;
-            ip.sigma_s_per_m = p.itm_sigma_s_per_m;
-            ip.pol = p.itm_pol;
-            ip.climate = p.itm_climate;
+            const radio::ItmParams ip = radio::itm_params(p, site.height_m, p.rx_height_m, site.freq_mhz);
             radio::ItmRayOptions opt;
             opt.dh_anchor_spacing = p.itm_dh_anchor_spacing;
             opt.dh_rel_tolerance = p.itm_dh_rel_tolerance;
-            radio::ItmRay itm(ip, p.itm_time_pct, p.itm_location_pct, p.itm_situation_pct, opt);  // cheap: per ray
+            radio::ItmRay itm(ip, p.time_pct, p.location_pct, p.situation_pct, opt);  // cheap: per ray
             out[0] = static_cast<float>(radio::free_space_3d_db(0.0, p.rx_height_m - site.height_m, site.freq_mhz));
             itm.run(h.data(), static_cast<std::size_t>(n), f.step_m, out,
                     [&](std::size_t k) { return needed(static_cast<int>(k)); });
@@ -542,7 +543,17 @@ RasterModel raster_model_from_string(const std::string& name) {
   if (name == "p526" || name == "delta_bullington") return RasterModel::p526;
   if (name == "itm") return RasterModel::itm;
   if (name == "p1812") return RasterModel::p1812;
-  throw InputError("unknown raster model '" + name + "' (expected los, p526, p1812 or itm)");
+  throw InputError("unknown model '" + name + "' (known: " + radio::model_names(&radio::ModelInfo::raster) + ")");
+}
+
+std::string to_string(RasterModel m) {
+  switch (m) {
+    case RasterModel::los: return "los";
+    case RasterModel::p526: return "p526";
+    case RasterModel::itm: return "itm";
+    case RasterModel::p1812: return "p1812";
+  }
+  return "?";
 }
 
 namespace {
@@ -571,19 +582,10 @@ SmoothCorrectionTable* correction_for(CorrectionTables& tables, const Frame& f, 
   auto& t = tables[site.freq_mhz];
   if (!t) {
     const double s_km = f.step_m / 1000.0;
-    t = std::make_unique<SmoothCorrectionTable>(site.freq_mhz, p.k_factor, s_km, p.radius_km + 2 * s_km, p.rx_height_m);
+    t = std::make_unique<SmoothCorrectionTable>(site.freq_mhz, p.k_factor, s_km, p.radius_km + 2 * s_km, p.rx_height_m,
+                                                p.pol);
   }
   return t.get();
-}
-
-const char* model_name(RasterModel m) {
-  switch (m) {
-    case RasterModel::los: return "los";
-    case RasterModel::p526: return "p526";
-    case RasterModel::itm: return "itm";
-    case RasterModel::p1812: return "p1812";
-  }
-  return "?";
 }
 
 // Up front, before any work: a radius or a sample spacing that no real request has.
@@ -613,7 +615,7 @@ void check_site_frequency(const Site& site, const RasterParams& p) {
   if (r && !r->contains(site.freq_mhz))
     throw RangeError("site '" + site.id + "'" + (site.row > 0 ? " (row " + std::to_string(site.row) + ")" : "") +
                      ": freq_mhz is " + limits::fmt(site.freq_mhz) + " MHz, outside the validity range of the " +
-                     model_name(p.model) + " raster model (expected " + limits::describe(*r, "freq_mhz", "MHz") +
+                     to_string(p.model) + " raster model (expected " + limits::describe(*r, "freq_mhz", "MHz") +
                      "; fix: correct the site's frequency or choose a model that covers it: p526 30-50000 MHz, "
                      "itm 20-20000 MHz, p1812 30-6000 MHz)");
 }
@@ -664,7 +666,7 @@ SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterPa
   {
     const Frame f = site_frame(dem, site, p);
     const Window w = make_window(dem, f, p.radius_km * 1000.0);
-    limits::check_memory("the " + std::string(model_name(p.model)) + " raster of site '" + site.id + "' (radius " +
+    limits::check_memory("the " + std::string(to_string(p.model)) + " raster of site '" + site.id + "' (radius " +
                              limits::fmt(p.radius_km) + " km, " + std::to_string(w.rows()) + " x " +
                              std::to_string(w.cols()) + " cells)",
                          site_raster_bytes(f, w, p, detail::resolve_threads(p.threads)), memory_fix());
@@ -675,7 +677,7 @@ SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterPa
 
 Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, const RasterParams& params,
                       double threshold_dbm, const ProgressFn& progress) {
-  if (params.model == RasterModel::los) throw InputError("best_server needs a path-loss model (p526 or itm), not los");
+  if (params.model == RasterModel::los) throw InputError("best_server needs a path-loss model (p526, p1812 or itm), not los");
   check_raster_params(params);
   for (const Site& site : sites) check_site_frequency(site, params);
   {  // Memory before allocating: the composite, plus one site raster per thread at a time.
@@ -691,7 +693,7 @@ Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, c
     const double concurrent =
         static_cast<double>(std::min<std::size_t>(static_cast<std::size_t>(detail::resolve_threads(params.threads)),
                                                   std::max<std::size_t>(sites.size(), 1)));
-    limits::check_memory("the " + std::string(model_name(params.model)) + " best-server composite of " +
+    limits::check_memory("the " + std::string(to_string(params.model)) + " best-server composite of " +
                              std::to_string(sites.size()) + " sites (" + std::to_string(g.rows) + " x " +
                              std::to_string(g.cols) + " cells, radius " + limits::fmt(params.radius_km) + " km)",
                          cells * (sizeof(float) + sizeof(std::int32_t) + sizeof(std::uint16_t)) + concurrent * per_site,

@@ -1,3 +1,5 @@
+// Village coverage: every site within the radius evaluated at every village on an exact
+// terrain profile (R-tree search, multi-threaded), the best server and the covered flag.
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
 
@@ -79,6 +81,7 @@ Link evaluate_link(const terrain::Dem& dem, const Site& site, double lon, double
     rx_height_m = tc.path_height_m;
   }
   radio::PathInput in;
+  static_cast<radio::PropagationParams&>(in) = params;  // polarisation, percentages, P.1812 and ITM settings
   in.freq_mhz = site.freq_mhz;
   in.tx_height_m = site.height_m;
   in.rx_height_m = rx_height_m;

@@ -1,3 +1,5 @@
+// Coordinate reference systems (WGS84, UTM 48N, VN-2000 TM-3 104°, EPSG codes) through PROJ, and
+// WGS84 geodesic distances.
 #include <geodesic.h>
 #include <ogr_spatialref.h>
 

@@ -1,3 +1,5 @@
+// GDAL drivers registered once per process, and GdalErrorGuard, which keeps the message of the
+// last GDAL error for the exception thrown after a failed call.
 #include "geo/gdal_guard.hpp"
 
 #include <cpl_error.h>

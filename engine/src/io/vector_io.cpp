@@ -423,7 +423,7 @@ class PointReader {
   int row_ = 0;
 };
 
-void check_unique(const std::string& path, std::set<std::string>& seen, const std::string& id,
+void check_unique(std::set<std::string>& seen, const std::string& id,
                   const PointReader& r) {
   if (id.empty()) throw InputError(r.where() + ": field 'id' is empty");
   if (!seen.insert(id).second) throw InputError(r.where() + ": duplicate id '" + id + "'");
@@ -513,7 +513,7 @@ std::vector<Village> read_villages(const std::string& path) {
   while (r.next()) {
     Village v;
     v.id = r.text("id");
-    check_unique(path, seen, v.id, r);
+    check_unique(seen, v.id, r);
     v.name = r.text("name");
     v.commune = r.text("commune");
     v.district = r.text("district");
@@ -543,7 +543,7 @@ std::vector<Site> read_sites(const std::string& path, double default_bandwidth_m
   while (r.next()) {
     Site s;
     s.id = r.text("id");
-    check_unique(path, seen, s.id, r);
+    check_unique(seen, s.id, r);
     s.operator_name = r.text("operator");
     s.technologies = normalise_technologies(r, r.text("technologies"));
     s.height_m = in_range(r, "height_m", r.number("height_m"), limits::kSiteHeightM, "m", "an antenna above ground",

@@ -18,12 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "CbcModel.hpp"
-#include "CbcSolver.hpp"
-#include "CoinPackedMatrix.hpp"
 #include "CoinPackedVector.hpp"
-#include "ClpSolve.hpp"
-#include "OsiClpSolverInterface.hpp"
+#include "common/cbc.hpp"
 #include "phusong/error.hpp"
 #include "phusong/planning.hpp"
 
@@ -131,18 +127,8 @@ Milp build_milp(const CoverProblem& p, double budget) {
 }
 
 void load(OsiClpSolverInterface& solver, const Milp& M) {
-  solver.loadProblem(M.matrix, M.col_lb.data(), M.col_ub.data(), M.obj.data(), M.row_lb.data(),
-                     M.row_ub.data());
-  solver.messageHandler()->setLogLevel(0);
-  // Dual simplex for every initial solve: Clp 1.17's automatic choice runs the "Idiot" crash
-  // and its crossover, which crashes in presolve on some set-cover LPs (seen on scpa2).
-  ClpSolve options;
-  options.setSolveType(ClpSolve::useDual);
-  options.setPresolveType(ClpSolve::presolveOn);
-  solver.setSolveOptions(options);
+  detail::load_clp(solver, M.matrix, M.col_lb, M.col_ub, M.obj, M.row_lb, M.row_ub);
 }
-
-int no_callback(CbcModel*, int) { return 0; }
 
 }  // namespace
 
@@ -175,7 +161,7 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
     SolveOptions lo = o;
     lo.time_limit_s = std::min(o.time_limit_s * 0.25, 10.0);
     heuristic = solve_local(p, lo);
-    have_heuristic = heuristic.status == "optimal" || heuristic.status == "feasible";
+    have_heuristic = heuristic.status == SolveStatus::optimal || heuristic.status == SolveStatus::feasible;
     if (heuristic.proven_optimal) {  // the bound already meets the plan
       heuristic.method = "exact";
       heuristic.seconds = since(t0);
@@ -196,8 +182,7 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
 
   CbcModel model(solver);
   CbcSolverUsefulData data;
-  CbcMain0(model, data);
-  model.setLogLevel(o.log ? 1 : 0);
+  detail::cbc_prepare(model, data, o.log);
   if (have_heuristic) {
     // Full start vector: x from the plan, y = covered.
     std::vector<char> x(M.n_x, 0), covered(p.weight.size(), 0);
@@ -212,21 +197,7 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
       start.emplace_back("y" + std::to_string(M.n_x + k), covered[M.y_item[k]] ? 1.0 : 0.0);
     model.setMIPStart(start);
   }
-  const double left = std::max(0.01, o.time_limit_s - since(t0));
-  const std::string sec = std::to_string(left);
-  const std::string threads = std::to_string(std::max(1, o.threads));
-  const std::string ratio = std::to_string(std::max(0.0, o.relative_gap));
-  const std::string log = o.log ? "1" : "0";
-  std::vector<std::string> args = {"phusong", "-log", log, "-timeMode", "elapsed", "-sec", sec, "-ratioGap", ratio};
-  if (o.threads > 1) {
-    args.push_back("-threads");
-    args.push_back(threads);
-  }
-  args.push_back("-solve");
-  args.push_back("-quit");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  CbcMain1(static_cast<int>(argv.size()), argv.data(), model, no_callback, data);
+  detail::cbc_solve(model, data, {std::max(0.01, o.time_limit_s - since(t0)), o.threads, o.relative_gap, o.log});
 
   const bool infeasible = model.isProvenInfeasible();
   const double* x = model.bestSolution();
@@ -258,16 +229,16 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
   SolveResult r = evaluate_plan(p, chosen, o.budget, bound, "exact");
   if (infeasible) {
     r = evaluate_plan(p, {}, o.budget, std::numeric_limits<double>::quiet_NaN(), "exact");
-    r.status = "infeasible";
+    r.status = SolveStatus::infeasible;
     r.proven_optimal = false;
   } else if (!have_plan) {
-    r.status = "no_solution";
+    r.status = SolveStatus::no_solution;
     r.proven_optimal = false;
     r.gap = std::numeric_limits<double>::infinity();
-  } else if (status == 0 && model.isProvenOptimal() && o.relative_gap <= 1e-9 && r.status != "partial") {
+  } else if (status == 0 && model.isProvenOptimal() && o.relative_gap <= 1e-9 && r.status != SolveStatus::partial) {
     // CBC closed the tree (with no gap allowance): the plan is optimal.
     r.proven_optimal = true;
-    r.status = "optimal";
+    r.status = SolveStatus::optimal;
     r.gap = 0;
     r.bound = r.objective;
   }

@@ -1,3 +1,5 @@
+// Lazy greedy for the weighted set cover and the budgeted maximal covering, and the validation of
+// a cover problem.
 #include <cmath>
 #include <queue>
 #include <string>

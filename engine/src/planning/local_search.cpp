@@ -560,60 +560,6 @@ BudgetState local_search_budget(const Model& M, BudgetState start, double budget
 
 }  // namespace
 
-SolveResult evaluate_plan(const CoverProblem& p, const std::vector<int>& chosen_in,
-                          double budget, double bound, const std::string& method) {
-  const bool budgeted = std::isfinite(budget);
-  SolveResult r;
-  r.method = method;
-  r.chosen = chosen_in;
-  std::sort(r.chosen.begin(), r.chosen.end());
-  r.chosen.erase(std::unique(r.chosen.begin(), r.chosen.end()), r.chosen.end());
-  for (int j : r.chosen)
-    if (j < 0 || static_cast<std::size_t>(j) >= p.sets.size())
-      throw InputError("cover plan: candidate " + std::to_string(j) + " out of range");
-  const std::size_t m = p.weight.size();
-  std::vector<char> coverable(m, 0), covered(m, 0);
-  for (const auto& s : p.sets)
-    for (int i : s) coverable[i] = 1;
-  for (int j : r.chosen) {
-    r.cost += p.cost[j];
-    for (int i : p.sets[j]) covered[i] = 1;
-  }
-  bool complete = true;  // every constraint met
-  std::vector<char> is_required(m, 0);
-  for (int i : p.required) is_required[i] = 1;
-  for (std::size_t i = 0; i < m; ++i) {
-    if (covered[i]) r.covered_weight += p.weight[i];
-    if (!coverable[i]) r.uncoverable.push_back(static_cast<int>(i));
-    else if (!covered[i]) {
-      r.uncovered.push_back(static_cast<int>(i));
-      if (is_required[i] || (!budgeted && p.weight[i] > 0)) complete = false;
-    }
-  }
-  if (!p.group.empty()) {
-    std::vector<int> used;
-    for (int j : r.chosen) {
-      const int g = p.group[j];
-      if (g < 0) continue;
-      if (static_cast<std::size_t>(g) >= used.size()) used.resize(g + 1, 0);
-      if (used[g]++) complete = false;
-    }
-  }
-  if (budgeted && r.cost > budget + 1e-9 * std::max(1.0, budget)) complete = false;
-  r.objective = budgeted ? r.covered_weight : r.cost;
-  r.bound = bound;
-  if (std::isnan(bound)) {
-    r.gap = kInf;
-  } else {
-    const double diff = budgeted ? bound - r.objective : r.objective - bound;
-    r.gap = std::max(0.0, diff) / std::max(std::abs(r.objective), 1e-9);
-    if (diff <= 1e-9 * std::max(1.0, std::abs(r.objective))) r.gap = 0;
-  }
-  r.proven_optimal = complete && r.gap == 0;
-  r.status = !complete ? "partial" : (r.proven_optimal ? "optimal" : "feasible");
-  return r;
-}
-
 namespace {
 
 SolveResult make_result(const CoverProblem& p, const std::vector<int>& chosen, const std::string& method,
@@ -675,28 +621,12 @@ SolveResult greedy_impl(const CoverProblem& p, const SolveOptions& o, bool with_
     if (with_bound) bound = lp_relaxation_bound(p, o.budget);
   }
   SolveResult r = make_result(p, chosen, "greedy", o.budget, bound);
-  if (budgeted && with_bound && std::isnan(bound)) r.status = "infeasible";
+  if (budgeted && with_bound && std::isnan(bound)) r.status = SolveStatus::infeasible;
   r.seconds = since(t0);
   return r;
 }
 
 }  // namespace
-
-Method parse_method(const std::string& name) {
-  if (name == "greedy") return Method::Greedy;
-  if (name == "local") return Method::Local;
-  if (name == "exact") return Method::Exact;
-  throw InputError("solver method '" + name + "' (expected greedy, local or exact)");
-}
-
-std::string to_string(Method method) {
-  switch (method) {
-    case Method::Greedy: return "greedy";
-    case Method::Local: return "local";
-    case Method::Exact: return "exact";
-  }
-  return "?";
-}
 
 LagrangianResult lagrangian_bound(const CoverProblem& problem, int max_iterations, double upper_bound) {
   validate(problem);
@@ -745,7 +675,7 @@ SolveResult solve_local(const CoverProblem& p, const SolveOptions& o, const std:
   const double ub = lp_relaxation_bound(p, o.budget);
   if (std::isnan(ub)) {
     SolveResult r = make_result(p, s.chosen(), "local", o.budget, ub);
-    r.status = "infeasible";
+    r.status = SolveStatus::infeasible;
     r.seconds = since(t0);
     return r;
   }
@@ -755,15 +685,6 @@ SolveResult solve_local(const CoverProblem& p, const SolveOptions& o, const std:
   SolveResult r = make_result(p, best.chosen(), "local", o.budget, ub);
   r.seconds = since(t0);
   return r;
-}
-
-SolveResult solve(const CoverProblem& problem, Method method, const SolveOptions& options) {
-  switch (method) {
-    case Method::Greedy: return solve_greedy(problem, options);
-    case Method::Local: return solve_local(problem, options);
-    case Method::Exact: return solve_exact(problem, options);
-  }
-  throw InputError("solver method out of range");
 }
 
 }  // namespace phusong::planning

@@ -1,3 +1,5 @@
+// The radio layer's link entry points: free-space loss, path loss and link reports on a profile
+// with any model, the model list, and the link budget (RSRP).
 #include <cmath>
 
 #include "phusong/error.hpp"
@@ -15,13 +17,53 @@ double free_space_3d_db(double ground_km, double height_diff_m, double freq_mhz)
   return free_space_loss_db(std::max(std::hypot(ground_km, height_diff_m / 1000.0), 1e-3), freq_mhz);
 }
 
+const std::vector<ModelInfo>& models() {
+  static const std::vector<ModelInfo> all(std::begin(kModels), std::end(kModels));
+  return all;
+}
+
+std::string model_names(bool ModelInfo::*use) {
+  std::string s;
+  for (const auto& m : kModels)
+    if (m.*use) s += (s.empty() ? "" : ", ") + std::string(m.name);
+  return s;
+}
+
 PathModel path_model_from_string(const std::string& name) {
   if (name == "fspl" || name == "free_space") return PathModel::free_space;
   if (name == "p526" || name == "delta_bullington") return PathModel::p526;
   if (name == "p1812") return PathModel::p1812;
   if (name == "itm") return PathModel::itm;
   if (name == "hata") return PathModel::hata;
-  throw InputError("unknown path-loss model '" + name + "' (expected fspl, p526, p1812, itm or hata)");
+  throw InputError("unknown model '" + name + "' (known: " + model_names(&ModelInfo::link) + ")");
+}
+
+ItmParams itm_params(const PropagationParams& p, double tx_height_m, double rx_height_m, double freq_mhz) {
+  ItmParams ip;
+  ip.h_tx_m = tx_height_m;
+  ip.h_rx_m = rx_height_m;
+  ip.freq_mhz = freq_mhz;
+  ip.n0 = p.itm_n0;
+  ip.eps_r = p.eps_r;
+  ip.sigma_s_per_m = p.sigma_s_per_m;
+  ip.pol = p.pol == Polarization::vertical ? 1 : 0;
+  ip.climate = p.climate;
+  return ip;
+}
+
+P1812Input p1812_input(const PropagationParams& p, double tx_height_m, double rx_height_m, double freq_mhz,
+                       double lat_deg) {
+  P1812Input in;
+  in.freq_mhz = freq_mhz;
+  in.p_pct = p.time_pct;
+  in.pl_pct = p.location_pct;
+  in.htg_m = tx_height_m;
+  in.hrg_m = rx_height_m;
+  in.pol = p.pol;
+  in.delta_n = p.delta_n;
+  in.n0 = p.n0;
+  if (std::isfinite(lat_deg)) in.lat_deg = lat_deg;
+  return in;
 }
 
 std::string to_string(PathModel m) {
@@ -68,18 +110,51 @@ PathLoss path_loss(const std::vector<double>& distance_m, const std::vector<doub
   return r;
 }
 
-LinkReport link_report(const std::vector<double>& d_km, const std::vector<double>& h_m,
+namespace {
+// Heights that are not finite (DEM voids) bridged linearly in distance between their finite
+// neighbours; before the first or after the last finite sample, the nearest finite height.
+// Returns how many were bridged; InputError when no height is finite.
+std::size_t bridge_voids(const std::vector<double>& d, std::vector<double>& h) {
+  std::vector<std::size_t> ok;
+  for (std::size_t i = 0; i < h.size(); ++i)
+    if (std::isfinite(h[i])) ok.push_back(i);
+  if (ok.empty()) throw InputError("link: no finite terrain height in the profile (all DEM voids?)");
+  if (ok.size() == h.size()) return 0;
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    if (std::isfinite(h[i])) continue;
+    while (k + 1 < ok.size() && ok[k + 1] < i) ++k;
+    const std::size_t a = ok[k];
+    if (i < a || k + 1 == ok.size()) {
+      h[i] = h[i < a ? ok.front() : ok.back()];
+    } else {
+      const std::size_t b = ok[k + 1];
+      h[i] = h[a] + (h[b] - h[a]) * (d[i] - d[a]) / (d[b] - d[a]);
+    }
+  }
+  return h.size() - ok.size();
+}
+}  // namespace
+
+LinkReport link_report(const std::vector<double>& d_km, const std::vector<double>& h_given,
                        const std::vector<double>& clutter_m, const std::vector<int>& zone, const PathInput& in) {
   const std::size_t n = d_km.size();
-  if (n < 2 || h_m.size() != n)
+  if (n < 2 || h_given.size() != n)
     throw InputError("link: profile needs >= 2 points with as many heights, got " + std::to_string(n) +
-                     " distances and " + std::to_string(h_m.size()) + " heights");
+                     " distances and " + std::to_string(h_given.size()) + " heights");
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(d_km[i])) throw InputError("link: d_km[" + std::to_string(i) + "] is not finite");
+  std::vector<double> h_m = h_given;
+  const std::size_t voids = bridge_voids(d_km, h_m);
   if (!clutter_m.empty() && clutter_m.size() != n)
     throw InputError("link: clutter_h_m has " + std::to_string(clutter_m.size()) + " values for " + std::to_string(n) + " points");
   if (!zone.empty() && zone.size() != n)
     throw InputError("link: zone has " + std::to_string(zone.size()) + " values for " + std::to_string(n) + " points");
   LinkReport rep;
   rep.model = to_string(in.model);
+  if (voids > 0)
+    rep.warnings.push_back(std::to_string(voids) + " profile samples had no terrain height (DEM voids) and were "
+                           "bridged linearly between their neighbours");
   const double d_total_km = d_km.back() - d_km.front();
   const double hts = h_m.front() + in.tx_height_m, hrs = h_m.back() + in.rx_height_m;
   auto add = [&](const char* name, double v) { rep.values.emplace_back(name, v); };
@@ -107,20 +182,11 @@ LinkReport link_report(const std::vector<double>& d_km, const std::vector<double
       break;
     }
     case PathModel::p1812: {
-      P1812Input p;
+      P1812Input p = p1812_input(in, in.tx_height_m, in.rx_height_m, in.freq_mhz, in.lat_deg);
       p.d_km = d_km;
       p.h_m = h_m;
       p.r_m = clutter_m;
       for (int z : zone) p.zone.push_back(static_cast<RadioClimaticZone>(z));
-      p.freq_mhz = in.freq_mhz;
-      p.p_pct = in.time_pct;
-      p.pl_pct = in.location_pct;
-      p.htg_m = in.tx_height_m;
-      p.hrg_m = in.rx_height_m;
-      p.pol = in.pol;
-      p.delta_n = in.delta_n;
-      p.n0 = in.n0;
-      if (std::isfinite(in.lat_deg)) p.lat_deg = in.lat_deg;
       const P1812Result r = p1812(p);
       rep.loss_db = r.lb_db;
       rep.mode = r.trans_horizon ? "trans_horizon" : "line_of_sight";
@@ -141,15 +207,7 @@ LinkReport link_report(const std::vector<double>& d_km, const std::vector<double
       break;
     }
     case PathModel::itm: {
-      ItmParams p;
-      p.h_tx_m = in.tx_height_m;
-      p.h_rx_m = in.rx_height_m;
-      p.freq_mhz = in.freq_mhz;
-      p.n0 = in.itm_n0;
-      p.eps_r = in.eps_r;
-      p.sigma_s_per_m = in.sigma_s_per_m;
-      p.pol = in.pol == Polarization::vertical ? 1 : 0;
-      p.climate = in.climate;
+      const ItmParams p = itm_params(in, in.tx_height_m, in.rx_height_m, in.freq_mhz);
       // ITM needs equally spaced heights.
       const double spacing_m = (d_km.back() - d_km.front()) * 1000.0 / static_cast<double>(n - 1);
       for (std::size_t i = 1; i < n; ++i)

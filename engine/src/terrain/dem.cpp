@@ -1,3 +1,5 @@
+// DEMs: opening and mosaicking GeoTIFF/SRTM tiles through GDAL into memory (voids as NaN, elevation
+// ranges checked), bilinear heights, resampling.
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 

@@ -1,3 +1,5 @@
+// Terrain profiles between two points: geodesic (geographic DEMs) or straight (projected) sampling
+// with bilinear heights, and the earth bulge for factor k.
 #include <cmath>
 
 #include "phusong/error.hpp"

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Side-by-side runs of the fibre layer on the GENERATED Sơn La terrain (benchmarks, not tests).
+
+    PHUSONG_DATA=../shared/data .venv/bin/python benchmarks/fibre.py [--only steiner,cost] [--quick]
+
+The routing surface: cost per metre of cable = 1 + 5 tan(slope), slope from the 3" terrain
+(`generated:sonla-terrain`, phusong.inputs.sonla.terrain_path, seed 2019) with cell sizes in metres
+per row; cells above 2,600 m are impassable (NaN) so that impassable cells are exercised.
+
+1. Steiner trees on instances cut from that surface: windows of 600 x 600 cells sampled every 10
+   cells (60 x 60 = 3,600 nodes, 8-neighbour grid graph, ~14,000 edges; an edge costs its length
+   in metres times the mean cost of its ends), with 25 to 200 random terminals. phusong's heuristic
+   and exact solvers (time limit 60 s) and networkx.algorithms.approximation.steiner_tree
+   (Mehlhorn's method) on the same graph: cost, time, the heuristic's gap to the exact optimum and
+   the ratios to networkx.
+2. Cost distance vs GRASS `r.cost -k` on the whole Sơn La cost raster (2,247 x 1,820 cells), five
+   sources. GRASS's r.cost measures moves in east-west cells of a planar grid, so both run on a
+   planar grid with the terrain's metric cell size at its central latitude (GRASS is given
+   cost_per_m x ew_res per cell); prints the largest relative difference, the cells where
+   reachability differs, and the time ratio (ours / r.cost, r.cost timed alone, without GRASS's
+   start-up). Needs GRASS: `apt-get install grass-core` (Debian); this part is skipped when the
+   `grass` command is absent. The script installs nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from phusong import _core
+from phusong.inputs import datasets, sonla
+
+WGS84_A, WGS84_F = 6378137.0, 1 / 298.257223563
+
+
+def metres_per_degree(lat_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """East-west and north-south metres per degree at these latitudes (WGS84 radii of curvature)."""
+    e2 = WGS84_F * (2 - WGS84_F)
+    lat = np.radians(lat_deg)
+    w = 1 - e2 * np.sin(lat) ** 2
+    return (np.radians(1) * WGS84_A / np.sqrt(w) * np.cos(lat), np.radians(1) * WGS84_A * (1 - e2) / w ** 1.5)
+
+
+def cost_surface() -> tuple[np.ndarray, tuple, str]:
+    dem = _core.Dem.open([str(sonla.terrain_path(datasets.cache_dir(), 2019))])
+    z = np.asarray(dem.heights_m, dtype=np.float64)
+    gt = dem.geotransform
+    rows, cols = z.shape
+    lat = gt[3] + (np.arange(rows) + 0.5) * gt[5]
+    ew, ns = metres_per_degree(lat)
+    dzdy, dzdx = np.gradient(z)
+    slope = np.hypot(dzdx / (ew[:, None] * gt[1]), dzdy / (ns[:, None] * abs(gt[5])))
+    cost = 1.0 + 5.0 * slope
+    cost[z > 2600] = np.nan
+    return cost, gt, dem.crs_wkt
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Steiner trees.
+
+def grid_instance(cost: np.ndarray, gt: tuple, row0: int, col0: int, size: int, stride: int, n_terminals: int,
+                  seed: int):
+    """An 8-neighbour grid graph over a window of the surface, and random terminals."""
+    sub = cost[row0:row0 + size:stride, col0:col0 + size:stride]
+    rows, cols = sub.shape
+    lat = gt[3] + (row0 + np.arange(rows) * stride + 0.5) * gt[5]
+    ew, ns = metres_per_degree(lat)
+    dx, dy = ew * gt[1] * stride, ns * abs(gt[5]) * stride
+    u, v, c = [], [], []
+    node = np.arange(rows * cols).reshape(rows, cols)
+    for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
+        for r in range(rows - dr):
+            q0, q1 = max(0, -dc), cols - max(0, dc)
+            a, b = sub[r, q0:q1], sub[r + dr, q0 + dc:q1 + dc]
+            ok = np.isfinite(a) & np.isfinite(b)
+            length = np.hypot(dc * 0.5 * (dx[r] + dx[r + dr]), dr * 0.5 * (dy[r] + dy[r + dr]))
+            u += node[r, q0:q1][ok].tolist()
+            v += node[r + dr, q0 + dc:q1 + dc][ok].tolist()
+            c += ((a[ok] + b[ok]) / 2 * length).tolist()
+    rng = np.random.default_rng(seed)
+    passable = node[np.isfinite(sub)]
+    # Terminals in the largest component only (a random cut could isolate a few nodes).
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(passable.tolist())
+    g.add_weighted_edges_from(zip(u, v, c))
+    main = max(nx.connected_components(g), key=len)
+    terminals = rng.choice(sorted(main), n_terminals, replace=False).tolist()
+    return rows * cols, u, v, c, terminals, g
+
+
+def bench_steiner(cost: np.ndarray, gt: tuple, quick: bool) -> None:
+    from networkx.algorithms.approximation import steiner_tree
+
+    print("\n== Steiner trees on Sơn La routing graphs (3,600 nodes, 8 neighbours) ==")
+    windows = [(200, 300), (700, 900), (1100, 1400), (300, 1500)]
+    sizes = [25, 50, 100, 200]
+    if quick:
+        windows, sizes = windows[:2], sizes[:2]
+    print(f"{'instance':<22}{'nodes':>6}{'edges':>7}{'T':>5}  {'exact':>12} {'s':>6} {'proven':>6}  "
+          f"{'heur':>12} {'s':>6} {'gap %':>6}  {'networkx':>12} {'s':>7}  {'h/nx cost':>9} {'nx/h time':>9}")
+    gaps, cost_ratio, time_ratio, heur_times, exact_proven = [], [], [], [], 0
+    n_runs = 0
+    for wi, (r0, c0) in enumerate(windows):
+        for k in sizes:
+            n, u, v, c, terms, g = grid_instance(cost, gt, r0, c0, 600, 10, k, seed=100 * wi + k)
+            p = _core.SteinerProblem(n, u, v, c, terms, f"sonla-w{wi}-t{k}")
+            h = _core.solve_steiner(p, method="heuristic")
+            e = _core.solve_steiner(p, method="exact", time_limit_s=60)
+            t0 = time.perf_counter()
+            tree = steiner_tree(g, terms, weight="weight", method="mehlhorn")
+            t_nx = time.perf_counter() - t0
+            nx_cost = tree.size(weight="weight")
+            gap = (h.cost - e.cost) / e.cost if e.proven_optimal else (h.cost - e.bound) / h.cost
+            gaps.append(gap)
+            cost_ratio.append(h.cost / nx_cost)
+            time_ratio.append(t_nx / h.seconds)
+            heur_times.append(h.seconds)
+            exact_proven += e.proven_optimal
+            n_runs += 1
+            print(f"{p.name:<22}{n:>6}{len(u):>7}{k:>5}  {e.cost:>12.0f} {e.seconds:>6.1f} {str(e.proven_optimal):>6}  "
+                  f"{h.cost:>12.0f} {h.seconds:>6.3f} {100 * gap:>6.2f}  {nx_cost:>12.0f} {t_nx:>7.3f}  "
+                  f"{h.cost / nx_cost:>9.4f} {t_nx / h.seconds:>9.1f}", flush=True)
+    print(f"heuristic vs exact: mean gap {100 * np.mean(gaps):.3f} %, max {100 * np.max(gaps):.3f} % "
+          f"(exact proven on {exact_proven}/{n_runs}); heuristic at most {max(heur_times):.3f} s")
+    print(f"heuristic vs networkx (Mehlhorn): cost ratio mean {np.mean(cost_ratio):.4f} "
+          f"(min {np.min(cost_ratio):.4f}, max {np.max(cost_ratio):.4f}); networkx time / ours: mean "
+          f"{np.mean(time_ratio):.1f}x (min {np.min(time_ratio):.1f}x)")
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Cost distance vs GRASS r.cost -k.
+
+def bench_cost_distance(cost: np.ndarray, gt_geo: tuple, repeat: int) -> None:
+    print("\n== Cost distance vs GRASS r.cost -k (whole Sơn La surface) ==")
+    grass = shutil.which("grass")
+    if not grass:
+        print("skipped: GRASS GIS is not installed (Debian: apt-get install grass-core); this script installs nothing")
+        return
+    rows, cols = cost.shape
+    lat_c = gt_geo[3] + rows / 2 * gt_geo[5]
+    ew, ns = metres_per_degree(np.array([lat_c]))
+    dx, dy = float(ew[0] * gt_geo[1]), float(ns[0] * abs(gt_geo[5]))
+    gt = (300000.0, dx, 0.0, 2500000.0, 0.0, -dy)  # a planar grid in metres (UTM 48N units)
+    wkt = _core.crs_wkt("UTM48N")
+    src = [(200, 300), (900, 1100), (1500, 400), (600, 2000), (1300, 1700)]
+    for r, q in src:
+        cost[r, q] = 1.0 if not np.isfinite(cost[r, q]) else cost[r, q]
+    best_ours = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        ours = _core.cost_distance(cost, gt, wkt, sources=src, knight=True)
+        best_ours = min(best_ours, time.perf_counter() - t0)
+    acc = np.array(ours.accumulated)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        # Raw float64 in and out (r.in.bin / r.out.bin); -1 marks impassable (null) cells.
+        np.where(np.isfinite(cost), cost * dx, -1.0).astype("<f8").tofile(tmp / "cost.bin")
+        subprocess.run([grass, "-c", "EPSG:32648", "-e", str(tmp / "db" / "loc")], check=True, capture_output=True)
+        mapset = str(tmp / "db" / "loc" / "PERMANENT")
+
+        def run(*cmd: str) -> float:
+            t0 = time.perf_counter()
+            subprocess.run([grass, mapset, "--exec", *cmd], check=True, capture_output=True)
+            return time.perf_counter() - t0
+
+        n, s_, w, e = gt[3], gt[3] - rows * dy, gt[0], gt[0] + cols * dx
+        run("r.in.bin", "-d", f"input={tmp / 'cost.bin'}", "output=cost", f"north={n}", f"south={s_}", f"east={e}",
+            f"west={w}", f"rows={rows}", f"cols={cols}", "order=little", "anull=-1")
+        run("g.region", "raster=cost")
+        startup = min(run("g.region", "-p") for _ in range(3))
+        coords = ",".join(f"{gt[0] + (q + 0.5) * dx},{gt[3] - (r + 0.5) * dy}" for r, q in src)
+        best_grass = math.inf
+        for _ in range(repeat):
+            best_grass = min(best_grass, run("r.cost", "-k", "--overwrite", "input=cost", "output=acc",
+                                             f"start_coordinates={coords}", "memory=2000") - startup)
+        run("r.out.bin", "input=acc", f"output={tmp / 'acc.bin'}", "bytes=8", "null=-1", "order=little")
+        ref = np.fromfile(tmp / "acc.bin", dtype="<f8").reshape(rows, cols)
+        ref[ref == -1] = np.nan
+    both = np.isfinite(acc) & np.isfinite(ref)
+    differ = int((np.isfinite(acc) != np.isfinite(ref)).sum())
+    rel = np.abs(acc[both] - ref[both]) / np.maximum(np.abs(ref[both]), 1e-300)
+    print(f"{rows} x {cols} cells, cells {dx:.2f} m x {dy:.2f} m, {int(np.isnan(cost).sum())} impassable, "
+          f"{len(src)} sources")
+    print(f"agreement: {int(both.sum())} cells reached by both, {differ} reached by one only; relative difference "
+          f"max {rel.max():.2e}, median {np.median(rel):.2e}")
+    print(f"time: ours {best_ours:.2f} s, r.cost -k {best_grass:.2f} s (GRASS start-up {startup:.2f} s removed); "
+          f"ratio ours / r.cost = {best_ours / best_grass:.3f}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default="steiner,cost", help="comma-separated parts: steiner, cost")
+    ap.add_argument("--quick", action="store_true", help="fewer Steiner instances")
+    ap.add_argument("--repeat", type=int, default=1, help="timing runs of the cost distance (best kept)")
+    a = ap.parse_args()
+    parts = set(a.only.split(","))
+    t0 = time.perf_counter()
+    cost, gt, _ = cost_surface()
+    print(f"cost surface: {cost.shape[1]} x {cost.shape[0]} cells, cost per metre {np.nanmin(cost):.2f}.."
+          f"{np.nanmax(cost):.2f}, built in {time.perf_counter() - t0:.1f} s")
+    if "steiner" in parts:
+        bench_steiner(cost, gt, a.quick)
+    if "cost" in parts:
+        bench_cost_distance(cost.copy(), gt, a.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

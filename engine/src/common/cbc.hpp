@@ -1,0 +1,72 @@
+// Private: how the engine drives COIN-OR CBC (shared by planning's covering MILP and fibre's
+// Steiner MILP): loading a problem into Clp with the LP options that are known to work, and one
+// CBC solve with a wall-clock limit, a relative gap, a thread count and an optional log.
+#pragma once
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "CbcModel.hpp"
+#include "CbcSolver.hpp"
+#include "ClpSolve.hpp"
+#include "CoinPackedMatrix.hpp"
+#include "OsiClpSolverInterface.hpp"
+
+namespace phusong::detail {
+
+/// Loads min obj.x s.t. row_lb <= A x <= row_ub, col_lb <= x <= col_ub into `solver`, silent, with
+/// dual simplex and presolve for every initial solve: Clp 1.17's automatic choice runs the "Idiot"
+/// crash and its crossover, which crashes in presolve on some set-cover LPs (seen on scpa2).
+inline void load_clp(OsiClpSolverInterface& solver, const CoinPackedMatrix& matrix, const std::vector<double>& col_lb,
+                     const std::vector<double>& col_ub, const std::vector<double>& obj,
+                     const std::vector<double>& row_lb, const std::vector<double>& row_ub) {
+  solver.loadProblem(matrix, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
+  solver.messageHandler()->setLogLevel(0);
+  ClpSolve options;
+  options.setSolveType(ClpSolve::useDual);
+  options.setPresolveType(ClpSolve::presolveOn);
+  solver.setSolveOptions(options);
+}
+
+/// Settings of one CBC run.
+struct CbcRun {
+  double seconds = 60;         ///< wall-clock limit (elapsed time)
+  int threads = 1;             ///< > 1: CBC's parallel branch and bound
+  double relative_gap = 1e-9;  ///< stop once (incumbent - bound) / incumbent <= this
+  bool log = false;            ///< CBC's log on stdout
+  /// CBC's integer preprocessing. Off when a MIP start is given by column names and the model
+  /// has columns preprocessing may remove (CBC 2.10 then looks the names up in the reduced model:
+  /// "Illegal index in ClpModel::getColumnName").
+  bool preprocess = true;
+};
+
+inline int cbc_no_callback(CbcModel*, int) { return 0; }
+
+/// Prepares `model` for CbcMain1 (CbcMain0 with `data`, log level). Call before setMIPStart.
+inline void cbc_prepare(CbcModel& model, CbcSolverUsefulData& data, bool log) {
+  CbcMain0(model, data);
+  model.setLogLevel(log ? 1 : 0);
+}
+
+/// Solves `model` (prepared by cbc_prepare) with CBC's standard solve ("-solve").
+inline void cbc_solve(CbcModel& model, CbcSolverUsefulData& data, const CbcRun& run) {
+  const std::string sec = std::to_string(std::max(0.01, run.seconds));
+  const std::string ratio = std::to_string(std::max(0.0, run.relative_gap));
+  std::vector<std::string> args = {"phusong", "-log", run.log ? "1" : "0", "-timeMode", "elapsed",
+                                   "-sec",    sec,    "-ratioGap",          ratio};
+  if (!run.preprocess) {
+    args.push_back("-preprocess");
+    args.push_back("off");
+  }
+  if (run.threads > 1) {
+    args.push_back("-threads");
+    args.push_back(std::to_string(run.threads));
+  }
+  args.push_back("-solve");
+  args.push_back("-quit");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  CbcMain1(static_cast<int>(argv.size()), argv.data(), model, cbc_no_callback, data);
+}
+
+}  // namespace phusong::detail

@@ -1,0 +1,508 @@
+// Exact Steiner tree through CBC: the directed cut formulation (Wong 1984) rooted at the first
+// terminal, on the graph left by two classic reductions (non-terminal leaves; edges longer than a
+// path between their ends), with
+//   min  sum_a c_a x_a
+//   s.t. x(delta-(t)) = 1                    every terminal t other than the root
+//        x(delta-(v)) <= 1                   every other node v
+//        x(delta-(v)) <= x(delta+(v))        every Steiner node v (flow balance)
+//        x(delta+(root)) >= 1
+//        x(delta-(W)) >= 1                   W without the root, with a terminal (cuts)
+//        x in {0, 1}; no arc enters the root.
+// Cuts are separated on the LP by max-flow from the root to each terminal (the min cut nearest the
+// terminal and the back cut) until none is violated by 1e-6; CBC then solves the MILP with those
+// cuts, warm-started with the heuristic tree; an integer solution that is not connected adds the
+// cuts of its components and CBC runs again. Every CBC bound is a bound of a relaxation, so the
+// best one bounds the optimum.
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "CoinError.hpp"
+#include "CoinPackedVector.hpp"
+#include "common/cbc.hpp"
+#include "fibre/steiner_graph.hpp"
+#include "phusong/error.hpp"
+#include "phusong/fibre.hpp"
+#include "phusong/limits.hpp"
+
+namespace phusong::fibre {
+namespace {
+
+using detail::Clock;
+using detail::kInf;
+
+// Max-flow (Dinic) on a small support graph, doubles.
+struct MaxFlow {
+  struct Arc {
+    int to;
+    double cap;
+  };
+  int n;
+  std::vector<Arc> arcs;
+  std::vector<std::vector<int>> adj;
+  std::vector<int> level, it;
+  explicit MaxFlow(int n_) : n(n_), adj(n_), level(n_), it(n_) {}
+  void add(int u, int v, double c) {
+    adj[u].push_back(static_cast<int>(arcs.size()));
+    arcs.push_back({v, c});
+    adj[v].push_back(static_cast<int>(arcs.size()));
+    arcs.push_back({u, 0.0});
+  }
+  bool bfs(int s, int t) {
+    std::fill(level.begin(), level.end(), -1);
+    std::vector<int> q{s};
+    level[s] = 0;
+    for (std::size_t i = 0; i < q.size(); ++i)
+      for (int a : adj[q[i]])
+        if (arcs[a].cap > 1e-12 && level[arcs[a].to] < 0) level[arcs[a].to] = level[q[i]] + 1, q.push_back(arcs[a].to);
+    return level[t] >= 0;
+  }
+  double dfs(int v, int t, double f) {
+    if (v == t) return f;
+    for (int& i = it[v]; i < static_cast<int>(adj[v].size()); ++i) {
+      const int a = adj[v][i];
+      const int w = arcs[a].to;
+      if (arcs[a].cap > 1e-12 && level[w] == level[v] + 1) {
+        const double d = dfs(w, t, std::min(f, arcs[a].cap));
+        if (d > 0) {
+          arcs[a].cap -= d;
+          arcs[a ^ 1].cap += d;
+          return d;
+        }
+      }
+    }
+    return 0;
+  }
+  double run(int s, int t, double limit) {
+    double flow = 0;
+    while (flow < limit && bfs(s, t)) {
+      std::fill(it.begin(), it.end(), 0);
+      double f;
+      while (flow < limit && (f = dfs(s, t, limit - flow)) > 0) flow += f;
+    }
+    return flow;
+  }
+  // Nodes that reach t in the residual graph (the min cut nearest t).
+  std::vector<char> sink_side(int t) const {
+    std::vector<char> in(n, 0);
+    std::vector<int> q{t};
+    in[t] = 1;
+    for (std::size_t i = 0; i < q.size(); ++i)
+      for (int a : adj[q[i]]) {
+        const int u = arcs[a].to;  // arc a goes q[i] -> u; a ^ 1 goes u -> q[i]
+        if (!in[u] && arcs[a ^ 1].cap > 1e-12) in[u] = 1, q.push_back(u);
+      }
+    return in;
+  }
+  // Nodes the source reaches in the residual graph.
+  std::vector<char> source_side(int s) const {
+    std::vector<char> in(n, 0);
+    std::vector<int> q{s};
+    in[s] = 1;
+    for (std::size_t i = 0; i < q.size(); ++i)
+      for (int a : adj[q[i]])
+        if (!in[arcs[a].to] && arcs[a].cap > 1e-12) in[arcs[a].to] = 1, q.push_back(arcs[a].to);
+    return in;
+  }
+};
+
+class DirectedCut {
+ public:
+  DirectedCut(const SteinerProblem& p, const std::vector<int>& edges, const std::vector<int>& terminals)
+      : p_(p), edges_(edges) {
+    // Reduced node ids.
+    std::vector<int> id(p.n_nodes, -1);
+    auto node = [&](int v) {
+      if (id[v] < 0) id[v] = n_++, orig_.push_back(v);
+      return id[v];
+    };
+    node(terminals.front());
+    for (int t : terminals) node(t);
+    for (int e : edges) eu_.push_back(node(p.edge_u[e])), ev_.push_back(node(p.edge_v[e]));
+    root_ = 0;
+    is_terminal_.assign(n_, 0);
+    for (int t : terminals) is_terminal_[id[t]] = 1;
+    id_ = std::move(id);
+    in_arcs_.assign(n_, {});
+    out_arcs_.assign(n_, {});
+    for (int i = 0; i < static_cast<int>(edges.size()); ++i) {
+      // arc 2i: u -> v, 2i + 1: v -> u
+      out_arcs_[eu_[i]].push_back(2 * i), in_arcs_[ev_[i]].push_back(2 * i);
+      out_arcs_[ev_[i]].push_back(2 * i + 1), in_arcs_[eu_[i]].push_back(2 * i + 1);
+    }
+  }
+
+  int n_nodes() const { return n_; }
+  int head(int a) const { return a % 2 == 0 ? ev_[a / 2] : eu_[a / 2]; }
+  int tail(int a) const { return a % 2 == 0 ? eu_[a / 2] : ev_[a / 2]; }
+
+  void build(OsiClpSolverInterface& lp) {
+    const int n_arcs = 2 * static_cast<int>(edges_.size());
+    std::vector<double> lb(n_arcs, 0.0), ub(n_arcs, 1.0), obj(n_arcs);
+    for (int a = 0; a < n_arcs; ++a) {
+      obj[a] = p_.edge_cost[edges_[a / 2]];
+      if (head(a) == root_) ub[a] = 0;
+    }
+    CoinPackedMatrix m(false, 0, 0);
+    m.setDimensions(0, n_arcs);
+    std::vector<double> rlb, rub;
+    auto row = [&](const CoinPackedVector& v, double l, double u) {
+      m.appendRow(v);
+      rlb.push_back(l);
+      rub.push_back(u);
+    };
+    for (int v = 0; v < n_; ++v) {
+      if (v == root_) continue;
+      CoinPackedVector in;
+      for (int a : in_arcs_[v]) in.insert(a, 1.0);
+      if (is_terminal_[v]) {
+        row(in, 1.0, 1.0);
+      } else {
+        row(in, -COIN_DBL_MAX, 1.0);
+        // Flow balance, aggregated: a Steiner node entered is left (x(delta+(v)) >= x(delta-(v))).
+        // The per-arc form x(delta-(v)) >= x_(v,w) is stronger but doubles the LP, which then
+        // takes far longer than the cuts it saves on grid graphs.
+        CoinPackedVector fb = in;
+        for (int a : out_arcs_[v]) fb.insert(a, -1.0);
+        row(fb, -COIN_DBL_MAX, 0.0);
+      }
+    }
+    {
+      CoinPackedVector v;
+      for (int a : out_arcs_[root_]) v.insert(a, 1.0);
+      row(v, 1.0, COIN_DBL_MAX);
+    }
+    phusong::detail::load_clp(lp, m, lb, ub, obj, rlb, rub);
+  }
+
+  // x(delta-(W)) >= 1; false when W was cut before.
+  bool add_cut(OsiClpSolverInterface& lp, const std::vector<char>& in_w) {
+    std::vector<int> arcs;
+    for (int w = 0; w < n_; ++w) {
+      if (!in_w[w]) continue;
+      for (int a : in_arcs_[w])
+        if (!in_w[tail(a)]) arcs.push_back(a);
+    }
+    std::sort(arcs.begin(), arcs.end());
+    if (arcs.empty() || !seen_.insert(arcs).second) return false;
+    CoinPackedVector v;
+    for (int a : arcs) v.insert(a, 1.0);
+    lp.addRow(v, 1.0, COIN_DBL_MAX);
+    ++cuts_;
+    return true;
+  }
+
+  // Cuts violated by x (max-flow from the root to each terminal). Returns how many were added.
+  int separate(OsiClpSolverInterface& lp, const double* x) {
+    const int n_arcs = 2 * static_cast<int>(edges_.size());
+    int added = 0;
+    std::vector<double> cap(n_arcs);
+    for (int t = 0; t < n_; ++t) {
+      if (!is_terminal_[t] || t == root_) continue;
+      // Nested cuts (Koch & Martin 1998): after each violated cut, its arcs get capacity 1 and the
+      // flow is computed again, giving further disjoint cuts between the root and t.
+      std::copy(x, x + n_arcs, cap.begin());
+      for (int nested = 0; nested < 20; ++nested) {
+        MaxFlow mf(n_);
+        for (int a = 0; a < n_arcs; ++a)
+          if (cap[a] > 1e-9) mf.add(tail(a), head(a), cap[a]);
+        const double flow = mf.run(root_, t, 1.0);
+        if (flow >= 1.0 - 1e-6) break;
+        const std::vector<char> w = mf.sink_side(t);
+        if (add_cut(lp, w)) ++added;
+        if (nested == 0) {
+          std::vector<char> back = mf.source_side(root_);
+          for (auto& b : back) b = !b;
+          if (back != w && add_cut(lp, back)) ++added;
+        }
+        for (int v = 0; v < n_; ++v)
+          if (w[v])
+            for (int a : in_arcs_[v])
+              if (!w[tail(a)]) cap[a] = 1.0;
+      }
+    }
+    return added;
+  }
+
+  // For an integer x: the components (through chosen arcs, either direction) that hold a terminal
+  // the root does not reach get their cuts. Returns the number of cuts (0: x is a connected tree).
+  int separate_integer(OsiClpSolverInterface& lp, const double* x, bool& connected) {
+    const int n_arcs = 2 * static_cast<int>(edges_.size());
+    std::vector<std::vector<int>> out(n_), und(n_);
+    for (int a = 0; a < n_arcs; ++a)
+      if (x[a] > 0.5) out[tail(a)].push_back(head(a)), und[tail(a)].push_back(head(a)), und[head(a)].push_back(tail(a));
+    std::vector<char> reached(n_, 0);
+    std::vector<int> q{root_};
+    reached[root_] = 1;
+    for (std::size_t i = 0; i < q.size(); ++i)
+      for (int w : out[q[i]])
+        if (!reached[w]) reached[w] = 1, q.push_back(w);
+    connected = true;
+    int added = 0;
+    std::vector<int> comp(n_, -1);
+    for (int t = 0; t < n_; ++t) {
+      if (!is_terminal_[t] || reached[t]) continue;
+      connected = false;
+      if (comp[t] >= 0) continue;
+      // Its component among the chosen arcs, without the nodes the root reaches.
+      std::vector<char> in_w(n_, 0);
+      std::vector<int> s{t};
+      in_w[t] = 1, comp[t] = t;
+      for (std::size_t i = 0; i < s.size(); ++i)
+        for (int w : und[s[i]])
+          if (!in_w[w] && !reached[w]) in_w[w] = 1, comp[w] = t, s.push_back(w);
+      if (add_cut(lp, in_w)) ++added;
+      // And everything the root does not reach.
+      std::vector<char> rest(n_);
+      for (int v = 0; v < n_; ++v) rest[v] = !reached[v];
+      if (add_cut(lp, rest)) ++added;
+    }
+    return added;
+  }
+
+  // Arcs of a tree given by problem edges, oriented away from the root; empty if the tree uses
+  // an edge outside the reduced graph.
+  std::vector<double> orient(const std::vector<int>& tree) const {
+    std::vector<int> pos(p_.edge_u.size(), -1);
+    for (int i = 0; i < static_cast<int>(edges_.size()); ++i) pos[edges_[i]] = i;
+    std::vector<std::vector<std::pair<int, int>>> adj(n_);
+    for (int e : tree) {
+      if (pos[e] < 0) return {};
+      const int i = pos[e];
+      adj[eu_[i]].push_back({ev_[i], 2 * i});
+      adj[ev_[i]].push_back({eu_[i], 2 * i + 1});
+    }
+    std::vector<double> x(2 * edges_.size(), 0.0);
+    std::vector<char> seen(n_, 0);
+    std::vector<int> q{root_};
+    seen[root_] = 1;
+    for (std::size_t k = 0; k < q.size(); ++k)
+      for (auto [w, a] : adj[q[k]])
+        if (!seen[w]) seen[w] = 1, x[a] = 1.0, q.push_back(w);
+    return x;
+  }
+
+  // Problem edges chosen by x.
+  std::vector<int> chosen_edges(const double* x) const {
+    std::vector<int> out;
+    for (int i = 0; i < static_cast<int>(edges_.size()); ++i)
+      if (x[2 * i] > 0.5 || x[2 * i + 1] > 0.5) out.push_back(edges_[i]);
+    return out;
+  }
+
+  int cuts() const { return cuts_; }
+
+ private:
+  const SteinerProblem& p_;
+  std::vector<int> edges_;  // problem edge of each reduced edge
+  int n_ = 0, root_ = 0;
+  std::vector<int> orig_, id_, eu_, ev_;
+  std::vector<char> is_terminal_;
+  std::vector<std::vector<int>> in_arcs_, out_arcs_;
+  std::set<std::vector<int>> seen_;
+  int cuts_ = 0;
+};
+
+// The two reductions: edges (u, v, c) with a u-v path shorter than c (never in an optimal tree),
+// then non-terminal nodes of degree 1, repeatedly. `alive` flags the edges left.
+void reduce(const detail::Graph& g, const std::vector<char>& is_terminal, std::vector<char>& alive,
+            Clock::time_point deadline) {
+  const SteinerProblem& p = *g.p;
+  const int m = static_cast<int>(p.edge_u.size());
+  detail::Dijkstra dj(g.n);
+  for (int e = 0; e < m && Clock::now() < deadline; ++e) {
+    if (!alive[e]) continue;
+    const int u = p.edge_u[e], v = p.edge_v[e];
+    const double c = p.edge_cost[e];
+    dj.reset();
+    dj.seed(u, 0);
+    bool shorter = false;
+    while (!dj.heap.empty()) {
+      auto [d, x] = dj.heap.top();
+      dj.heap.pop();
+      if (d > dj.dist[x]) continue;
+      if (d >= c) break;
+      if (x == v) {
+        shorter = true;
+        break;
+      }
+      for (int k = g.start[x]; k < g.start[x + 1]; ++k) {
+        const int f = g.edge[k];
+        if (f == e || !alive[f]) continue;
+        const int w = g.nbr[k];
+        const double nd = d + p.edge_cost[f];
+        if (nd < dj.dist[w] && nd < c) {
+          if (dj.dist[w] == kInf) dj.touched.push_back(w);
+          dj.dist[w] = nd;
+          dj.heap.push({nd, w});
+        }
+      }
+    }
+    if (shorter) alive[e] = 0;
+  }
+  std::vector<int> degree(g.n, 0);
+  for (int e = 0; e < m; ++e)
+    if (alive[e]) ++degree[p.edge_u[e]], ++degree[p.edge_v[e]];
+  std::vector<int> stack;
+  for (int v = 0; v < g.n; ++v)
+    if (degree[v] == 1 && !is_terminal[v]) stack.push_back(v);
+  while (!stack.empty()) {
+    const int v = stack.back();
+    stack.pop_back();
+    if (degree[v] != 1) continue;
+    for (int k = g.start[v]; k < g.start[v + 1]; ++k) {
+      const int e = g.edge[k];
+      if (!alive[e]) continue;
+      alive[e] = 0;
+      --degree[v];
+      const int w = g.nbr[k];
+      if (--degree[w] == 1 && !is_terminal[w]) stack.push_back(w);
+      break;
+    }
+  }
+}
+
+SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o);
+
+}  // namespace
+
+SteinerResult solve_steiner_exact(const SteinerProblem& p, const SteinerOptions& o) {
+  try {
+    return solve_exact_impl(p, o);
+  } catch (const CoinError& e) {
+    throw Error("Steiner exact: COIN-OR error in " + e.className() + "::" + e.methodName() + ": " + e.message());
+  }
+}
+
+namespace {
+SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o) {
+  const auto t0 = Clock::now();
+  validate(p);
+  if (std::isnan(o.time_limit_s) || o.time_limit_s <= 0)
+    throw InputError("Steiner solve: time_limit_s = " + limits::fmt(o.time_limit_s) + " (must be > 0)");
+  if (std::isnan(o.relative_gap) || o.relative_gap < 0)
+    throw InputError("Steiner solve: relative_gap = " + limits::fmt(o.relative_gap) + " (must be >= 0)");
+  auto at = [&](double s) { return t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); };
+  const auto deadline = at(o.time_limit_s);
+  auto left = [&] { return std::chrono::duration<double>(deadline - Clock::now()).count(); };
+
+  const detail::Graph g(p);
+  const detail::Prepared prep = detail::prepare(p, g);
+  SteinerResult r;
+  r.method = "exact";
+  r.unreachable_terminals = prep.unreachable;
+  const auto& terminals = prep.reachable;
+  auto done = [&](SteinerResult& res, bool proven) {
+    res.proven_optimal = proven;
+    res.status = !prep.unreachable.empty() ? planning::SolveStatus::partial
+                 : proven                  ? planning::SolveStatus::optimal
+                                           : planning::SolveStatus::feasible;
+    detail::finish_result(p, res);
+    res.seconds = detail::since(t0);
+    return res;
+  };
+  if (terminals.size() < 2) {
+    r.bound = 0;
+    return done(r, true);
+  }
+  bool integral = true;
+  for (double c : p.edge_cost)
+    if (std::floor(c) != c) integral = false;
+  auto round_bound = [&](double b) { return integral && std::isfinite(b) ? std::ceil(b - 1e-6) : b; };
+
+  // Heuristic tree and bound.
+  std::vector<int> best = detail::heuristic_tree(g, terminals, o, at(std::min(0.25 * o.time_limit_s, 10.0)));
+  double best_cost = detail::edges_cost(p, best);
+  double bound = round_bound(detail::heuristic_lower_bound(g, terminals));
+  auto closed = [&] { return best_cost <= bound + 1e-9 * std::max(1.0, bound); };
+  auto within_gap = [&] { return best_cost - bound <= o.relative_gap * std::max(best_cost, 1e-9); };
+  if (closed()) {
+    r.edges = best;
+    r.bound = bound;
+    return done(r, true);
+  }
+
+  // Reductions.
+  std::vector<char> is_terminal(p.n_nodes, 0);
+  for (int t : terminals) is_terminal[t] = 1;
+  const std::vector<char> comp = detail::component_of(g, terminals.front());
+  std::vector<char> alive(p.edge_u.size(), 0);
+  for (std::size_t e = 0; e < alive.size(); ++e) alive[e] = comp[p.edge_u[e]];
+  if (o.reduce) reduce(g, is_terminal, alive, at(0.5 * o.time_limit_s));
+  std::vector<int> kept;
+  for (std::size_t e = 0; e < alive.size(); ++e)
+    if (alive[e]) kept.push_back(static_cast<int>(e));
+  DirectedCut dc(p, kept, terminals);
+  r.reduced_nodes = dc.n_nodes();
+  r.reduced_edges = static_cast<int>(kept.size());
+
+  // LP with cuts.
+  OsiClpSolverInterface lp;
+  dc.build(lp);
+  lp.initialSolve();
+  double last = -kInf;
+  int stall = 0;
+  while (left() > 0.5 * o.time_limit_s && lp.isProvenOptimal()) {  // at most half the time on the LP
+    ++r.cut_rounds;
+    const double lb = lp.getObjValue();
+    bound = std::max(bound, round_bound(lb));
+    if (closed()) break;
+    stall = lb > last + 1e-7 * std::max(1.0, std::abs(lb)) ? 0 : stall + 1;
+    last = lb;
+    if (stall >= 25) break;  // tailing off: let branch and bound work
+      if (dc.separate(lp, lp.getColSolution()) == 0) break;
+    lp.resolve();
+  }
+  if (lp.isProvenPrimalInfeasible()) throw Error("Steiner exact: the LP relaxation is infeasible (should not happen)");
+  bool proven = closed();
+
+  // MILP rounds.
+  const int n_cols = lp.getNumCols();
+  while (!proven && !within_gap() && left() > 0.01) {
+    ++r.cut_rounds;
+    OsiClpSolverInterface mip(lp);
+    for (int c = 0; c < n_cols; ++c) mip.setInteger(c), mip.setColName(c, "x" + std::to_string(c));
+    CbcModel model(mip);
+    CbcSolverUsefulData data;
+    phusong::detail::cbc_prepare(model, data, o.log);
+    if (o.warm_start) {
+      const std::vector<double> x = dc.orient(best);
+      if (!x.empty()) {
+        std::vector<std::pair<std::string, double>> start;
+        start.reserve(n_cols);
+        for (int c = 0; c < n_cols; ++c) start.emplace_back("x" + std::to_string(c), x[c]);
+        model.setMIPStart(start);
+      }
+    }
+    phusong::detail::cbc_solve(model, data, {left(), o.threads, o.relative_gap, o.log, false});
+    const double cbc_bound = model.getBestPossibleObjValue();
+    if (std::isfinite(cbc_bound) && cbc_bound < 1e50) bound = std::max(bound, round_bound(cbc_bound));
+    const double* x = model.bestSolution();
+    const bool finished = model.status() == 0 && model.isProvenOptimal();
+    if (!x) break;  // time limit before any solution: keep the heuristic tree
+    bool connected = false;
+    const int added = dc.separate_integer(lp, x, connected);
+    if (connected) {
+      std::vector<char> in_set(p.n_nodes, 0);
+      for (int e : dc.chosen_edges(x)) in_set[p.edge_u[e]] = in_set[p.edge_v[e]] = 1;
+      std::vector<int> tree = detail::mst_prune(g, in_set, is_terminal);
+      const double c = detail::edges_cost(p, tree);
+      if (c < best_cost - 1e-9 * std::max(1.0, best_cost)) best = std::move(tree), best_cost = c;
+      if (finished && o.relative_gap <= 1e-9) bound = std::max(bound, round_bound(model.getObjValue()));
+      proven = closed();
+      break;  // connected: optimal for the MILP (or the time is up)
+    }
+    if (added == 0) break;  // cannot happen: a disconnected solution always yields a new cut
+  }
+  r.edges = best;
+  r.bound = bound;
+  r.cuts = dc.cuts();
+  return done(r, closed());
+}
+
+}  // namespace
+
+}  // namespace phusong::fibre

@@ -1,0 +1,126 @@
+// Private to the fibre layer: the adjacency of a Steiner problem, bounded Dijkstra runs reusing
+// their arrays, and what the heuristic and the exact solver share (tree cost, MST + pruning,
+// the root's component, the heuristic's lower bound).
+#pragma once
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <queue>
+#include <utility>
+#include <vector>
+
+#include "phusong/fibre.hpp"
+
+namespace phusong::fibre::detail {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+using Clock = std::chrono::steady_clock;
+inline double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+/// Adjacency (CSR) of the live edges of a problem; edges keep their problem indices.
+struct Graph {
+  int n = 0;
+  const SteinerProblem* p = nullptr;
+  std::vector<int> start, nbr, edge;  // neighbours of v: nbr[start[v] .. start[v+1]), through edge[...]
+
+  Graph(const SteinerProblem& problem, const std::vector<char>* alive = nullptr) : n(problem.n_nodes), p(&problem) {
+    start.assign(n + 1, 0);
+    const int m = static_cast<int>(problem.edge_u.size());
+    for (int e = 0; e < m; ++e)
+      if (!alive || (*alive)[e]) ++start[problem.edge_u[e] + 1], ++start[problem.edge_v[e] + 1];
+    for (int v = 0; v < n; ++v) start[v + 1] += start[v];
+    nbr.resize(start[n]);
+    edge.resize(start[n]);
+    std::vector<int> fill(start.begin(), start.end() - 1);
+    for (int e = 0; e < m; ++e) {
+      if (alive && !(*alive)[e]) continue;
+      const int u = problem.edge_u[e], v = problem.edge_v[e];
+      nbr[fill[u]] = v, edge[fill[u]++] = e;
+      nbr[fill[v]] = u, edge[fill[v]++] = e;
+    }
+  }
+  double cost(int e) const { return p->edge_cost[e]; }
+  int other(int e, int v) const { return p->edge_u[e] == v ? p->edge_v[e] : p->edge_u[e]; }
+};
+
+/// Dijkstra state reused across runs: only the touched entries are reset.
+struct Dijkstra {
+  std::vector<double> dist;
+  std::vector<int> pred_edge;  // edge to the predecessor, -1 at a source
+  std::vector<int> touched;
+  using Item = std::pair<double, int>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap;
+
+  explicit Dijkstra(int n) : dist(n, kInf), pred_edge(n, -1) {}
+  void reset() {
+    for (int v : touched) dist[v] = kInf, pred_edge[v] = -1;
+    touched.clear();
+    heap = {};
+  }
+  void seed(int v, double d = 0) {
+    if (dist[v] == kInf) touched.push_back(v);
+    dist[v] = d;
+    pred_edge[v] = -1;
+    heap.push({d, v});
+  }
+  /// Relaxes v's edges; `allowed(w)` says whether w may be entered.
+  template <class Allowed>
+  void relax(const Graph& g, int v, Allowed&& allowed) {
+    const double dv = dist[v];
+    for (int k = g.start[v]; k < g.start[v + 1]; ++k) {
+      const int w = g.nbr[k];
+      const double nd = dv + g.cost(g.edge[k]);
+      if (nd < dist[w] && allowed(w)) {
+        if (dist[w] == kInf) touched.push_back(w);
+        dist[w] = nd;
+        pred_edge[w] = g.edge[k];
+        heap.push({nd, w});
+      }
+    }
+  }
+};
+
+/// Nodes reachable from `root` (BFS), as flags.
+inline std::vector<char> component_of(const Graph& g, int root) {
+  std::vector<char> seen(g.n, 0);
+  std::vector<int> stack{root};
+  seen[root] = 1;
+  while (!stack.empty()) {
+    const int v = stack.back();
+    stack.pop_back();
+    for (int k = g.start[v]; k < g.start[v + 1]; ++k)
+      if (!seen[g.nbr[k]]) seen[g.nbr[k]] = 1, stack.push_back(g.nbr[k]);
+  }
+  return seen;
+}
+
+inline double edges_cost(const SteinerProblem& p, const std::vector<int>& edges) {
+  double c = 0;
+  for (int e : edges) c += p.edge_cost[e];
+  return c;
+}
+
+/// Minimum spanning forest (Kruskal; ties by edge index) of the subgraph of `g` induced by the
+/// nodes flagged in `in_set`, then non-terminal leaves pruned repeatedly. Returns the edges, ascending.
+std::vector<int> mst_prune(const Graph& g, const std::vector<char>& in_set, const std::vector<char>& is_terminal);
+
+/// The heuristic's lower bound (see SteinerResult::bound) over the terminals flagged reachable.
+double heuristic_lower_bound(const Graph& g, const std::vector<int>& terminals);
+
+/// The best heuristic tree (edges ascending) joining `terminals` (all in one component of `g`).
+std::vector<int> heuristic_tree(const Graph& g, const std::vector<int>& terminals, const SteinerOptions& o,
+                                Clock::time_point deadline);
+
+/// Common preamble of both solvers: validates, finds the terminals reachable from the first.
+struct Prepared {
+  std::vector<int> reachable, unreachable;  // terminals
+};
+Prepared prepare(const SteinerProblem& p, const Graph& g);
+
+/// Fills nodes, cost and gap of a result from its edges and bound.
+void finish_result(const SteinerProblem& p, SteinerResult& r);
+
+}  // namespace phusong::fibre::detail

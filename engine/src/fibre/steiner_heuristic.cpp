@@ -1,0 +1,564 @@
+// Steiner tree heuristic: shortest-path heuristic (Takahashi & Matsuyama 1980) from several
+// roots; each tree improved by MST of its nodes + pruning of non-terminal leaves, key-path
+// exchange and key-vertex elimination (Uchoa & Werneck 2010's neighbourhoods, first improvement)
+// until none improves. Also what both solvers share: validation, the root's component, the
+// heuristic's lower bound (Mehlhorn 1988's distance-network MST) and the result's bookkeeping.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "fibre/steiner_graph.hpp"
+#include "phusong/error.hpp"
+#include "phusong/fibre.hpp"
+#include "phusong/limits.hpp"
+
+namespace phusong::fibre {
+
+void validate(const SteinerProblem& p) {
+  const std::string name = p.name.empty() ? "Steiner problem" : p.name;
+  if (p.n_nodes < 1) throw InputError(name + ": " + std::to_string(p.n_nodes) + " nodes (needs at least 1)");
+  const std::size_t m = p.edge_u.size();
+  if (p.edge_v.size() != m || p.edge_cost.size() != m)
+    throw InputError(name + ": edge lists of different lengths (" + std::to_string(m) + " u, " +
+                     std::to_string(p.edge_v.size()) + " v, " + std::to_string(p.edge_cost.size()) + " costs)");
+  if (m > static_cast<std::size_t>(std::numeric_limits<int>::max() / 2))
+    throw InputError(name + ": " + std::to_string(m) + " edges (too many)");
+  for (std::size_t e = 0; e < m; ++e) {
+    const int u = p.edge_u[e], v = p.edge_v[e];
+    const std::string what = name + ": edge " + std::to_string(e) + " (" + std::to_string(u) + ", " + std::to_string(v) + ")";
+    if (u < 0 || v < 0 || u >= p.n_nodes || v >= p.n_nodes)
+      throw InputError(what + ": node outside 0.." + std::to_string(p.n_nodes - 1));
+    if (u == v) throw InputError(what + ": a self-loop");
+    if (!(std::isfinite(p.edge_cost[e]) && p.edge_cost[e] >= 0))
+      throw InputError(what + ": cost " + limits::fmt(p.edge_cost[e]) + " (must be finite and >= 0)");
+  }
+  if (p.terminals.empty()) throw InputError(name + ": no terminals");
+  std::vector<char> seen(p.n_nodes, 0);
+  for (std::size_t i = 0; i < p.terminals.size(); ++i) {
+    const int t = p.terminals[i];
+    if (t < 0 || t >= p.n_nodes)
+      throw InputError(name + ": terminal " + std::to_string(i) + " is node " + std::to_string(t) + ", outside 0.." +
+                       std::to_string(p.n_nodes - 1));
+    if (seen[t]) throw InputError(name + ": terminal " + std::to_string(i) + " repeats node " + std::to_string(t));
+    seen[t] = 1;
+  }
+}
+
+SteinerMethod steiner_method_from_string(const std::string& name) {
+  if (name == "heuristic") return SteinerMethod::heuristic;
+  if (name == "exact") return SteinerMethod::exact;
+  throw InputError("unknown Steiner method '" + name + "' (known: heuristic, exact)");
+}
+std::string to_string(SteinerMethod m) { return m == SteinerMethod::heuristic ? "heuristic" : "exact"; }
+
+SteinerResult solve_steiner(const SteinerProblem& p, SteinerMethod method, const SteinerOptions& o) {
+  return method == SteinerMethod::heuristic ? solve_steiner_heuristic(p, o) : solve_steiner_exact(p, o);
+}
+
+namespace detail {
+
+Prepared prepare(const SteinerProblem& p, const Graph& g) {
+  Prepared out;
+  const std::vector<char> comp = component_of(g, p.terminals.front());
+  for (int t : p.terminals) (comp[t] ? out.reachable : out.unreachable).push_back(t);
+  return out;
+}
+
+void finish_result(const SteinerProblem& p, SteinerResult& r) {
+  std::sort(r.edges.begin(), r.edges.end());
+  r.cost = edges_cost(p, r.edges);
+  r.nodes.clear();
+  for (int e : r.edges) r.nodes.push_back(p.edge_u[e]), r.nodes.push_back(p.edge_v[e]);
+  if (r.edges.empty()) r.nodes.push_back(p.terminals.front());
+  std::sort(r.nodes.begin(), r.nodes.end());
+  r.nodes.erase(std::unique(r.nodes.begin(), r.nodes.end()), r.nodes.end());
+  if (r.proven_optimal) {
+    r.bound = r.cost;
+    r.gap = 0;
+  } else {
+    r.gap = std::isfinite(r.bound) ? std::max(0.0, r.cost - r.bound) / std::max(r.cost, 1e-9) : kInf;
+    if (r.gap <= 1e-12 && std::isfinite(r.bound)) r.gap = 0;
+  }
+}
+
+namespace {
+
+struct UnionFind {
+  std::vector<int> parent;
+  explicit UnionFind(int n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+  int find(int x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  }
+  bool unite(int a, int b) {
+    a = find(a), b = find(b);
+    if (a == b) return false;
+    parent[std::max(a, b)] = std::min(a, b);
+    return true;
+  }
+};
+
+// Tree adjacency of a set of edges: for each node, (neighbour, edge).
+struct TreeAdj {
+  std::vector<std::vector<std::pair<int, int>>> adj;
+  std::vector<int> nodes;
+  TreeAdj(const Graph& g, const std::vector<int>& edges) : adj(g.n) {
+    for (int e : edges) {
+      const int u = g.p->edge_u[e], v = g.p->edge_v[e];
+      if (adj[u].empty()) nodes.push_back(u);
+      if (adj[v].empty()) nodes.push_back(v);
+      adj[u].push_back({v, e});
+      adj[v].push_back({u, e});
+    }
+    std::sort(nodes.begin(), nodes.end());
+  }
+};
+
+// A key path: from key node `a` to key node `b` through degree-2 Steiner nodes.
+struct KeyPath {
+  int a, b;
+  std::vector<int> edges, interior;
+  double cost = 0;
+};
+
+std::vector<KeyPath> key_paths(const Graph& g, const TreeAdj& t, const std::vector<char>& is_terminal) {
+  auto is_key = [&](int v) { return is_terminal[v] || t.adj[v].size() >= 3; };
+  std::vector<KeyPath> out;
+  std::vector<char> used(g.p->edge_u.size(), 0);
+  for (int k : t.nodes) {
+    if (!is_key(k)) continue;
+    for (auto [w, e] : t.adj[k]) {
+      if (used[e]) continue;
+      KeyPath kp;
+      kp.a = k;
+      int prev = k, cur = w, ce = e;
+      while (true) {
+        used[ce] = 1;
+        kp.edges.push_back(ce);
+        kp.cost += g.cost(ce);
+        if (is_key(cur)) break;
+        kp.interior.push_back(cur);
+        // cur has degree 2 (non-terminal leaves are pruned beforehand)
+        const auto& nb = t.adj[cur];
+        const auto next = nb[0].first == prev && nb[0].second == ce ? nb[1] : nb[0];
+        prev = cur, cur = next.first, ce = next.second;
+      }
+      kp.b = cur;
+      out.push_back(std::move(kp));
+    }
+  }
+  return out;
+}
+
+class Improver {
+ public:
+  Improver(const Graph& g, const std::vector<char>& is_terminal, Clock::time_point deadline)
+      : g_(g), term_(is_terminal), deadline_(deadline), dj_(g.n), label_(g.n, -1), in_tree_(g.n, 0) {}
+
+  std::vector<int> clean(const std::vector<int>& edges) {
+    std::vector<char> in_set(g_.n, 0);
+    for (int e : edges) in_set[g_.p->edge_u[e]] = in_set[g_.p->edge_v[e]] = 1;
+    return mst_prune(g_, in_set, term_);
+  }
+
+  // Improves until no move helps (or the deadline).
+  std::vector<int> improve(std::vector<int> edges) {
+    edges = clean(edges);
+    double cost = edges_cost(*g_.p, edges);
+    for (int pass = 0; pass < 1000 && Clock::now() < deadline_; ++pass) {
+      if (key_path_exchange(edges, cost)) continue;
+      if (key_vertex_elimination(edges, cost)) continue;
+      if (vertex_insertion(edges, cost)) continue;
+      break;
+    }
+    return edges;
+  }
+
+ private:
+  bool better(double candidate, double current) const { return candidate < current - 1e-9 * std::max(1.0, current); }
+
+  // Labels the tree's components once the nodes in `removed` (and the edges in removed_edges)
+  // are taken out: label_[v] = component index for tree nodes, -1 elsewhere. Returns the count.
+  int label_components(const TreeAdj& t, const std::vector<char>& removed_node, const std::vector<char>& removed_edge) {
+    for (int v : labelled_) label_[v] = -1;
+    labelled_ = t.nodes;
+    int n_comp = 0;
+    std::vector<int> stack;
+    for (int s : t.nodes) {
+      if (removed_node[s] || label_[s] >= 0) continue;
+      label_[s] = n_comp;
+      stack.push_back(s);
+      while (!stack.empty()) {
+        const int v = stack.back();
+        stack.pop_back();
+        for (auto [w, e] : t.adj[v])
+          if (!removed_edge[e] && !removed_node[w] && label_[w] < 0) label_[w] = n_comp, stack.push_back(w);
+      }
+      ++n_comp;
+    }
+    return n_comp;
+  }
+
+  // Reconnects the labelled components at least cost through nodes outside them (Voronoi regions
+  // of the components, then Kruskal over the boundary edges: Mehlhorn's construction). Returns
+  // the connecting edges and their cost (infinite if they cannot all be joined), giving up above `limit`.
+  std::pair<std::vector<int>, double> reconnect(const TreeAdj& t, int n_comp, double limit) {
+    dj_.reset();
+    for (int v : t.nodes)
+      if (label_[v] >= 0) dj_.seed(v, 0);
+    base_.assign(g_.n, -1);  // component whose region a node lies in
+    for (int v : t.nodes)
+      if (label_[v] >= 0) base_[v] = label_[v];
+    // Region growth, bounded by `limit` (a path longer than the removed part is useless).
+    auto allowed = [&](int w) { return label_[w] < 0; };
+    while (!dj_.heap.empty()) {
+      auto [d, v] = dj_.heap.top();
+      dj_.heap.pop();
+      if (d > dj_.dist[v]) continue;
+      if (d >= limit) break;
+      if (dj_.pred_edge[v] >= 0) base_[v] = base_[g_.other(dj_.pred_edge[v], v)];
+      dj_.relax(g_, v, allowed);
+    }
+    struct Link {
+      double cost;
+      int e;
+    };
+    std::vector<Link> links;
+    for (int v : dj_.touched) {
+      if (base_[v] < 0 || !std::isfinite(dj_.dist[v])) continue;
+      for (int k = g_.start[v]; k < g_.start[v + 1]; ++k) {
+        const int w = g_.nbr[k];
+        if (w < v || base_[w] < 0 || base_[w] == base_[v]) continue;  // each edge once
+        const double c = dj_.dist[v] + g_.cost(g_.edge[k]) + dj_.dist[w];
+        if (c < limit) links.push_back({c, g_.edge[k]});
+      }
+    }
+    std::sort(links.begin(), links.end(), [](const Link& a, const Link& b) { return a.cost < b.cost || (a.cost == b.cost && a.e < b.e); });
+    UnionFind uf(n_comp);
+    std::vector<int> out;
+    double total = 0;
+    int joined = 0;
+    for (const Link& l : links) {
+      const int u = g_.p->edge_u[l.e], v = g_.p->edge_v[l.e];
+      if (!uf.unite(base_[u], base_[v])) continue;
+      total += l.cost;
+      out.push_back(l.e);
+      for (int x : {u, v})
+        for (int y = x; dj_.pred_edge[y] >= 0; y = g_.other(dj_.pred_edge[y], y)) out.push_back(dj_.pred_edge[y]);
+      if (++joined == n_comp - 1 || total >= limit) break;
+    }
+    if (joined < n_comp - 1) return {{}, kInf};
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return {out, edges_cost(*g_.p, out)};
+  }
+
+  bool apply(std::vector<int>& edges, double& cost, const std::vector<char>& removed_edge, const std::vector<int>& added) {
+    std::vector<int> next;
+    for (int e : edges)
+      if (!removed_edge[e]) next.push_back(e);
+    next.insert(next.end(), added.begin(), added.end());
+    std::sort(next.begin(), next.end());
+    next.erase(std::unique(next.begin(), next.end()), next.end());
+    next = clean(next);
+    const double c = edges_cost(*g_.p, next);
+    if (!better(c, cost)) return false;
+    edges = std::move(next);
+    cost = c;
+    return true;
+  }
+
+  bool key_path_exchange(std::vector<int>& edges, double& cost) {
+    const TreeAdj t(g_, edges);
+    const auto paths = key_paths(g_, t, term_);
+    std::vector<char> removed_node(g_.n, 0), removed_edge(g_.p->edge_u.size(), 0);
+    for (const KeyPath& kp : paths) {
+      if (Clock::now() > deadline_) return false;
+      for (int v : kp.interior) removed_node[v] = 1;
+      for (int e : kp.edges) removed_edge[e] = 1;
+      const int n_comp = label_components(t, removed_node, removed_edge);
+      bool done = false;
+      if (n_comp == 2) {
+        auto [added, c] = reconnect(t, n_comp, kp.cost);
+        if (better(c, kp.cost)) done = apply(edges, cost, removed_edge, added);
+      }
+      for (int v : kp.interior) removed_node[v] = 0;
+      for (int e : kp.edges) removed_edge[e] = 0;
+      if (done) return true;
+    }
+    return false;
+  }
+
+  bool key_vertex_elimination(std::vector<int>& edges, double& cost) {
+    const TreeAdj t(g_, edges);
+    const auto paths = key_paths(g_, t, term_);
+    std::vector<std::vector<int>> at(g_.n);
+    for (std::size_t i = 0; i < paths.size(); ++i) at[paths[i].a].push_back(static_cast<int>(i)), at[paths[i].b].push_back(static_cast<int>(i));
+    std::vector<char> removed_node(g_.n, 0), removed_edge(g_.p->edge_u.size(), 0);
+    for (int v : t.nodes) {
+      if (term_[v] || t.adj[v].size() < 3) continue;
+      if (Clock::now() > deadline_) return false;
+      double removed_cost = 0;
+      removed_node[v] = 1;
+      for (int i : at[v]) {
+        for (int x : paths[i].interior) removed_node[x] = 1;
+        for (int e : paths[i].edges) removed_edge[e] = 1;
+        removed_cost += paths[i].cost;
+      }
+      const int n_comp = label_components(t, removed_node, removed_edge);
+      bool done = false;
+      if (n_comp >= 2) {
+        auto [added, c] = reconnect(t, n_comp, removed_cost);
+        if (better(c, removed_cost)) done = apply(edges, cost, removed_edge, added);
+      }
+      removed_node[v] = 0;
+      for (int i : at[v]) {
+        for (int x : paths[i].interior) removed_node[x] = 0;
+        for (int e : paths[i].edges) removed_edge[e] = 0;
+      }
+      if (done) return true;
+    }
+    return false;
+  }
+
+  // Steiner vertex insertion (Minoux 1990): a node outside the tree joined to two or more tree
+  // nodes, added to the tree's nodes, whose MST (then pruned) is cheaper. The tree is the MST of
+  // its nodes (clean), so the new MST is Kruskal's over the tree's edges and the node's edges.
+  bool vertex_insertion(std::vector<int>& edges, double& cost) {
+    const TreeAdj t(g_, edges);
+    std::vector<char> in_tree(g_.n, 0);
+    for (int v : t.nodes) in_tree[v] = 1;
+    std::vector<int> sorted = edges;
+    auto by_cost = [&](int a, int b) { return g_.cost(a) < g_.cost(b) || (g_.cost(a) == g_.cost(b) && a < b); };
+    std::sort(sorted.begin(), sorted.end(), by_cost);
+    std::vector<char> seen(g_.n, 0);
+    std::vector<int> candidates;
+    for (int v : t.nodes)
+      for (int k = g_.start[v]; k < g_.start[v + 1]; ++k)
+        if (!in_tree[g_.nbr[k]] && !seen[g_.nbr[k]]) seen[g_.nbr[k]] = 1, candidates.push_back(g_.nbr[k]);
+    std::sort(candidates.begin(), candidates.end());
+    UnionFind uf(g_.n);
+    std::vector<int> mine, merged;
+    for (int v : candidates) {
+      if (Clock::now() > deadline_) return false;
+      mine.clear();
+      for (int k = g_.start[v]; k < g_.start[v + 1]; ++k)
+        if (in_tree[g_.nbr[k]]) mine.push_back(g_.edge[k]);
+      if (mine.size() < 2) continue;
+      std::sort(mine.begin(), mine.end(), by_cost);
+      merged.clear();
+      std::merge(sorted.begin(), sorted.end(), mine.begin(), mine.end(), std::back_inserter(merged), by_cost);
+      for (int x : t.nodes) uf.parent[x] = x;
+      uf.parent[v] = v;
+      double c = 0;
+      std::vector<int> mst;
+      for (int e : merged)
+        if (uf.unite(g_.p->edge_u[e], g_.p->edge_v[e])) c += g_.cost(e), mst.push_back(e);
+      if (!better(c, cost)) continue;
+      std::vector<char> none(g_.p->edge_u.size(), 0);
+      std::vector<int> old = edges;
+      for (int e : old) none[e] = 1;  // replace every edge by the new MST's
+      if (apply(edges, cost, none, mst)) return true;
+    }
+    return false;
+  }
+
+  const Graph& g_;
+  const std::vector<char>& term_;
+  Clock::time_point deadline_;
+  Dijkstra dj_;
+  std::vector<int> label_, base_, labelled_;
+  std::vector<char> in_tree_;
+};
+
+// Shortest-path heuristic from `root`: repeatedly joins the terminal nearest to the tree by its
+// shortest path (one Dijkstra continued as the tree grows: new tree nodes are seeded at 0).
+std::vector<int> sph(const Graph& g, int root, const std::vector<char>& is_terminal, int n_terminals, Dijkstra& dj) {
+  dj.reset();
+  std::vector<char> in_tree(g.n, 0);
+  in_tree[root] = 1;
+  dj.seed(root, 0);
+  std::vector<int> edges;
+  int joined = 1;
+  auto allowed = [](int) { return true; };
+  while (joined < n_terminals && !dj.heap.empty()) {
+    auto [d, v] = dj.heap.top();
+    dj.heap.pop();
+    if (d > dj.dist[v]) continue;
+    if (is_terminal[v] && !in_tree[v]) {
+      for (int y = v; !in_tree[y];) {
+        in_tree[y] = 1;
+        const int e = dj.pred_edge[y];
+        edges.push_back(e);
+        const int x = g.other(e, y);
+        dj.seed(y, 0);
+        y = x;
+      }
+      ++joined;
+      continue;
+    }
+    dj.relax(g, v, allowed);
+  }
+  return edges;
+}
+
+}  // namespace
+
+std::vector<int> mst_prune(const Graph& g, const std::vector<char>& in_set, const std::vector<char>& is_terminal) {
+  std::vector<int> cand;
+  for (int v = 0; v < g.n; ++v) {
+    if (!in_set[v]) continue;
+    for (int k = g.start[v]; k < g.start[v + 1]; ++k)
+      if (g.nbr[k] > v && in_set[g.nbr[k]]) cand.push_back(g.edge[k]);
+  }
+  std::sort(cand.begin(), cand.end(), [&](int a, int b) { return g.cost(a) < g.cost(b) || (g.cost(a) == g.cost(b) && a < b); });
+  UnionFind uf(g.n);
+  std::vector<int> tree;
+  std::vector<int> degree(g.n, 0);
+  for (int e : cand)
+    if (uf.unite(g.p->edge_u[e], g.p->edge_v[e])) {
+      tree.push_back(e);
+      ++degree[g.p->edge_u[e]], ++degree[g.p->edge_v[e]];
+    }
+  // Prune non-terminal leaves.
+  std::vector<std::vector<int>> inc(g.n);
+  for (int e : tree) inc[g.p->edge_u[e]].push_back(e), inc[g.p->edge_v[e]].push_back(e);
+  std::vector<char> dead(g.p->edge_u.size(), 0);
+  std::vector<int> stack;
+  for (int v = 0; v < g.n; ++v)
+    if (in_set[v] && degree[v] == 1 && !is_terminal[v]) stack.push_back(v);
+  while (!stack.empty()) {
+    const int v = stack.back();
+    stack.pop_back();
+    if (degree[v] != 1) continue;
+    for (int e : inc[v]) {
+      if (dead[e]) continue;
+      dead[e] = 1;
+      degree[v] = 0;
+      const int w = g.other(e, v);
+      if (--degree[w] == 1 && !is_terminal[w]) stack.push_back(w);
+      break;
+    }
+  }
+  std::vector<int> out;
+  for (int e : tree)
+    if (!dead[e]) out.push_back(e);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+double heuristic_lower_bound(const Graph& g, const std::vector<int>& terminals) {
+  const int l = static_cast<int>(terminals.size());
+  if (l < 2) return 0;
+  auto all = [](int) { return true; };
+  // Longest shortest path from the root to a terminal.
+  Dijkstra dj(g.n);
+  dj.seed(terminals.front(), 0);
+  while (!dj.heap.empty()) {
+    auto [d, v] = dj.heap.top();
+    dj.heap.pop();
+    if (d > dj.dist[v]) continue;
+    dj.relax(g, v, all);
+  }
+  double far = 0;
+  for (int t : terminals) far = std::max(far, dj.dist[t]);
+  // Mehlhorn: Voronoi regions of the terminals, MST over the boundary edges = MST of the
+  // terminals' distance graph, which is at most 2 (1 - 1/l) times the optimum.
+  dj.reset();
+  std::vector<int> base(g.n, -1);
+  for (int i = 0; i < l; ++i) dj.seed(terminals[i], 0), base[terminals[i]] = i;
+  while (!dj.heap.empty()) {
+    auto [d, v] = dj.heap.top();
+    dj.heap.pop();
+    if (d > dj.dist[v]) continue;
+    if (dj.pred_edge[v] >= 0) base[v] = base[g.other(dj.pred_edge[v], v)];
+    dj.relax(g, v, all);
+  }
+  struct Link {
+    double cost;
+    int a, b;
+  };
+  std::vector<Link> links;
+  for (int v = 0; v < g.n; ++v) {
+    if (base[v] < 0) continue;
+    for (int k = g.start[v]; k < g.start[v + 1]; ++k) {
+      const int w = g.nbr[k];
+      if (w <= v || base[w] < 0 || base[w] == base[v]) continue;
+      links.push_back({dj.dist[v] + g.cost(g.edge[k]) + dj.dist[w], base[v], base[w]});
+    }
+  }
+  std::sort(links.begin(), links.end(), [](const Link& a, const Link& b) { return a.cost < b.cost; });
+  UnionFind uf(l);
+  double mst = 0;
+  for (const Link& k : links)
+    if (uf.unite(k.a, k.b)) mst += k.cost;
+  return std::max(far, mst / (2.0 * (1.0 - 1.0 / l)));
+}
+
+std::vector<int> heuristic_tree(const Graph& g, const std::vector<int>& terminals, const SteinerOptions& o,
+                                Clock::time_point deadline) {
+  if (terminals.size() < 2) return {};
+  std::vector<char> is_terminal(g.n, 0);
+  for (int t : terminals) is_terminal[t] = 1;
+  const int l = static_cast<int>(terminals.size());
+  // Roots: the first terminal, then terminals spread evenly over the list.
+  const int n_roots = o.heuristic_roots <= 0 ? l : std::min(l, o.heuristic_roots);
+  std::vector<int> roots;
+  std::vector<char> picked(l, 0);
+  for (int i = 0; i < n_roots; ++i) {
+    int k = static_cast<int>((static_cast<long long>(i) * l) / n_roots);
+    while (picked[k]) k = (k + 1) % l;
+    picked[k] = 1;
+    roots.push_back(terminals[k]);
+  }
+  Dijkstra dj(g.n);
+  Improver improver(g, is_terminal, deadline);
+  // Every root's SPH tree (MST + pruned), then the local search on the three cheapest (ties: the
+  // earlier root): the search costs far more than SPH and rarely changes which start wins.
+  std::vector<std::pair<double, std::size_t>> order;
+  std::vector<std::vector<int>> trees;
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    if (i > 0 && Clock::now() > deadline) break;
+    trees.push_back(improver.clean(sph(g, roots[i], is_terminal, l, dj)));
+    order.push_back({edges_cost(*g.p, trees.back()), i});
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<int> best;
+  double best_cost = kInf;
+  for (std::size_t k = 0; k < order.size() && k < 3; ++k) {
+    if (k > 0 && Clock::now() > deadline) break;
+    std::vector<int> tree = improver.improve(trees[order[k].second]);
+    const double c = edges_cost(*g.p, tree);
+    if (k == 0 || c < best_cost - 1e-9 * std::max(1.0, best_cost)) best = std::move(tree), best_cost = c;
+  }
+  return best;
+}
+
+}  // namespace detail
+
+SteinerResult solve_steiner_heuristic(const SteinerProblem& p, const SteinerOptions& o) {
+  const auto t0 = detail::Clock::now();
+  validate(p);
+  if (std::isnan(o.time_limit_s) || o.time_limit_s <= 0)
+    throw InputError("Steiner solve: time_limit_s = " + limits::fmt(o.time_limit_s) + " (must be > 0)");
+  const detail::Graph g(p);
+  const detail::Prepared prep = detail::prepare(p, g);
+  SteinerResult r;
+  r.method = "heuristic";
+  r.unreachable_terminals = prep.unreachable;
+  const auto deadline = t0 + std::chrono::duration_cast<detail::Clock::duration>(std::chrono::duration<double>(o.time_limit_s));
+  r.edges = detail::heuristic_tree(g, prep.reachable, o, deadline);
+  r.bound = detail::heuristic_lower_bound(g, prep.reachable);
+  const double cost = detail::edges_cost(p, r.edges);
+  r.proven_optimal = prep.reachable.size() < 2 || cost <= r.bound + 1e-9 * std::max(1.0, r.bound);
+  r.status = !prep.unreachable.empty() ? planning::SolveStatus::partial
+             : r.proven_optimal        ? planning::SolveStatus::optimal
+                                       : planning::SolveStatus::feasible;
+  detail::finish_result(p, r);
+  r.seconds = detail::since(t0);
+  return r;
+}
+
+}  // namespace phusong::fibre

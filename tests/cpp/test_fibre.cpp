@@ -1,0 +1,426 @@
+// Fibre layer: least-cost paths on a cost raster (hand-worked rasters, r.cost -k's move costs,
+// geographic cell sizes against the geodesic, paths, bad input), Steiner trees (SteinLib set B
+// against the published optima, tests/data/steinlib/README.md; small random graphs against a
+// brute force over every set of Steiner nodes; unreachable terminals) and the STP reader's errors.
+// Paths are relative to the repository root.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "phusong/error.hpp"
+#include "phusong/fibre.hpp"
+#include "phusong/geo.hpp"
+#include "test_support.hpp"
+
+using namespace phusong;
+using namespace phusong::fibre;
+using phusong::test::expect_throws_mentioning;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+terrain::Grid planar(int rows, int cols, double cell_m = 1.0) {
+  terrain::Grid g;
+  g.origin_x = 500000;
+  g.origin_y = 2300000;
+  g.dx = cell_m;
+  g.dy = -cell_m;
+  g.rows = rows;
+  g.cols = cols;
+  return g;
+}
+
+double acc(const CostDistance& r, int row, int col) { return r.accumulated[static_cast<std::size_t>(row) * r.grid.cols + col]; }
+
+// ---------------------------------------------------------------------------------------------
+// Cost distance.
+
+TEST(CostDistance, HandWorkedRow) {
+  // One row, cells of 10 m, costs 1, 2, 3 per metre: (1+2)/2*10 = 15, then + (2+3)/2*10 = 40.
+  const std::vector<double> c{1, 2, 3};
+  const auto r = cost_distance(planar(1, 3, 10), "", c.data(), {{0, 0}});
+  EXPECT_DOUBLE_EQ(acc(r, 0, 0), 0);
+  EXPECT_DOUBLE_EQ(acc(r, 0, 1), 15);
+  EXPECT_DOUBLE_EQ(acc(r, 0, 2), 40);
+  EXPECT_EQ(r.backlink[0], kBacklinkSource);
+  EXPECT_EQ(r.backlink[2], 1);  // entered by the move east
+  EXPECT_EQ(r.reached, 3u);
+}
+
+TEST(CostDistance, KnightMoveAsRCost) {
+  // 3 rows x 2 cols of unit cost, 1 m cells. (0,0) -> (2,1): a knight's move of length sqrt(5)
+  // (mean of 4 cells = 1) beats diagonal + south (sqrt(2) + 1).
+  const std::vector<double> c(6, 1.0);
+  const auto k = cost_distance(planar(3, 2), "", c.data(), {{0, 0}});
+  EXPECT_NEAR(acc(k, 2, 1), std::sqrt(5.0), 1e-12);
+  EXPECT_EQ(k.backlink[5], 10);  // kMoves[10] = (2, 1)
+  CostDistanceOptions eight;
+  eight.knight = false;
+  const auto e = cost_distance(planar(3, 2), "", c.data(), {{0, 0}}, eight);
+  EXPECT_NEAR(acc(e, 2, 1), std::sqrt(2.0) + 1, 1e-12);
+  // Costs 4 at the ends, 1 in the two cells the move crosses, 9 elsewhere: the knight's move costs
+  // (4+1+1+4)/4 sqrt(5) = 5.59; every two-move path at least (4+1)/2 + (1+4)/2 sqrt(2) = 6.04.
+  const std::vector<double> c2{4, 9, 1, 1, 9, 4};  // (0,0) (0,1) / (1,0) (1,1) / (2,0) (2,1)
+  const auto k2 = cost_distance(planar(3, 2), "", c2.data(), {{0, 0}});
+  EXPECT_NEAR(acc(k2, 2, 1), 2.5 * std::sqrt(5.0), 1e-12);
+  EXPECT_NEAR(acc(k2, 1, 1), (4 + 1) / 2.0 + (1 + 1) / 2.0, 1e-12);  // south, then east
+  // An impassable crossed cell blocks the knight's move.
+  std::vector<double> c3(6, 1.0);
+  c3[2] = kNaN;  // (1,0)
+  const auto k3 = cost_distance(planar(3, 2), "", c3.data(), {{0, 0}});
+  EXPECT_NEAR(acc(k3, 2, 1), std::sqrt(2.0) + 1, 1e-12);
+  EXPECT_TRUE(std::isnan(acc(k3, 1, 0)));
+  EXPECT_EQ(k3.backlink[2], kBacklinkUnreached);
+}
+
+TEST(CostDistance, RectangularCellsAndUnits) {
+  // 2 m x 1 m cells (dx = 2, dy = -1): east costs 2, north-south 1, diagonal sqrt(5).
+  terrain::Grid g = planar(2, 2);
+  g.dx = 2;
+  const std::vector<double> c(4, 1.0);
+  const auto r = cost_distance(g, "", c.data(), {{0, 0}});
+  EXPECT_DOUBLE_EQ(acc(r, 0, 1), 2);
+  EXPECT_DOUBLE_EQ(acc(r, 1, 0), 1);
+  EXPECT_NEAR(acc(r, 1, 1), std::sqrt(5.0), 1e-12);
+  // A projected CRS in metres gives the same; US survey feet scale by 0.3048006.
+  const auto u = cost_distance(g, geo::crs_wkt("EPSG:32648"), c.data(), {{0, 0}});
+  EXPECT_DOUBLE_EQ(acc(u, 1, 1), acc(r, 1, 1));
+  EXPECT_NEAR(move_length_m(g, geo::crs_wkt("EPSG:2227"), 0, 1), 2 * 1200.0 / 3937.0, 1e-9);
+}
+
+TEST(CostDistance, GeographicCellsMatchTheGeodesic) {
+  terrain::Grid g;
+  g.origin_x = 103.5;
+  g.origin_y = 21.5;
+  g.dx = 1.0 / 1200;  // 3 arc-seconds
+  g.dy = -1.0 / 1200;
+  g.rows = 50;
+  g.cols = 50;
+  const std::string wgs84 = geo::crs_wkt("WGS84");
+  for (int m = 0; m < 16; ++m) {
+    const int row = 20;
+    const double lon1 = g.x_of(20), lat1 = g.y_of(row);
+    const double lon2 = g.x_of(20 + kMoves[m].dcol), lat2 = g.y_of(row + kMoves[m].drow);
+    const double geodesic = geo::geodesic_inverse(lon1, lat1, lon2, lat2).distance_m;
+    EXPECT_NEAR(move_length_m(g, wgs84, row, m) / geodesic, 1.0, 1e-6) << "move " << m;
+  }
+}
+
+TEST(CostDistance, PathsSumToTheAccumulatedCostAndEndAtTheirSource) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(0.5, 5.0);
+  const int rows = 30, cols = 40;
+  std::vector<double> c(rows * cols);
+  for (auto& v : c) v = u(rng);
+  for (int k = 0; k < 60; ++k) c[rng() % c.size()] = kNaN;
+  const terrain::Grid g = planar(rows, cols, 30);
+  c[3 * cols + 4] = 1, c[25 * cols + 30] = 1;
+  const auto r = cost_distance(g, "", c.data(), {{3, 4}, {25, 30}});
+  int checked = 0;
+  for (int row = 0; row < rows; row += 3)
+    for (int col = 0; col < cols; col += 4) {
+      if (r.backlink[row * cols + col] == kBacklinkUnreached) continue;
+      const auto path = r.path(row, col);
+      const Cell src = r.sources[r.source_index[row * cols + col]];
+      EXPECT_EQ(path.back(), src);
+      double total = 0;
+      for (std::size_t i = path.size() - 1; i > 0; --i) {
+        const Cell a = path[i], b = path[i - 1];
+        int m = 0;
+        while (kMoves[m].drow != b.row - a.row || kMoves[m].dcol != b.col - a.col) ++m;
+        double sum = c[a.row * cols + a.col] + c[b.row * cols + b.col];
+        double n = 2;
+        if (m >= 8) {
+          const int dr = kMoves[m].drow, dc = kMoves[m].dcol;
+          const Cell x1 = std::abs(dr) == 2 ? Cell{a.row + dr / 2, a.col} : Cell{a.row, a.col + dc / 2};
+          const Cell x2 = std::abs(dr) == 2 ? Cell{a.row + dr / 2, a.col + dc} : Cell{a.row + dr, a.col + dc / 2};
+          sum += c[x1.row * cols + x1.col] + c[x2.row * cols + x2.col];
+          n = 4;
+        }
+        total += sum / n * move_length_m(g, "", a.row, m);
+      }
+      EXPECT_NEAR(total, acc(r, row, col), 1e-9 * std::max(1.0, total));
+      ++checked;
+    }
+  EXPECT_GT(checked, 50);
+  // Deterministic: the same call gives the same rasters.
+  const auto again = cost_distance(g, "", c.data(), {{3, 4}, {25, 30}});
+  EXPECT_EQ(again.backlink, r.backlink);
+  EXPECT_EQ(again.source_index, r.source_index);
+}
+
+TEST(CostDistance, MaxCostAndFloat32) {
+  const std::vector<float> c(25, 1.0f);
+  CostDistanceOptions o;
+  o.max_cost = 2.0;
+  const auto r = cost_distance(planar(5, 5), "", c.data(), {{2, 2}}, o);
+  EXPECT_DOUBLE_EQ(r.accumulated[2 * 5 + 4], 2.0);
+  EXPECT_TRUE(std::isnan(r.accumulated[0]));  // 2 sqrt(2) > 2
+}
+
+TEST(CostDistance, BadInput) {
+  std::vector<double> c(6, 1.0);
+  c[4] = -1;
+  expect_throws_mentioning<InputError>([&] { cost_distance(planar(2, 3), "", c.data(), {{0, 0}}); },
+                                       {"(row 1, col 1)", "-1", "NaN for impassable"});
+  c[4] = std::numeric_limits<double>::infinity();
+  expect_throws_mentioning<InputError>([&] { cost_distance(planar(2, 3), "", c.data(), {{0, 0}}); }, {"inf"});
+  c[4] = kNaN;
+  expect_throws_mentioning<InputError>([&] { cost_distance(planar(2, 3), "", c.data(), {{0, 0}, {2, 0}}); },
+                                       {"source 1", "(row 2, col 0)", "outside the grid"});
+  expect_throws_mentioning<InputError>([&] { cost_distance(planar(2, 3), "", c.data(), {{1, 1}}); },
+                                       {"source 0", "impassable"});
+  expect_throws_mentioning<InputError>([&] { cost_distance(planar(2, 3), "", c.data(), {}); }, {"no sources"});
+  const auto r = cost_distance(planar(2, 3), "", c.data(), {{0, 0}});
+  expect_throws_mentioning<InputError>([&] { r.path(1, 1); }, {"not reached"});
+  expect_throws_mentioning<InputError>([&] { r.path(5, 1); }, {"outside the grid"});
+  expect_throws_mentioning<InputError>([&] { cells_of_lonlat(planar(2, 3), geo::crs_wkt("UTM48N"), {10.0}, {10.0}); },
+                                       {"point 0", "outside the grid"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steiner trees.
+
+struct Known {
+  const char* file;
+  double optimum;
+};
+// SteinLib set B, Beasley (1989); optima as published by SteinLib (tests/data/steinlib/README.md).
+const Known kSetB[] = {{"b01", 82},  {"b02", 83},  {"b03", 138}, {"b04", 59},  {"b05", 61},  {"b06", 122},
+                       {"b07", 111}, {"b08", 104}, {"b09", 220}, {"b10", 86},  {"b11", 88},  {"b12", 174},
+                       {"b13", 165}, {"b14", 235}, {"b15", 318}, {"b16", 127}, {"b17", 131}, {"b18", 218}};
+
+std::string steinlib(const std::string& name) { return "tests/data/steinlib/" + name + ".stp"; }
+
+bool is_tree_joining(const SteinerProblem& p, const SteinerResult& r) {
+  // Connected, acyclic, contains every reachable terminal.
+  std::vector<int> parent(p.n_nodes);
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](int x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (int e : r.edges) {
+    const int a = find(p.edge_u[e]), b = find(p.edge_v[e]);
+    if (a == b) return false;  // cycle
+    parent[a] = b;
+  }
+  const int root = find(p.terminals[0]);
+  for (int t : p.terminals)
+    if (std::find(r.unreachable_terminals.begin(), r.unreachable_terminals.end(), t) == r.unreachable_terminals.end() &&
+        find(t) != root)
+      return false;
+  return true;
+}
+
+TEST(Steiner, SetBExactReachesThePublishedOptimaAndProvesThem) {
+  for (const Known& k : kSetB) {
+    const SteinerProblem p = read_steinlib(steinlib(k.file));
+    EXPECT_EQ(p.declared_optimum, k.optimum) << k.file;  // the copy's "Optimal" line agrees
+    SteinerOptions o;
+    o.time_limit_s = 60;
+    const SteinerResult r = solve_steiner_exact(p, o);
+    EXPECT_EQ(r.cost, k.optimum) << k.file;
+    EXPECT_TRUE(r.proven_optimal) << k.file;
+    EXPECT_EQ(r.status, planning::SolveStatus::optimal) << k.file;
+    EXPECT_EQ(r.bound, k.optimum) << k.file;
+    EXPECT_EQ(r.gap, 0) << k.file;
+    EXPECT_TRUE(is_tree_joining(p, r)) << k.file;
+  }
+}
+
+TEST(Steiner, SetBHeuristicWithinAFewPercentNeverBelow) {
+  double sum_ratio = 0;
+  for (const Known& k : kSetB) {
+    const SteinerProblem p = read_steinlib(steinlib(k.file));
+    const SteinerResult r = solve_steiner_heuristic(p);
+    EXPECT_GE(r.cost, k.optimum) << k.file;
+    EXPECT_LE(r.cost, 1.05 * k.optimum) << k.file;
+    EXPECT_LE(r.bound, k.optimum) << k.file;  // a valid lower bound
+    EXPECT_TRUE(is_tree_joining(p, r)) << k.file;
+    EXPECT_LT(r.seconds, 1.0) << k.file;
+    sum_ratio += r.cost / k.optimum;
+  }
+  EXPECT_LE(sum_ratio / std::size(kSetB), 1.01);
+}
+
+// Least cost by brute force: every set S of non-terminals, MST of the graph induced by T + S.
+double brute_force(const SteinerProblem& p) {
+  std::vector<int> steiner;
+  std::vector<char> term(p.n_nodes, 0);
+  for (int t : p.terminals) term[t] = 1;
+  for (int v = 0; v < p.n_nodes; ++v)
+    if (!term[v]) steiner.push_back(v);
+  std::vector<int> order(p.edge_u.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return p.edge_cost[a] < p.edge_cost[b]; });
+  double best = std::numeric_limits<double>::infinity();
+  for (unsigned mask = 0; mask < (1u << steiner.size()); ++mask) {
+    std::vector<char> in = term;
+    for (std::size_t i = 0; i < steiner.size(); ++i)
+      if (mask >> i & 1) in[steiner[i]] = 1;
+    std::vector<int> parent(p.n_nodes);
+    std::iota(parent.begin(), parent.end(), 0);
+    auto find = [&](int x) {
+      while (parent[x] != x) x = parent[x] = parent[parent[x]];
+      return x;
+    };
+    double cost = 0;
+    int joined = 0, n_in = 0;
+    for (char c : in) n_in += c;
+    for (int e : order) {
+      if (!in[p.edge_u[e]] || !in[p.edge_v[e]]) continue;
+      const int a = find(p.edge_u[e]), b = find(p.edge_v[e]);
+      if (a != b) parent[a] = b, cost += p.edge_cost[e], ++joined;
+    }
+    if (joined == n_in - 1) best = std::min(best, cost);
+  }
+  return best;
+}
+
+TEST(Steiner, SmallRandomGraphsAgainstBruteForce) {
+  std::mt19937 rng(2026);
+  for (int trial = 0; trial < 40; ++trial) {
+    SteinerProblem p;
+    p.n_nodes = 6 + static_cast<int>(rng() % 7);  // 6..12 nodes
+    // A spanning path keeps it connected, plus random chords.
+    for (int v = 1; v < p.n_nodes; ++v) {
+      p.edge_u.push_back(static_cast<int>(rng() % v));
+      p.edge_v.push_back(v);
+      p.edge_cost.push_back(1 + rng() % 20);
+    }
+    for (int k = 0; k < p.n_nodes; ++k) {
+      const int a = static_cast<int>(rng() % p.n_nodes), b = static_cast<int>(rng() % p.n_nodes);
+      if (a == b) continue;
+      p.edge_u.push_back(a);
+      p.edge_v.push_back(b);
+      p.edge_cost.push_back(1 + rng() % 20);
+    }
+    std::vector<int> nodes(p.n_nodes);
+    std::iota(nodes.begin(), nodes.end(), 0);
+    std::shuffle(nodes.begin(), nodes.end(), rng);
+    p.terminals.assign(nodes.begin(), nodes.begin() + 2 + rng() % (p.n_nodes - 3));
+    const double best = brute_force(p);
+    const auto e = solve_steiner_exact(p);
+    const auto h = solve_steiner_heuristic(p);
+    EXPECT_DOUBLE_EQ(e.cost, best) << "trial " << trial;
+    EXPECT_TRUE(e.proven_optimal) << "trial " << trial;
+    EXPECT_GE(h.cost, best - 1e-9) << "trial " << trial;
+    EXPECT_LE(h.bound, best + 1e-9) << "trial " << trial;
+    EXPECT_TRUE(is_tree_joining(p, e) && is_tree_joining(p, h)) << "trial " << trial;
+  }
+}
+
+TEST(Steiner, HandWorkedStarAndTrivialCases) {
+  // Three terminals around a Steiner hub: edges to the hub cost 2, between terminals 4.
+  SteinerProblem p;
+  p.n_nodes = 4;
+  p.edge_u = {0, 1, 2, 0, 1, 0};
+  p.edge_v = {3, 3, 3, 1, 2, 2};
+  p.edge_cost = {2, 2, 2, 4, 4, 4};
+  p.terminals = {0, 1, 2};
+  for (auto m : {SteinerMethod::heuristic, SteinerMethod::exact}) {
+    const auto r = solve_steiner(p, m);
+    EXPECT_EQ(r.cost, 6);
+    EXPECT_EQ(r.edges, (std::vector<int>{0, 1, 2}));
+    EXPECT_EQ(r.nodes, (std::vector<int>{0, 1, 2, 3}));
+  }
+  p.terminals = {2};
+  const auto one = solve_steiner_exact(p);
+  EXPECT_EQ(one.cost, 0);
+  EXPECT_TRUE(one.proven_optimal);
+  EXPECT_EQ(one.nodes, (std::vector<int>{2}));
+}
+
+TEST(Steiner, UnreachableTerminalsAreListed) {
+  SteinerProblem p;
+  p.n_nodes = 5;
+  p.edge_u = {0, 1, 3};
+  p.edge_v = {1, 2, 4};
+  p.edge_cost = {1, 1, 1};
+  p.terminals = {0, 2, 4};
+  for (auto m : {SteinerMethod::heuristic, SteinerMethod::exact}) {
+    const auto r = solve_steiner(p, m);
+    EXPECT_EQ(r.unreachable_terminals, std::vector<int>{4});
+    EXPECT_EQ(r.status, planning::SolveStatus::partial);
+    EXPECT_EQ(r.cost, 2);
+  }
+}
+
+TEST(Steiner, BadInput) {
+  SteinerProblem p;
+  p.n_nodes = 3;
+  p.edge_u = {0, 1};
+  p.edge_v = {1, 2};
+  p.edge_cost = {1, -2};
+  p.terminals = {0, 2};
+  p.name = "g";
+  expect_throws_mentioning<InputError>([&] { solve_steiner_heuristic(p); }, {"g: edge 1 (1, 2)", "cost -2"});
+  p.edge_cost = {1, 2};
+  p.edge_v[1] = 1;
+  expect_throws_mentioning<InputError>([&] { solve_steiner_exact(p); }, {"edge 1", "self-loop"});
+  p.edge_v[1] = 7;
+  expect_throws_mentioning<InputError>([&] { solve_steiner_exact(p); }, {"edge 1", "outside 0..2"});
+  p.edge_v[1] = 2;
+  p.terminals = {0, 2, 0};
+  expect_throws_mentioning<InputError>([&] { solve_steiner_exact(p); }, {"terminal 2 repeats node 0"});
+  p.terminals = {};
+  expect_throws_mentioning<InputError>([&] { solve_steiner_exact(p); }, {"no terminals"});
+  expect_throws_mentioning<InputError>([] { steiner_method_from_string("greedy"); }, {"greedy", "heuristic, exact"});
+}
+
+// ---------------------------------------------------------------------------------------------
+// STP reader.
+
+const char* kHeader = "33D32945 STP File, STP Format Version 1.0\n";
+
+TEST(SteinLib, ReadsAndChecks) {
+  const std::string ok = std::string(kHeader) +
+                         "SECTION Comment\nName \"x\"\nEND\n\nSECTION Graph\nNodes 3\nEdges 2\nE 1 2 5\nE 2 3 1.5\nEND\n\n"
+                         "SECTION Terminals\nTerminals 2\nT 1\nT 3\nEND\n\nSECTION Coordinates\nDD 1 0 0\nEND\nEOF\n";
+  const auto p = read_steinlib_text(ok, "ok.stp");
+  EXPECT_EQ(p.n_nodes, 3);
+  EXPECT_EQ(p.edge_u, (std::vector<int>{0, 1}));
+  EXPECT_EQ(p.edge_cost, (std::vector<double>{5, 1.5}));
+  EXPECT_EQ(p.terminals, (std::vector<int>{0, 2}));
+  EXPECT_TRUE(std::isnan(p.declared_optimum));
+
+  auto bad = [&](const std::string& from, const std::string& to) {
+    std::string t = ok;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text("hello\n", "h.stp"); }, {"h.stp:1", "not a SteinLib", "hello"});
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text(bad("E 2 3 1.5", "E 2 4 1.5"), "b.stp"); },
+                                       {"b.stp:10", "a node in 1..3", "4"});
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text(bad("E 2 3 1.5", "E 2 3 x"), "b.stp"); },
+                                       {"b.stp:10", "edge cost", "'x'"});
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text(bad("E 2 3 1.5", "E 2 3 -1"), "b.stp"); }, {"b.stp:10", "-1"});
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text(bad("Edges 2", "Edges 3"), "b.stp"); },
+                                       {"b.stp:11", "declares 3 edges but has 2"});
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text(bad("Edges 2", "Edges 1"), "b.stp"); },
+                                       {"b.stp:10", "more E lines than the 1"});
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text(bad("Edges 2", "Edges 900000000"), "b.stp"); },
+                                       {"b.stp:8", "cannot fit in a file of"});
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text(bad("Terminals 2", "Terminals 3"), "b.stp"); },
+                                       {"declares 3 terminals but has 2"});
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text(bad("E 1 2 5", "A 1 2 5"), "b.stp"); },
+                                       {"b.stp:9", "directed"});
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text(bad("T 3", "T 1"), "b.stp"); }, {"repeats node 0"});
+  expect_throws_mentioning<InputError>(
+      [&] { read_steinlib_text(std::string(kHeader) + "SECTION Graph\nNodes 2\nEdges 1\nE 1 2 1\nEND\nEOF\n", "n.stp"); },
+      {"n.stp", "no SECTION Terminals"});
+  // The memory estimate is checked before allocating.
+  expect_throws_mentioning<InputError>([&] { read_steinlib_text(bad("Nodes 3", "Nodes 2000000000"), "m.stp", 1000); },
+                                       {"m.stp:8", "above the reader's limit"});
+  expect_throws_mentioning<InputError>([] { read_steinlib("tests/data/steinlib/missing.stp"); }, {"missing.stp", "cannot open"});
+}
+
+}  // namespace
