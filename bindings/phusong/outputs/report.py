@@ -1,272 +1,458 @@
-"""The run report: Markdown and one self-contained HTML file (maps embedded), with maps of the
-villages by status over a hillshade, the proposed sites, coverage before and after the plan,
-the KPI tables, the cost-versus-people curve, the parameters and the data sources (saying what
-was generated). matplotlib draws the maps (Agg backend, no display needed)."""
+"""The run report for the ministry, in Vietnamese (``outputs.language: vi``, the default) or
+English (``en``): one document, two string tables (:mod:`phusong.outputs.report_text`).
+
+It follows the shape of a provincial report: title, province and scenario, date (the run date,
+so reruns are byte-identical) and software version; a summary; the indicators against the
+scenario's targets (published figures shown as such); maps at print resolution (villages by
+status before and after the plan over a hillshade, proposed sites by kind, scale bar, north
+arrow, district and commune labels; the cost-versus-people curve); coverage per operator;
+results per district and per commune; costs with CAPEX and OPEX apart (horizon and discount
+rate stated) and per operator; every proposed site with WGS84 coordinates (5 decimals) and
+VN-2000 X/Y; the bản no candidate reaches, why and how many dB short; data sources with the
+SHA-256 of every input file (GENERATED data labelled); the parameters as a table.
+
+Written as ``report.md``, a self-contained ``report.html`` (maps embedded) and, with
+``outputs.report_pdf: true``, ``report.pdf`` (WeasyPrint, the ``report`` extra). One number
+format per language throughout (:func:`phusong.outputs.report_text.num`).
+"""
 
 from __future__ import annotations
 
-import base64
-import html
+import hashlib
 import json
 import math
 from pathlib import Path
 
 import numpy as np
 
-from ..inputs import admin
+from .report_text import BACKHAUL_EN, KIND_EN, PARAMS, POWER_EN, REASON_EN, T, date_text, num
 
-COLORS = {"covered": "#2e7d32", "white": "#d32f2f", "covered_by_plan": "#1565c0", "uncoverable": "#6a1b9a"}
-LABELS = {"covered": "phủ sóng (covered)", "white": "bản trắng (white)", "covered_by_plan": "phủ sóng mới (plan)",
-          "uncoverable": "không phủ được (VSAT)"}
-
-
-def _hillshade(dem, max_px: int = 900):
-    h = dem.heights_m
-    step = max(1, int(math.ceil(max(h.shape) / max_px)))
-    z = np.nan_to_num(h[::step, ::step], nan=float(np.nanmin(h)))
-    gt = dem.geotransform
-    dx = abs(gt[1]) * step * (111320 * math.cos(math.radians(gt[3])) if dem.is_geographic else 1)
-    dy = abs(gt[5]) * step * (110570 if dem.is_geographic else 1)
-    gy, gx = np.gradient(z, dy, dx)
-    slope = np.arctan(np.hypot(gx, gy))
-    aspect = np.arctan2(-gx, gy)
-    az, alt = math.radians(315), math.radians(45)
-    shade = np.sin(alt) * np.cos(slope) + np.cos(alt) * np.sin(slope) * np.cos(az - aspect)
-    extent = (gt[0], gt[0] + gt[1] * h.shape[1], gt[3] + gt[5] * h.shape[0], gt[3])
-    return np.clip(shade, 0, 1), extent
-
-
-def _districts(result):
-    path = result.scenario.inputs.admin
-    if not path:
-        return []
-    return [ring for d in admin.read_districts(path) for ring in d.rings()]
-
-
-def _map(path: Path, result, dem, statuses, title: str, sites=None) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    shade, extent = _hillshade(dem)
-    fig, ax = plt.subplots(figsize=(9, 7.5), dpi=110)
-    ax.imshow(shade, cmap="gray", extent=extent, alpha=0.55, interpolation="bilinear")
-    for ring in _districts(result):
-        ax.plot(ring[:, 0], ring[:, 1], color="#444", lw=0.7)
-    lon = np.array([v.lon for v in result.villages])
-    lat = np.array([v.lat for v in result.villages])
-    st = np.array(statuses)
-    for key in ("covered", "covered_by_plan", "white", "uncoverable"):
-        m = st == key
-        if m.any():
-            ax.scatter(lon[m], lat[m], s=6 if key == "covered" else 12, c=COLORS[key], label=f"{LABELS[key]}: {m.sum()}",
-                       zorder=3, linewidths=0)
-    if sites:
-        ax.scatter([s.lon for s in sites], [s.lat for s in sites], marker="^", s=40, c="#ff9800", edgecolors="k",
-                   linewidths=0.5, label=f"trạm đề xuất (proposed sites): {len(sites)}", zorder=4)
-    xs = [p for r in _districts(result) for p in r[:, 0]] or list(lon)
-    ys = [p for r in _districts(result) for p in r[:, 1]] or list(lat)
-    ax.set_xlim(min(xs) - 0.02, max(xs) + 0.02)
-    ax.set_ylim(min(ys) - 0.02, max(ys) + 0.02)
-    ax.set_aspect(1 / math.cos(math.radians(float(np.mean(ys)))))
-    ax.set_title(title)
-    ax.set_xlabel("lon (°E)")
-    ax.set_ylabel("lat (°N)")
-    ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+ROMAN = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV".split()
+VN2000 = "VN2000-TM3-104"
 
 
 def bound_text(s: dict) -> str:
-    """The plan's bound with its unit: a lower bound on the cost (set cover), or an upper bound on
-    the people / bản / households that any plan within the budget covers."""
+    """The plan's bound with its unit (English, for the CLI): a lower bound on the cost (set
+    cover), or an upper bound on the people / bản / households any plan within the budget covers."""
     if s["plan_bound_unit"] == s["plan_cost_currency"]:
         return f"lower bound on the cost {s['plan_bound']:,.0f} {s['plan_bound_unit']}"
     return f"upper bound on what the budget can cover {s['plan_bound']:,.0f} {s['plan_bound_unit']}"
 
 
-def _curve(path: Path, plan) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    c = np.array([[0, 0, 0]] + [list(x) for x in plan.curve], float)
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=110)
-    ax.step(c[:, 0] / 1e9 if plan.currency == "VND" else c[:, 0], c[:, 1], where="post")
-    ax.set_xlabel("cumulative cost (billion VND)" if plan.currency == "VND" else f"cumulative cost ({plan.currency})")
-    ax.set_ylabel("people newly covered")
-    ax.set_title("Chi phí – dân số được phủ sóng (cost vs people covered)")
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+def sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
-def _fmt(v) -> str:
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            return "–"
-        return f"{v:,.2f}" if abs(v) < 1e5 else f"{v:,.0f}"
-    return str(v)
+def says_generated(path: str | Path) -> bool:
+    """Whether a data file says it was GENERATED: in its name, or in its first megabyte."""
+    if "GENERATED" in Path(path).name:
+        return True
+    with open(path, "rb") as f:
+        return b"GENERATED" in f.read(1 << 20)
 
 
-def _table(rows: list[dict], keys: list[str] | None = None) -> str:
-    if not rows:
-        return "(none)\n"
-    keys = keys or list(rows[0].keys())
-    out = "| " + " | ".join(keys) + " |\n|" + "---|" * len(keys) + "\n"
-    for r in rows:
-        out += "| " + " | ".join(_fmt(r.get(k, "")) for k in keys) + " |\n"
+def input_roles(sc) -> list[tuple[str, list[str]]]:
+    """(file, [roles]) for every file the run read, the scenario first, each file once."""
+    from ..scenario import CANDIDATE_KINDS
+
+    pairs = [("scenario", str(sc.path))] if sc.path else []
+    pairs += [("dem", d) for d in sc.inputs.dem]
+    pairs += [("villages", sc.inputs.villages), ("towers", sc.inputs.towers)]
+    pairs += [(k, getattr(sc.inputs, k)) for k in ("admin", "clutter", "fibre", "power_grid") if getattr(sc.inputs, k)]
+    if sc.inputs.clutter and sc.radio.clutter_classes != "worldcover":
+        pairs.append(("clutter_classes", sc.radio.clutter_classes))
+    if sc.planning.enabled:
+        pairs += [("candidates", c) for c in sc.planning.candidates if c not in CANDIDATE_KINDS]
+    out: dict[str, list[str]] = {}
+    for role, f in pairs:
+        out.setdefault(str(f), [])
+        if role not in out[str(f)]:
+            out[str(f)].append(role)
+    return list(out.items())
+
+
+class _Fmt:
+    """The report's number formats in one language, and its money unit."""
+
+    def __init__(self, lang: str, currency: str, amounts):
+        self.lang = lang
+        big = currency == "VND" and amounts and min(a for a in amounts) >= 1e5
+        self.scale, self.money_dec = (1e6, 1) if big else (1.0, 0 if all(float(a).is_integer() for a in amounts) else 2)
+        self.unit = ("triệu VND" if lang == "vi" else "million VND") if big else currency
+
+    def n(self, v, d: int = 0) -> str:
+        return num(v, d, self.lang)
+
+    def money(self, v) -> str:
+        return num(v / self.scale, self.money_dec, self.lang)
+
+    def pct(self, v) -> str:
+        return num(v, 2, self.lang)
+
+
+def _province_name(sc) -> str:
+    if not sc.inputs.admin:
+        return ""
+    try:
+        name = json.loads(Path(sc.inputs.admin).read_text(encoding="utf-8")).get("name", "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return name if isinstance(name, str) else ""
+
+
+def _annuity(costs) -> float:
+    return sum(1.0 / (1.0 + costs.discount_rate) ** t for t in range(1, costs.horizon_years + 1))
+
+
+def _param_value(key: str, v, f: _Fmt, t: dict) -> str:
+    if v is None:
+        return t["none"]
+    if isinstance(v, bool):
+        return t["yes"] if v else t["no"]
+    if key.endswith("discount_rate"):
+        return f.n(100 * v, 2 if not float(100 * v).is_integer() else 0) + " %"
+    if key.endswith("microwave_bands_km_cost"):
+        return "; ".join(f"≤ {f.n(km, 0 if float(km).is_integer() else 1)} km: {f.n(c)}" for km, c in v)
+    if isinstance(v, list):
+        return ", ".join(Path(x).name if isinstance(x, str) and ("/" in x or "\\" in x) else
+                         (_plain(x, f) if not isinstance(x, str) else x) for x in v) or t["none"]
+    if isinstance(v, str):
+        return Path(v).name if ("/" in v and Path(v).is_absolute()) else v
+    return _plain(v, f)
+
+
+def _plain(v, f: _Fmt) -> str:
+    x = float(v)
+    if x.is_integer():
+        return f.n(x)
+    d = min(7, len(repr(x).split(".")[1].rstrip("0")) if "." in repr(x) else 2)
+    return f.n(x, d)
+
+
+def _flatten(d: dict, prefix: str = "") -> list[tuple[str, object]]:
+    out = []
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out += _flatten(v, key + ".")
+        else:
+            out.append((key, v))
     return out
 
 
-def markdown(result, maps: dict) -> str:
-    from ..inputs import datasets
-    from .layers import REASON_VI, village_status
+def _descriptions(model, prefix: str = "") -> dict[str, str]:
+    """English descriptions of the scenario fields (pydantic), by dotted key."""
+    from pydantic import BaseModel
+
+    out = {}
+    for name, fi in type(model).model_fields.items():
+        v = getattr(model, name)
+        if isinstance(v, BaseModel):
+            out.update(_descriptions(v, f"{prefix}{name}."))
+        elif fi.description:
+            out[f"{prefix}{name}"] = fi.description
+    return out
+
+
+def document(result, maps: dict[str, Path]) -> tuple[list, str]:
+    """The report as a list of blocks (see :mod:`phusong.outputs.report_render`) and its title."""
+    from .. import __version__, _core
+    from ..plan.types import NEW_OPERATOR
+    from .layers import BACKHAUL_VI, KIND_VI, POWER_VI, REASON_VI, run_date
+    from .report_maps import DPI, GROUPS, site_group
 
     sc, s, plan = result.scenario, result.summary, result.plan
-    md = [f"# phusong report — {sc.name}\n", f"{sc.description}\n" if sc.description else ""]
-    md.append("## Summary\n")
-    md.append(f"- **{s['villages']:,} bản**, {s['population']:,.0f} people, {s['households']:,.0f} households; "
-              f"{s['broadband_towers']:,} broadband (4G/5G) sites of {s['towers']:,} towers.\n")
-    md.append(f"- **White bản today: {s['white_villages']:,}** ({s['white_population']:,.0f} people); "
-              f"{s['covered_population_pct']:.2f}% of people covered at RSRP ≥ {s['threshold_dbm']:g} dBm "
-              f"({s['model']}).\n")
+    lang = sc.outputs.language
+    t = T[lang]
+    vi = lang == "vi"
+    kind_name = (lambda k: KIND_VI.get(k, KIND_VI["candidate"])) if vi else (lambda k: KIND_EN.get(k, KIND_EN["candidate"]))
+    bh_name = BACKHAUL_VI if vi else BACKHAUL_EN
+    pw_name = POWER_VI if vi else POWER_EN
+    reason_name = REASON_VI if vi else REASON_EN
+    currency = plan.currency if plan is not None else sc.planning.costs.currency
+    costs = plan.cost_breakdown if plan is not None else []
+    amounts = [a for b in costs for a in (b.capex, b.opex_pv, b.backhaul, b.power, b.total) if a > 0]
+    f = _Fmt(lang, currency, amounts)
+    flat = sc.planning.cost_per_site is not None
+    cc = sc.planning.costs
+    annuity = _annuity(cc)
+    years, rate = cc.horizon_years, f.n(100 * cc.discount_rate, 0 if float(100 * cc.discount_rate).is_integer() else 2)
+    chosen = [result.candidates[j] for j in plan.chosen] if plan is not None else []
+    doc: list = []
+    sec = iter(ROMAN)
+
+    def h2(key: str):
+        doc.append(("h", 2, f"{next(sec)}. {t[key]}"))
+
+    # Title, province, scenario, date, software.
+    title = t["title"]
+    doc.append(("h", 1, title))
+    scen = sc.name + (f" — {' '.join(sc.description.split())}" if sc.description else "")
+    doc.append(("meta", [(t["province"], _province_name(sc) or t["province_unknown"]), (t["scenario"], scen),
+                         (t["date"], date_text(run_date(), lang)),
+                         (t["software"], f"phusong {__version__} — {t['software_note']}")]))
+
+    # I. Summary.
+    h2("s_summary")
+    items = [t["sum_villages"].format(ban=f.n(s["villages"]), pop=f.n(s["population"]), hh=f.n(s["households"]),
+                                      bb=f.n(s["broadband_towers"]), towers=f.n(s["towers"])),
+             t["sum_white"].format(white=f.n(s["white_villages"]), wpop=f.n(s["white_population"]),
+                                   pct=f.pct(s["covered_population_pct"]), thr=f.n(s["threshold_dbm"], 0),
+                                   model=s["model"])]
     if plan is not None:
-        md.append(f"- **Plan ({s['plan_method']})**: {s['proposed_sites']} sites, cost {s['plan_cost']:,.0f} "
-                  f"{s['plan_cost_currency']} ({bound_text(s)}, gap {100 * s['plan_gap']:.2f}%"
-                  f"{', proven optimal' if s['plan_proven_optimal'] else ''}); {s['villages_covered_by_plan']} white bản "
-                  f"newly covered ({s['population_covered_by_plan']:,.0f} people); {s['still_white_villages']} stay white, "
-                  f"{s['uncoverable_villages']} cannot be reached by any candidate (satellite/VSAT cases).\n")
-    md.append("\n## Targets of the province\n\n" + _table(result.kpis["targets"]))
-    md.append("\n## Maps\n")
-    for key, title in (("before", "Villages today"), ("after", "Villages after the plan, with proposed sites"),
-                       ("curve", "Cost versus people covered")):
+        groups = [site_group(c.kind) for c in chosen]
+        kinds = ", ".join(t["n_kind"][g].format(n=f.n(groups.count(g))) for g in GROUPS if groups.count(g))
+        items.append(t["sum_plan"].format(method=plan.method, n=f.n(len(chosen)), kinds=kinds or "–",
+                                          newly=f.n(s["villages_covered_by_plan"]),
+                                          npop=f.n(s["population_covered_by_plan"]),
+                                          still=f.n(s["still_white_villages"]), unc=f.n(s["uncoverable_villages"])))
+        tot = [sum(getattr(b, k) for b in costs) for k in ("capex", "opex_pv", "backhaul", "power", "total")]
+        if flat:
+            items.append(t["sum_flat"].format(n=f.n(len(chosen)), each=f.n(sc.planning.cost_per_site, 0),
+                                              cur=currency, total=f.n(tot[4])))
+        else:
+            capex = tot[0] + tot[2] + tot[3]
+            items.append(t["sum_costs"].format(capex=f.money(capex), cur=f.unit,
+                                               opex_year=f.money(tot[1] / annuity if annuity else 0.0),
+                                               years=f.n(years), rate=rate, opex=f.money(tot[1]),
+                                               total=f.money(tot[4])))
+        gap = f.pct(100 * plan.gap) if plan.gap is not None else "–"
+        proven = t["proven"] if plan.proven_optimal else ""
+        if plan.bound_unit == plan.currency:
+            items.append(t["sum_bound"].format(bound=f.money(plan.bound), unit=f.unit, gap=gap, proven=proven))
+        else:
+            unit = {"people": "người", "households": "hộ"}.get(plan.bound_unit, plan.bound_unit) if vi else \
+                {"bản": "villages"}.get(plan.bound_unit, plan.bound_unit)
+            items.append(t["sum_bound_budget"].format(bound=f.n(plan.bound), unit=unit, gap=gap, proven=proven))
+    else:
+        items.append(t["no_plan"])
+    doc.append(("ul", items))
+
+    # II. Indicators against targets.
+    h2("s_targets")
+    rows = []
+    for r in result.kpis["targets"]:
+        pct = "%" in r["indicator"]
+
+        def cell(v, pct=pct):
+            if v == "" or v is None:
+                return "–"
+            if v == "not modelled":
+                return t["not_modelled"]
+            return f.pct(v) if pct else f.n(v)
+
+        rows.append([t["t_rows"].get(r["indicator"], r["indicator"]), cell(r["target"]), cell(r["published"]),
+                     cell(r["before"]), cell(r["after_plan"])])
+    doc.append(("table", [t["t_indicator"], t["t_target"], t["t_published"], t["t_before"], t["t_after"]], rows,
+                {"num": {1, 2, 3, 4}}))
+    if all(r["target"] == "" for r in result.kpis["targets"]):
+        doc.append(("p", t["t_none"]))
+    if sc.published.source and any(r["published"] != "" for r in result.kpis["targets"]):
+        doc.append(("p", t["t_source"].format(src=sc.published.source)))
+
+    # III. Maps.
+    h2("s_maps")
+    for key, cap in (("before", "map_before"), ("after", "map_after"), ("curve", "map_curve")):
         if key in maps:
-            md.append(f"\n### {title}\n\n![{title}]({maps[key].name})\n")
-    md.append("\n## Coverage per operator\n\n" + _table([
-        {"operator": op, "sites": d["sites"], "covered_ban": d["covered_villages"],
-         "covered_pop_pct": 100 * d["covered_population"] / max(s["population"], 1)}
-        for op, d in result.operators.items()]))
-    md.append("\n## KPI per district\n\n" + _table(result.kpis["district"], [
-        "district", "ban", "population", "households", "white_ban_before", "covered_pop_before_pct",
-        "white_ban_after", "covered_pop_after_pct"]))
-    if plan is not None and plan.chosen:
-        before, after, site, reason = village_status(result)
+            doc.append(("img", maps[key].name, t[cap]))
+    doc.append(("p", t["map_note"].format(dpi=DPI)))
+
+    # IV. Coverage per operator.
+    h2("s_operators")
+    doc.append(("table", [t["c_operator"], t["c_sites"], t["c_cov_ban"], t["c_cov_pct"]], [
+        [op, f.n(d["sites"]), f.n(d["covered_villages"]), f.pct(100 * d["covered_population"] / max(s["population"], 1))]
+        for op, d in result.operators.items()], {"num": {1, 2, 3}}))
+
+    # V. Per district, VI. per commune.
+    h2("s_district")
+    dist = result.kpis["district"]
+    with_cost = plan is not None and any("plan_sites" in r for r in dist)
+    heads = [t["c_district"], t["c_ban"], t["c_pop"], t["c_hh"], t["c_white_b"], t["c_pct_b"], t["c_white_a"],
+             t["c_pct_a"]]
+    if with_cost:
+        heads += [t["c_plan_sites"], t["c_plan_cost"].format(unit=f.unit)]
+
+    def kpi_row(name, r, cost=False):
+        row = [name, f.n(r["ban"]), f.n(r["population"]), f.n(r["households"]), f.n(r["white_ban_before"]),
+               f.pct(r["covered_pop_before_pct"]), f.n(r["white_ban_after"]), f.pct(r["covered_pop_after_pct"])]
+        if cost:
+            row += [f.n(r.get("plan_sites", 0)), f.money(r.get("plan_cost", 0.0))]
+        return row
+
+    rows = [kpi_row(r["district"], r, with_cost) for r in dist]
+    rows.append(kpi_row(f"**{t['total_row']}**", result.kpis["province"][0], with_cost))
+    doc.append(("table", heads, rows, {"num": set(range(1, len(heads)))}))
+    h2("s_commune")
+    heads = [t["c_district"], t["c_commune"], t["c_ban"], t["c_pop"], t["c_hh"], t["c_white_b"], t["c_pct_b"],
+             t["c_white_a"], t["c_pct_a"]]
+    doc.append(("table", heads, [[r["district"]] + kpi_row(r["commune"], r) for r in result.kpis["commune"]],
+                {"num": set(range(2, len(heads))), "cls": "small"}))
+
+    if plan is not None and chosen:
+        # VII. Costs: CAPEX and OPEX apart, per operator.
+        h2("s_costs")
+        tot = {k: sum(getattr(b, k) for b in costs) for k in ("capex", "opex_pv", "backhaul", "power", "total")}
+        if flat:
+            doc.append(("p", t["cost_flat"].format(each=f.n(sc.planning.cost_per_site), cur=currency, unit=f.unit)))
+            rows = [[t["ci_flat"], f.money(tot["total"])]]
+        else:
+            doc.append(("p", t["cost_intro"].format(years=f.n(years), rate=rate, annuity=f.n(annuity, 4), unit=f.unit)))
+            capex = tot["capex"] + tot["backhaul"] + tot["power"]
+            rows = [[t["ci_capex_site"], f.money(tot["capex"])], [t["ci_capex_bh"], f.money(tot["backhaul"])],
+                    [t["ci_capex_pw"], f.money(tot["power"])], [f"**{t['ci_capex']}**", f.money(capex)],
+                    [t["ci_opex_year"], f.money(tot["opex_pv"] / annuity if annuity else 0.0)],
+                    [f"**{t['ci_opex_pv'].format(years=f.n(years))}**", f.money(tot["opex_pv"])],
+                    [t["ci_total"], f.money(tot["total"])]]
+        doc.append(("table", [t["cost_item"], t["cost_value"].format(unit=f.unit)], rows, {"num": {1}}))
+        if not flat and cc.sharing_penalty_per_village > 0 and any(site_group(c.kind) == "new" for c in chosen):
+            doc.append(("p", t["penalty_note"]))
+        doc.append(("h", 3, t["per_operator"]))
+        by_op: dict = {}
+        for c, b in zip(chosen, costs):
+            d = by_op.setdefault(c.operator, [0, 0.0, 0.0, 0.0])
+            d[0] += 1
+            d[1] += b.capex + b.backhaul + b.power
+            d[2] += b.opex_pv
+            d[3] += b.total
+        heads = [t["c_op"], t["c_n"]] + ([t["c_total"]] if flat else
+                                         [t["c_capex"], t["c_opex_year"], t["c_opex_pv"], t["c_total"]])
         rows = []
-        for k, (j, lst, b) in enumerate(zip(plan.chosen, plan.newly_covered, plan.cost_breakdown)):
-            c = result.candidates[j]
-            rows.append({"rank": k + 1, "site": c.id, "kind": c.kind, "operator": c.operator,
-                         "lon": round(c.lon, 5), "lat": round(c.lat, 5), "capex": b.capex, "opex_pv": b.opex_pv,
-                         "backhaul": b.backhaul, "power": b.power, "total": b.total, "new_ban": len(lst),
-                         "new_people": float(sum(result.villages[i].population for i in lst))})
-        md.append(f"\n## Proposed sites ({len(rows)})\n\n" + _table(rows[:60]))
-        if len(rows) > 60:
-            md.append(f"\n… and {len(rows) - 60} more in `proposed_sites.*`.\n")
-        if plan.uncoverable:
-            md.append("\n## Bản no candidate can reach (satellite/VSAT cases)\n\n" + _table([
-                {"id": result.villages[i].id, "name": result.villages[i].name, "commune": result.villages[i].commune,
-                 "reason": REASON_VI[why],
-                 "best candidate (dBm)": round(plan.uncoverable_best_rsrp_dbm.get(i, math.nan), 1)}
-                for i, why in list(plan.uncoverable.items())[:100]]))
-    md.append("\n## Parameters\n\n```yaml\n" + json.dumps(sc.model_dump(mode="json", exclude={"threads"}), indent=2, ensure_ascii=False)
-              + "\n```\n")
-    md.append("\n## Data sources\n\n| input | file | what |\n|---|---|---|\n")
+        for op in sorted(by_op, key=lambda o: (o == NEW_OPERATOR, o)):
+            n, cap, opv, total = by_op[op]
+            rows.append([op, f.n(n)] + ([f.money(total)] if flat else
+                                        [f.money(cap), f.money(opv / annuity if annuity else 0.0), f.money(opv),
+                                         f.money(total)]))
+        doc.append(("table", [h if i < 2 else f"{h} ({f.unit})" for i, h in enumerate(heads)], rows,
+                    {"num": set(range(1, len(heads)))}))
+        if NEW_OPERATOR in by_op:
+            doc.append(("p", t["per_operator_note"]))
+
+        # VIII. Every proposed site.
+        doc.append(("section", "wide"))
+        h2("s_sites")
+        doc.append(("p", t["sites_intro"].format(n=f.n(len(chosen)), unit=f.unit)))
+        lon = np.array([c.lon for c in chosen], float)
+        lat = np.array([c.lat for c in chosen], float)
+        east, north = _core.transform(lon, lat, "WGS84", VN2000)
+        heads = [t["c_rank"], t["c_site"], t["c_kind"], t["c_op"], t["c_lon"], t["c_lat"], t["c_x"], t["c_y"],
+                 t["c_bh"], t["c_pw"], t["c_capex"], t["c_opex_pv"], t["c_total"], t["c_new_ban"], t["c_new_pop"]]
+        rows = []
+        for k, (c, b, lst) in enumerate(zip(chosen, costs, plan.newly_covered)):
+            bh = bh_name.get(b.backhaul_kind, b.backhaul_kind)
+            if math.isfinite(b.backhaul_km):
+                bh += f" {f.n(b.backhaul_km, 1)} km"
+            pw = pw_name.get(b.power_kind, b.power_kind)
+            if math.isfinite(b.power_km):
+                pw += f" {f.n(b.power_km, 1)} km"
+            rows.append([f.n(k + 1), c.id, kind_name(c.kind), c.operator, f.n(c.lon, 5), f.n(c.lat, 5),
+                         f.n(north[k], 2), f.n(east[k], 2), bh, pw, f.money(b.capex + b.backhaul + b.power),
+                         f.money(b.opex_pv), f.money(b.total), f.n(len(lst)),
+                         f.n(sum(result.villages[i].population for i in lst))])
+        doc.append(("table", heads, rows, {"num": {0, 4, 5, 6, 7, 10, 11, 12, 13, 14}, "cls": "small sites"}))
+
+    if plan is not None and plan.uncoverable:
+        # IX. Bản no candidate reaches.
+        h2("s_uncoverable")
+        thr = sc.radio.threshold_dbm
+        doc.append(("p", t["unc_intro"].format(n=f.n(len(plan.uncoverable)), thr=f.n(thr, 0))))
+        rows = []
+        for i, why in plan.uncoverable.items():
+            v = result.villages[i]
+            best = plan.uncoverable_best_rsrp_dbm.get(i, math.nan)
+            rows.append([v.id, v.name, v.commune, v.district, reason_name.get(why, why), f.n(best, 1),
+                         f.n(thr - best, 1) if math.isfinite(best) else "–"])
+        doc.append(("table", [t["c_vid"], t["c_vname"], t["c_commune"], t["c_district"], t["c_reason"], t["c_best"],
+                              t["c_short"]], rows, {"num": {5, 6}, "cls": "small"}))
+
+    # X. Data sources with checksums.
+    if not (plan is not None and chosen):
+        doc.append(("section", "wide"))
+    h2("s_sources")
+    doc.append(("p", t["src_intro"]))
+    doc.append(("table", [t["c_role"], t["c_file"], t["c_size"], t["c_sha"], t["c_origin"]],
+                _source_rows(sc, t, f), {"num": {2}, "cls": "small sha"}))
+
+    doc.append(("/section",))
+
+    # XI. Parameters.
+    doc.append(("section", "normal"))
+    h2("s_params")
+    desc = _descriptions(sc)
+    dump = sc.model_dump(mode="json", exclude={"threads", "path", "inputs", "name", "description"})
+    rows = []
+    for key, v in _flatten(dump):
+        vi_en = PARAMS.get(key)
+        meaning = (vi_en[0] if vi else vi_en[1]) if vi_en else desc.get(key, "")
+        rows.append([f"`{key}`", _param_value(key, v, f, t), meaning])
+    doc.append(("table", [t["c_key"], t["c_value"], t["c_meaning"]], rows, {"cls": "small"}))
+    doc.append(("/section",))
+    return doc, title
+
+
+def _source_rows(sc, t: dict, f: _Fmt) -> list[list[str]]:
+    from ..inputs import datasets
+
     reg = datasets.registry()
-    for key, paths in (("dem", sc.inputs.dem), ("villages", [sc.inputs.villages]), ("towers", [sc.inputs.towers]),
-                       ("admin", [sc.inputs.admin] if sc.inputs.admin else [])):
-        for p in paths:
-            name = Path(p).name
-            real = next((f"real public data: {e['what']} ({e['url']}, sha256 {e['sha256'][:12]}…)"
-                         for k, e in reg.items() if Path(k).name == name), None)
-            what = "**GENERATED by phusong** (not real)" if "GENERATED" in name else (real or "given by the user")
-            md.append(f"| {key} | `{name}` | {what} |\n")
-    return "".join(md)
+    try:
+        data_dir = datasets.data_dir().resolve()
+    except Exception:  # no data directory configured: nothing is from the registry
+        data_dir = None
+    rows = []
+    for path, roles in input_roles(sc):
+        p = Path(path)
+        digest = sha256(p)
+        entry = None
+        if data_dir is not None:
+            try:
+                entry = reg.get(p.resolve().relative_to(data_dir).as_posix())
+            except ValueError:
+                entry = None
+        if roles == ["scenario"]:
+            origin = t["user"]
+        elif says_generated(p):
+            origin = t["generated"]
+        elif entry is not None:
+            origin = t["real"].format(what=entry.get("what", ""), url=entry.get("url", ""),
+                                       licence=entry.get("licence", "–"))
+        else:
+            origin = t["user"]
+        rows.append([", ".join(t["roles"].get(r, r) for r in roles), p.name, f.n(p.stat().st_size), digest, origin])
+    return rows
 
 
 def write(staging: Path, result, dem) -> list[Path]:
-    from .layers import REASON_VI, village_status
+    """Writes the maps, report.md, report.html and (outputs.report_pdf) report.pdf."""
+    from . import report_maps, report_render
+    from .layers import run_date, village_status
 
+    sc = result.scenario
+    lang = sc.outputs.language
+    t = T[lang]
     before, after, _, _ = village_status(result)
-    maps = {"before": _map(staging / "map_before.png", result, dem, before, "Bản today (hiện trạng)")}
-    files = [maps["before"]]
-    if result.plan is not None:
-        chosen = [result.candidates[j] for j in result.plan.chosen]
-        maps["after"] = _map(staging / "map_after.png", result, dem, after, "After the plan (sau quy hoạch)", chosen)
-        files.append(maps["after"])
-        if result.plan.curve:
-            maps["curve"] = _curve(staging / "plan_curve.png", result.plan)
-            files.append(maps["curve"])
-    md = markdown(result, maps)
-    (staging / "report.md").write_text(md, encoding="utf-8")
-    files.append(staging / "report.md")
-    files.append(_html(staging / "report.html", md, maps, result.scenario.name))
+    maps = {"before": report_maps.village_map(staging / "map_before.png", result, dem, before, t["map_before"], lang,
+                                              towers=True)}
+    plan = result.plan
+    if plan is not None:
+        chosen = [result.candidates[j] for j in plan.chosen]
+        maps["after"] = report_maps.village_map(staging / "map_after.png", result, dem, after, t["map_after"], lang,
+                                                chosen)
+        if plan.curve:
+            amounts = [a for b in plan.cost_breakdown for a in (b.capex, b.opex_pv, b.backhaul, b.power, b.total)
+                       if a > 0]
+            f = _Fmt(lang, plan.currency, amounts)
+            maps["curve"] = report_maps.curve_map(staging / "plan_curve.png", plan, lang, f.scale, f.unit)
+    doc, title = document(result, maps)
+    files = list(maps.values())
+    md = staging / "report.md"
+    md.write_text(report_render.markdown(doc), encoding="utf-8")
+    page = report_render.html_page(doc, lang, title, {m.name: m for m in maps.values()})
+    html_path = staging / "report.html"
+    html_path.write_text(page, encoding="utf-8")
+    files += [md, html_path]
+    if sc.outputs.report_pdf:
+        files.append(report_render.pdf(page, staging / "report.pdf", run_date()))
     return files
-
-
-def _html(path: Path, md: str, maps: dict, title: str) -> Path:
-    """A self-contained HTML page: the Markdown rendered (headings, lists, tables, code) with the
-    map images embedded as data URIs."""
-    out, in_table, in_code, in_list = [], False, False, False
-    images = {m.name: base64.b64encode(m.read_bytes()).decode() for m in maps.values()}
-
-    def inline(t: str) -> str:
-        t = html.escape(t)
-        import re
-
-        t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
-        t = re.sub(r"`(.+?)`", r"<code>\1</code>", t)
-        return t
-
-    for line in md.splitlines():
-        if line.startswith("```"):
-            out.append("</pre>" if in_code else "<pre>")
-            in_code = not in_code
-            continue
-        if in_code:
-            out.append(html.escape(line))
-            continue
-        if in_table and not line.startswith("|"):
-            out.append("</table>")
-            in_table = False
-        if in_list and not line.startswith("- "):
-            out.append("</ul>")
-            in_list = False
-        if line.startswith("|"):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            if all(set(c) <= {"-"} for c in cells):
-                continue
-            tag = "th" if not in_table else "td"
-            if not in_table:
-                out.append("<table>")
-                in_table = True
-            out.append("<tr>" + "".join(f"<{tag}>{inline(c)}</{tag}>" for c in cells) + "</tr>")
-        elif line.startswith("!["):
-            name = line[line.index("(") + 1:-1]
-            out.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,{images.get(name, "")}">')
-        elif line.startswith("#"):
-            level = len(line) - len(line.lstrip("#"))
-            out.append(f"<h{level}>{inline(line[level:].strip())}</h{level}>")
-        elif line.startswith("- "):
-            if not in_list:
-                out.append("<ul>")
-                in_list = True
-            out.append(f"<li>{inline(line[2:])}</li>")
-        elif line.strip():
-            out.append(f"<p>{inline(line)}</p>")
-    if in_table:
-        out.append("</table>")
-    if in_list:
-        out.append("</ul>")
-    page = (f"<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-            "<style>body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}"
-            "table{border-collapse:collapse;font-size:0.85em}td,th{border:1px solid #ccc;padding:2px 6px}"
-            "img{max-width:100%}pre{background:#f5f5f5;padding:0.5em;overflow:auto;font-size:0.8em}</style>"
-            "</head><body>" + "\n".join(out) + "</body></html>")
-    path.write_text(page, encoding="utf-8")
-    return path

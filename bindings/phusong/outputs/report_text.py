@@ -1,0 +1,335 @@
+"""The report's words and numbers: one string table per language (Vietnamese, the default, and
+English) and one number format per language, used everywhere in the report (text, tables, maps).
+
+Vietnamese: thousands separated by "." and decimals by "," (1.248.415 người; 99,56 %);
+English: thousands by "," and decimals by "." (1,248,415 people; 99.56 %). Counts are integers.
+"""
+
+from __future__ import annotations
+
+import math
+
+SEP = {"vi": (".", ","), "en": (",", ".")}  # (thousands, decimal)
+
+
+def num(v, decimals: int = 0, lang: str = "vi", dash: str = "–") -> str:
+    """A number in the language's format, to `decimals` places; NaN/None/inf as a dash."""
+    if v is None or v == "":
+        return dash
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if not math.isfinite(x):
+        return dash
+    if decimals == 0:
+        x = round(x)
+        if x == 0:
+            x = 0  # no "-0"
+    s = f"{abs(x):,.{decimals}f}"
+    th, dec = SEP[lang]
+    s = s.replace(",", "\0").replace(".", dec).replace("\0", th)
+    return ("-" if x < 0 and s.strip("0.,") else "") + s
+
+
+def date_text(d, lang: str) -> str:
+    if lang == "vi":
+        return f"ngày {d.day} tháng {d.month} năm {d.year}"
+    months = "January February March April May June July August September October November December".split()
+    return f"{d.day} {months[d.month - 1]} {d.year}"
+
+
+T = {
+    "vi": {
+        "title": "Báo cáo quy hoạch phủ sóng di động 4G/5G cho các bản chưa có sóng (bản trắng)",
+        "province": "Tỉnh / khu vực",
+        "province_unknown": "(không có ranh giới hành chính trong kịch bản)",
+        "scenario": "Kịch bản",
+        "date": "Ngày lập",
+        "software": "Phần mềm",
+        "software_note": "báo cáo do phusong lập tự động từ kịch bản và dữ liệu đầu vào nêu ở mục Nguồn dữ liệu",
+        "s_summary": "Tóm tắt",
+        "s_targets": "Các chỉ tiêu so với mục tiêu",
+        "s_maps": "Bản đồ",
+        "s_operators": "Vùng phủ sóng theo nhà mạng (hiện trạng)",
+        "s_district": "Kết quả theo huyện",
+        "s_commune": "Kết quả theo xã",
+        "s_costs": "Chi phí",
+        "s_sites": "Danh sách trạm đề xuất",
+        "s_uncoverable": "Các bản không trạm ứng viên nào phủ được (phương án vệ tinh/VSAT)",
+        "s_sources": "Nguồn dữ liệu",
+        "s_params": "Tham số tính toán",
+        # summary
+        "sum_villages": "{ban} bản, {pop} người, {hh} hộ; {bb} trạm băng rộng (4G/5G) trong tổng số {towers} trạm.",
+        "sum_white": "Bản trắng hiện nay: {white} bản ({wpop} người); tỷ lệ dân được phủ sóng {pct} % "
+                     "(RSRP ≥ {thr} dBm tại trung tâm bản, mô hình {model}).",
+        "sum_plan": "Phương án ({method}): {n} trạm ({kinds}); phủ mới {newly} bản trắng ({npop} người); "
+                    "còn {still} bản trắng, trong đó {unc} bản không trạm ứng viên nào phủ được.",
+        "sum_costs": "Chi phí đầu tư (CAPEX, gồm truyền dẫn và cấp điện): {capex} {cur}; chi phí vận hành "
+                     "(OPEX) {opex_year} {cur}/năm, quy về hiện tại trong {years} năm với lãi suất chiết khấu "
+                     "{rate} %: {opex} {cur}. Tổng chi phí vòng đời (CAPEX + OPEX quy về hiện tại, là đại lượng "
+                     "bộ giải tối thiểu hóa): {total} {cur}.",
+        "sum_flat": "Chi phí: {n} trạm × {each} {cur} (chi phí trọn gói mỗi trạm, planning.cost_per_site; "
+                    "không tách CAPEX/OPEX) = {total} {cur}.",
+        "sum_bound": "Cận dưới của chi phí: {bound} {unit}; sai số tối ưu (gap) {gap} %{proven}.",
+        "sum_bound_budget": "Cận trên của lượng phủ được trong ngân sách: {bound} {unit}; gap {gap} %{proven}.",
+        "proven": ", đã chứng minh tối ưu",
+        "no_plan": "Không lập phương án (không có bản trắng, hoặc planning.enabled: false).",
+        "n_kind": {"upgrade": "{n} nâng cấp 4G", "colocation": "{n} dùng chung hạ tầng", "new": "{n} trạm mới",
+                   "file": "{n} trạm ứng viên từ tệp"},
+        # targets
+        "t_indicator": "Chỉ tiêu", "t_target": "Mục tiêu", "t_published": "Số liệu đã công bố",
+        "t_before": "Hiện nay", "t_after": "Sau quy hoạch",
+        "t_none": "Kịch bản không đặt mục tiêu (targets) nên cột mục tiêu để trống.",
+        "t_source": "Số liệu đã công bố (không phải mục tiêu), nguồn: {src}.",
+        "t_rows": {"4G/5G coverage of people (%)": "Tỷ lệ dân được phủ sóng 4G/5G (%)",
+                   "white bản (bản trắng)": "Số bản trắng", "bản": "Số bản",
+                   "fibre to households (%)": "Tỷ lệ hộ có cáp quang (%)",
+                   "fibre to communes (%)": "Tỷ lệ xã có cáp quang (%)"},
+        "not_modelled": "chưa tính",
+        # maps
+        "map_before": "Hiện trạng: các bản theo tình trạng phủ sóng",
+        "map_after": "Sau quy hoạch: các bản và trạm đề xuất",
+        "map_curve": "Chi phí lũy kế – số dân được phủ sóng mới",
+        "map_note": "Bản đồ in ở độ phân giải {dpi} dpi; nền địa hình (bóng đổ) từ DEM của kịch bản; tọa độ WGS84.",
+        "st": {"covered": "phủ sóng", "white": "bản trắng", "covered_by_plan": "phủ sóng mới (quy hoạch)",
+               "uncoverable": "không phủ được (vệ tinh/VSAT)"},
+        "sym": {"upgrade": "nâng cấp 4G trạm hiện có", "colocation": "dùng chung hạ tầng (lắp trên trạm khác)",
+                "new": "trạm mới", "file": "trạm ứng viên từ tệp"},
+        "towers_legend": "trạm 4G/5G hiện có",
+        "north": "B", "lon": "kinh độ (°Đ)", "lat": "vĩ độ (°B)",
+        "curve_x": "chi phí lũy kế ({unit})", "curve_y": "số dân được phủ sóng mới (người)",
+        # operators, districts, communes
+        "c_operator": "Nhà mạng", "c_sites": "Số trạm 4G/5G", "c_cov_ban": "Số bản được phủ",
+        "c_cov_pct": "Tỷ lệ dân được phủ (%)",
+        "c_district": "Huyện", "c_commune": "Xã", "c_ban": "Số bản", "c_pop": "Dân số", "c_hh": "Số hộ",
+        "c_white_b": "Bản trắng hiện nay", "c_pct_b": "Tỷ lệ phủ hiện nay (%)", "c_white_a": "Bản trắng sau QH",
+        "c_pct_a": "Tỷ lệ phủ sau QH (%)", "c_plan_sites": "Số trạm đề xuất", "c_plan_cost": "Tổng chi phí ({unit})",
+        "total_row": "Toàn tỉnh / khu vực",
+        # costs
+        "cost_intro": "CAPEX và OPEX được trình bày riêng. OPEX là chi phí vận hành hằng năm trong {years} năm, "
+                      "quy về hiện tại với lãi suất chiết khấu {rate} %/năm (hệ số {annuity}). Đơn vị: {unit}.",
+        "cost_flat": "Kịch bản dùng chi phí trọn gói mỗi trạm (planning.cost_per_site = {each} {cur}): "
+                     "không tách CAPEX/OPEX, không tính truyền dẫn và cấp điện riêng. Đơn vị: {unit}.",
+        "cost_item": "Khoản mục", "cost_value": "Giá trị ({unit})",
+        "ci_capex_site": "CAPEX thiết bị và trạm", "ci_capex_bh": "CAPEX truyền dẫn (cáp quang / vi ba)",
+        "ci_capex_pw": "CAPEX cấp điện (kéo lưới / điện mặt trời)", "ci_capex": "Tổng CAPEX (đầu tư ban đầu)",
+        "ci_opex_year": "OPEX mỗi năm", "ci_opex_pv": "OPEX {years} năm, quy về hiện tại",
+        "ci_total": "Tổng chi phí vòng đời = tổng CAPEX + OPEX quy về hiện tại",
+        "ci_flat": "Chi phí trọn gói",
+        "penalty_note": "CAPEX trạm mới gồm cả khoản ưu tiên dùng chung hạ tầng (sharing_penalty_per_village) "
+                        "mà bộ giải cộng vào.",
+        "per_operator": "Chi phí theo nhà mạng",
+        "per_operator_note": "\"chưa phân công\": trạm mới chưa giao cho nhà mạng nào.",
+        "c_n": "Số trạm", "c_capex": "CAPEX", "c_opex_year": "OPEX/năm", "c_opex_pv": "OPEX quy về hiện tại",
+        "c_total": "Tổng vòng đời",
+        # sites
+        "sites_intro": "Tất cả {n} trạm đề xuất, theo thứ tự bộ giải chọn. Tọa độ WGS84 (độ thập phân, 5 chữ số) "
+                       "và VN-2000 (múi chiếu 3°, kinh tuyến trục 104°00′, EPSG:9206; X hướng Bắc, Y hướng Đông, "
+                       "mét). Chi phí đơn vị: {unit}.",
+        "c_rank": "TT", "c_site": "Mã trạm", "c_kind": "Loại trạm", "c_op": "Nhà mạng",
+        "c_lon": "Kinh độ", "c_lat": "Vĩ độ", "c_x": "X (Bắc, m)", "c_y": "Y (Đông, m)",
+        "c_bh": "Truyền dẫn", "c_pw": "Cấp điện", "c_new_ban": "Bản phủ mới", "c_new_pop": "Dân phủ mới",
+        # uncoverable
+        "unc_intro": "{n} bản: không trạm ứng viên nào đạt ngưỡng {thr} dBm. \"Thiếu\" là số dB mà trạm ứng viên "
+                     "tốt nhất còn thiếu so với ngưỡng.",
+        "c_vid": "Mã bản", "c_vname": "Tên bản", "c_reason": "Lý do", "c_best": "RSRP tốt nhất (dBm)",
+        "c_short": "Thiếu (dB)",
+        # sources
+        "src_intro": "Mọi tệp đầu vào của lần chạy, với mã kiểm tra SHA-256 của nội dung tệp.",
+        "c_role": "Vai trò", "c_file": "Tệp", "c_size": "Dung lượng (byte)", "c_sha": "SHA-256", "c_origin": "Nguồn gốc",
+        "generated": "dữ liệu do phusong tạo (GENERATED)",
+        "real": "dữ liệu công khai, nguồn: {url}; giấy phép: {licence}",
+        "user": "do người dùng cung cấp",
+        "roles": {"scenario": "kịch bản", "dem": "địa hình (DEM)", "villages": "bản", "towers": "trạm hiện có",
+                  "admin": "ranh giới hành chính", "clutter": "lớp phủ mặt đất", "fibre": "cáp quang trục",
+                  "power_grid": "lưới điện", "clutter_classes": "bảng lớp phủ", "candidates": "trạm ứng viên"},
+        # parameters
+        "c_key": "Tham số", "c_value": "Giá trị", "c_meaning": "Ý nghĩa",
+        "yes": "có", "no": "không", "none": "không đặt",
+        "none_rows": "(không có)",
+    },
+    "en": {
+        "title": "4G/5G mobile coverage plan for the villages without signal (white villages, bản trắng)",
+        "province": "Province / area",
+        "province_unknown": "(no administrative boundaries in the scenario)",
+        "scenario": "Scenario",
+        "date": "Date",
+        "software": "Software",
+        "software_note": "report written by phusong from the scenario and the inputs listed under Data sources",
+        "s_summary": "Summary",
+        "s_targets": "Indicators against targets",
+        "s_maps": "Maps",
+        "s_operators": "Coverage per operator (today)",
+        "s_district": "Results per district",
+        "s_commune": "Results per commune",
+        "s_costs": "Costs",
+        "s_sites": "Proposed sites",
+        "s_uncoverable": "Villages no candidate site can cover (satellite/VSAT cases)",
+        "s_sources": "Data sources",
+        "s_params": "Parameters",
+        "sum_villages": "{ban} villages, {pop} people, {hh} households; {bb} broadband (4G/5G) sites of {towers} towers.",
+        "sum_white": "White villages today: {white} ({wpop} people); {pct} % of people covered "
+                     "(RSRP ≥ {thr} dBm at the village centre, model {model}).",
+        "sum_plan": "Plan ({method}): {n} sites ({kinds}); {newly} white villages newly covered ({npop} people); "
+                    "{still} stay white, of which {unc} no candidate site can cover.",
+        "sum_costs": "Investment (CAPEX, backhaul and power included): {capex} {cur}; operating cost (OPEX) "
+                     "{opex_year} {cur} per year, discounted over {years} years at {rate} %: {opex} {cur}. "
+                     "Whole-life cost (CAPEX + discounted OPEX, what the solver minimises): {total} {cur}.",
+        "sum_flat": "Cost: {n} sites × {each} {cur} (one flat cost per site, planning.cost_per_site; CAPEX and "
+                    "OPEX not separated) = {total} {cur}.",
+        "sum_bound": "Lower bound on the cost: {bound} {unit}; optimality gap {gap} %{proven}.",
+        "sum_bound_budget": "Upper bound on what the budget can cover: {bound} {unit}; gap {gap} %{proven}.",
+        "proven": ", proven optimal",
+        "no_plan": "No plan (no white village, or planning.enabled: false).",
+        "n_kind": {"upgrade": "{n} 4G upgrades", "colocation": "{n} co-locations", "new": "{n} new towers",
+                   "file": "{n} candidate sites from a file"},
+        "t_indicator": "Indicator", "t_target": "Target", "t_published": "Published figure",
+        "t_before": "Today", "t_after": "After the plan",
+        "t_none": "The scenario sets no targets: the target column is empty.",
+        "t_source": "Published figures (not targets), source: {src}.",
+        "t_rows": {"4G/5G coverage of people (%)": "People covered by 4G/5G (%)",
+                   "white bản (bản trắng)": "White villages", "bản": "Villages",
+                   "fibre to households (%)": "Households with fibre (%)",
+                   "fibre to communes (%)": "Communes with fibre (%)"},
+        "not_modelled": "not modelled",
+        "map_before": "Today: villages by coverage",
+        "map_after": "After the plan: villages and proposed sites",
+        "map_curve": "Cumulative cost – people newly covered",
+        "map_note": "Maps printed at {dpi} dpi; terrain hillshade from the scenario's DEM; WGS84 coordinates.",
+        "st": {"covered": "covered", "white": "white village", "covered_by_plan": "newly covered (plan)",
+               "uncoverable": "uncoverable (satellite/VSAT)"},
+        "sym": {"upgrade": "4G upgrade of an existing site", "colocation": "co-location on another tower",
+                "new": "new tower", "file": "candidate site from a file"},
+        "towers_legend": "existing 4G/5G sites",
+        "north": "N", "lon": "longitude (°E)", "lat": "latitude (°N)",
+        "curve_x": "cumulative cost ({unit})", "curve_y": "people newly covered",
+        "c_operator": "Operator", "c_sites": "4G/5G sites", "c_cov_ban": "Villages covered",
+        "c_cov_pct": "People covered (%)",
+        "c_district": "District", "c_commune": "Commune", "c_ban": "Villages", "c_pop": "Population",
+        "c_hh": "Households", "c_white_b": "White today", "c_pct_b": "Covered today (%)",
+        "c_white_a": "White after plan", "c_pct_a": "Covered after plan (%)", "c_plan_sites": "Proposed sites",
+        "c_plan_cost": "Total cost ({unit})",
+        "total_row": "Whole province / area",
+        "cost_intro": "CAPEX and OPEX are shown separately. OPEX is the yearly operating cost over {years} years, "
+                      "discounted at {rate} % a year (factor {annuity}). Unit: {unit}.",
+        "cost_flat": "The scenario uses one flat cost per site (planning.cost_per_site = {each} {cur}): CAPEX and "
+                     "OPEX are not separated, backhaul and power not costed. Unit: {unit}.",
+        "cost_item": "Item", "cost_value": "Amount ({unit})",
+        "ci_capex_site": "CAPEX equipment and sites", "ci_capex_bh": "CAPEX backhaul (fibre / microwave)",
+        "ci_capex_pw": "CAPEX power (grid extension / solar)", "ci_capex": "Total CAPEX (investment)",
+        "ci_opex_year": "OPEX per year", "ci_opex_pv": "OPEX over {years} years, discounted",
+        "ci_total": "Whole-life cost = total CAPEX + discounted OPEX",
+        "ci_flat": "Flat cost",
+        "penalty_note": "New towers' CAPEX includes the sharing preference (sharing_penalty_per_village) the "
+                        "solver adds.",
+        "per_operator": "Cost per operator",
+        "per_operator_note": "\"chưa phân công\": new towers not yet assigned to an operator.",
+        "c_n": "Sites", "c_capex": "CAPEX", "c_opex_year": "OPEX/year", "c_opex_pv": "Discounted OPEX",
+        "c_total": "Whole-life",
+        "sites_intro": "All {n} proposed sites, in the order the solver chose them. Coordinates in WGS84 (decimal "
+                       "degrees, 5 decimals) and VN-2000 (TM-3 zone, central meridian 104°00′, EPSG:9206; X "
+                       "northing, Y easting, metres). Costs in {unit}.",
+        "c_rank": "#", "c_site": "Site", "c_kind": "Kind", "c_op": "Operator",
+        "c_lon": "Longitude", "c_lat": "Latitude", "c_x": "X (north, m)", "c_y": "Y (east, m)",
+        "c_bh": "Backhaul", "c_pw": "Power", "c_new_ban": "New villages", "c_new_pop": "New people",
+        "unc_intro": "{n} villages: no candidate site reaches the threshold of {thr} dBm. \"Short\" is how many dB "
+                     "the best candidate lacks.",
+        "c_vid": "Village id", "c_vname": "Name", "c_reason": "Reason", "c_best": "Best RSRP (dBm)",
+        "c_short": "Short (dB)",
+        "src_intro": "Every input file of the run, with the SHA-256 checksum of its content.",
+        "c_role": "Role", "c_file": "File", "c_size": "Size (bytes)", "c_sha": "SHA-256", "c_origin": "Origin",
+        "generated": "data generated by phusong (GENERATED)",
+        "real": "real public data: {what} ({url}; licence: {licence})",
+        "user": "given by the user",
+        "roles": {"scenario": "scenario", "dem": "terrain (DEM)", "villages": "villages", "towers": "existing sites",
+                  "admin": "administrative boundaries", "clutter": "land cover", "fibre": "fibre backbone",
+                  "power_grid": "power grid", "clutter_classes": "clutter class table",
+                  "candidates": "candidate sites"},
+        "c_key": "Parameter", "c_value": "Value", "c_meaning": "Meaning",
+        "yes": "yes", "no": "no", "none": "not set",
+        "none_rows": "(none)",
+    },
+}
+
+# English names of reasons and vocabularies (the Vietnamese ones are layers.*_VI).
+REASON_EN = {"no_candidate_in_range": "no candidate site within the radius",
+             "terrain_or_distance": "blocked by terrain or too far"}
+KIND_EN = {"upgrade": "4G upgrade", "colocation": "co-location", "new_grid_hilltop": "new tower (hill-top)",
+           "commune_centre": "new tower (commune centre)", "candidate": "candidate (from file)",
+           "existing": "candidate (from file)"}
+BACKHAUL_EN = {"fibre": "fibre", "microwave": "microwave", "fibre_no_los": "fibre (no microwave line of sight)",
+               "not_modelled": "not modelled", "": "flat cost"}
+POWER_EN = {"existing": "existing", "grid": "grid extension", "solar": "solar", "not_modelled": "not modelled",
+            "": "flat cost"}
+
+# Meaning of each scenario parameter (key as dotted path): (Vietnamese, English).
+PARAMS = {
+    "radio.model": ("mô hình truyền sóng", "propagation model"),
+    "radio.rx_height_m": ("độ cao anten thu (m)", "receiver height (m)"),
+    "radio.k_factor": ("hệ số bán kính trái đất hiệu dụng", "effective earth radius factor"),
+    "radio.radius_km": ("bán kính xét trạm quanh bản (km)", "sites farther from a village are not evaluated (km)"),
+    "radio.threshold_dbm": ("ngưỡng RSRP coi là có sóng (dBm)", "RSRP that counts as covered (dBm)"),
+    "radio.bandwidth_mhz": ("độ rộng kênh mặc định (MHz)", "default channel bandwidth (MHz)"),
+    "radio.profile_spacing_m": ("bước lấy mẫu mặt cắt địa hình (m; 0 = ô DEM)", "profile sample spacing (m; 0 = DEM cell)"),
+    "radio.technologies": ("công nghệ coi là băng rộng di động", "technologies that give mobile broadband"),
+    "radio.freq_mhz": ("tần số áp cho mọi trạm hiện có (MHz)", "frequency forced on every existing site (MHz)"),
+    "radio.height_m": ("độ cao anten áp cho mọi trạm hiện có (m)", "antenna height forced on every existing site (m)"),
+    "radio.clutter_classes": ("bảng lớp phủ mặt đất", "land-cover class table"),
+    "planning.enabled": ("có lập phương án", "plan computed"),
+    "planning.candidates": ("loại trạm ứng viên", "kinds of candidate sites"),
+    "planning.grid_spacing_km": ("khoảng cách lưới trạm mới (km)", "new-tower grid spacing (km)"),
+    "planning.height_m": ("độ cao anten thiết bị mới (m)", "new equipment antenna height (m)"),
+    "planning.freq_mhz": ("tần số thiết bị mới (MHz)", "new equipment frequency (MHz)"),
+    "planning.eirp_dbm": ("EIRP thiết bị mới (dBm)", "new equipment EIRP (dBm)"),
+    "planning.operator": ("nhà mạng đầu tư (any: mọi nhà mạng)", "operator that builds (any: every operator)"),
+    "planning.cost_per_site": ("chi phí trọn gói mỗi trạm", "one flat cost per site"),
+    "planning.budget": ("ngân sách tối đa", "budget ceiling"),
+    "planning.objective": ("mục tiêu tối đa hóa / phủ", "what is counted (villages, people, households)"),
+    "planning.required_villages": ("bản bắt buộc phủ", "villages that must be covered"),
+    "planning.method": ("thuật toán", "solver"),
+    "planning.time_limit_s": ("giới hạn thời gian giải chính xác (s)", "exact solve time limit (s)"),
+    "planning.costs.currency": ("đơn vị tiền tệ", "currency"),
+    "planning.costs.vnd_per_usd": ("tỷ giá VND/USD", "VND per USD"),
+    "planning.costs.new_tower": ("CAPEX trạm mới", "CAPEX of a new tower"),
+    "planning.costs.colocation": ("CAPEX dùng chung hạ tầng", "CAPEX of a co-location"),
+    "planning.costs.upgrade": ("CAPEX nâng cấp 4G", "CAPEX of a 4G upgrade"),
+    "planning.costs.opex_new_tower_per_year": ("OPEX trạm mới mỗi năm", "OPEX of a new tower per year"),
+    "planning.costs.opex_colocation_per_year": ("OPEX dùng chung mỗi năm (gồm tiền thuê)",
+                                                "OPEX of a co-location per year (rent included)"),
+    "planning.costs.opex_upgrade_per_year": ("OPEX nâng cấp mỗi năm", "OPEX of an upgrade per year"),
+    "planning.costs.horizon_years": ("thời hạn tính OPEX (năm)", "OPEX horizon (years)"),
+    "planning.costs.discount_rate": ("lãi suất chiết khấu (%/năm)", "discount rate (% a year)"),
+    "planning.costs.fibre_cost_per_km": ("chi phí cáp quang mỗi km", "fibre cost per km"),
+    "planning.costs.fibre_max_km": ("cự ly cáp quang tối đa (km)", "longest fibre spur (km)"),
+    "planning.costs.fibre_connected_km": ("trạm cách trục cáp dưới mức này là điểm nút vi ba (km)",
+                                          "towers this close to the backbone are microwave hubs (km)"),
+    "planning.costs.microwave_bands_km_cost": ("chi phí vi ba theo cự ly (km: chi phí)",
+                                               "microwave hop cost per distance band (km: cost)"),
+    "planning.costs.grid_cost_per_km": ("chi phí kéo lưới điện mỗi km", "grid extension cost per km"),
+    "planning.costs.grid_max_km": ("cự ly kéo lưới điện tối đa (km)", "longest grid extension (km)"),
+    "planning.costs.solar": ("chi phí điện mặt trời + ắc quy", "solar panels and batteries"),
+    "planning.costs.sharing_penalty_per_village": ("khoản ưu tiên dùng chung, mỗi bản đã có sóng của nhà mạng khác",
+                                                   "sharing preference per village already covered by another operator"),
+    "planning.costs.sharing_penalty_radius_km": ("bán kính tính khoản ưu tiên dùng chung (km)",
+                                                 "radius of the sharing preference (km)"),
+    "outputs.dir": ("thư mục kết quả", "output folder"),
+    "outputs.crs": ("hệ tọa độ các lớp bản đồ", "CRS of the layers"),
+    "outputs.formats": ("định dạng lớp bản đồ", "layer formats"),
+    "outputs.tables": ("định dạng bảng", "table formats"),
+    "outputs.csv_bom": ("CSV có BOM UTF-8 (Excel)", "CSV with a UTF-8 BOM (Excel)"),
+    "outputs.report": ("báo cáo HTML", "HTML report"),
+    "outputs.report_pdf": ("báo cáo PDF", "PDF report"),
+    "outputs.language": ("ngôn ngữ báo cáo", "report language"),
+    "outputs.rasters": ("raster RSRP và vùng phủ", "RSRP rasters and coverage polygons"),
+    "outputs.raster_resolution_m": ("độ phân giải raster (m)", "raster cell size (m)"),
+    "outputs.qgis": ("dự án QGIS", "QGIS project"),
+    "outputs.web_map": ("bản đồ tương tác", "interactive map"),
+    "targets.coverage_4g_pct": ("mục tiêu tỷ lệ dân có 4G/5G (%)", "target: people covered by 4G/5G (%)"),
+    "targets.white_villages": ("mục tiêu số bản trắng còn lại", "target: white villages left"),
+    "targets.fibre_households_pct": ("mục tiêu tỷ lệ hộ có cáp quang (%)", "target: households with fibre (%)"),
+    "targets.fibre_communes_pct": ("mục tiêu tỷ lệ xã có cáp quang (%)", "target: communes with fibre (%)"),
+    "published.villages": ("số bản đã công bố", "published number of villages"),
+    "published.white_villages": ("số bản trắng đã công bố", "published number of white villages"),
+    "published.source": ("nguồn số liệu công bố", "source of the published figures"),
+}
