@@ -139,7 +139,7 @@ def bench_itm(tile: Path, work: Path, repeat: int, radius_km: float = RADIUS_KM)
     (work / "tx.qth").write_text(f"tx\n{SITE_LAT:.6f}\n{-SITE_LON % 360:.6f}\n{TX_H:.1f} meters\n")
     # SPLAT! .lrp: eps, sigma, N0 (surface refractivity), f MHz, climate, polarisation (1 = vertical),
     # situation (confidence) fraction, time (reliability) fraction, ERP W.
-    (work / "tx.lrp").write_text("15.000\n0.005\n301.000\n%.3f\n5\n1\n0.50\n0.50\n0\n" % FREQ)
+    (work / "tx.lrp").write_text(f"15.000\n0.005\n301.000\n{FREQ:.3f}\n5\n1\n0.50\n0.50\n0\n")
     cmd = ["splat", "-t", "tx.qth", "-L", str(RX_H), "-R", str(radius_km), "-metric", "-olditm", "-d", str(sdf),
            "-N", "-ano", "splat.ano", "-o", "splat.ppm"]
     site = phusong.Site()

@@ -32,7 +32,7 @@ NOTEBOOKS = {
                       'districts = gpd.read_file(OUT / "baseline" / "districts.gpkg")\n'
                       'ax = districts.boundary.plot(color="grey", linewidth=0.6, figsize=(9, 7))\n'
                       'for status, color in [("phủ sóng", "tab:green"), ("bản trắng", "tab:red")]:\n'
-                      '    villages[villages.trang_thai == status].plot(ax=ax, markersize=4, color=color, label=status)\n'
+                      '    villages[villages.trang_thai_hien_nay == status].plot(ax=ax, markersize=4, color=color, label=status)\n'
                       'ax.legend(); ax.set_title("Bản by 4G status today"); plt.show()'),
         new_code_cell('per_district = pd.DataFrame(r.kpis["district"]).set_index("district")\n'
                       'per_district[["ban", "population", "white_ban_before", "covered_pop_before_pct"]].round(2)'),
@@ -41,30 +41,54 @@ NOTEBOOKS = {
                       '              for op, d in r.operators.items()}).T.round(2)'),
         new_code_cell('assert r.summary["white_villages"] == len(r.white)\n'
                       'assert abs(per_district["population"].sum() - r.summary["population"]) < 1e-6'),
+        new_markdown_cell("## Coverage areas, QGIS and the interactive map\n\nWith `outputs.rasters` a run writes "
+                          "best-server RSRP rasters (COG) before and after the plan, per operator and for all, and "
+                          "the coverage polygons; `outputs.qgis` a styled QGIS project; `outputs.web_map` an "
+                          "offline interactive map. Here on the real tile N21E105 with the GENERATED demo bản."),
+        new_code_cell('sc = phusong.load_scenario(SCENARIOS / "demo-n21e105.yaml")\n'
+                      'sc.outputs.rasters, sc.outputs.qgis, sc.outputs.web_map = True, True, True\n'
+                      'sc.outputs.formats = ["gpkg"]\n'
+                      'demo = phusong.run_scenario(sc, out_dir=OUT / "demo")\n'
+                      'sorted(p.name for p in (OUT / "demo").iterdir() if p.suffix in (".tif", ".qgz", ".html", ".gpkg"))'),
+        new_code_cell('after = phusong.Dem.open([str(OUT / "demo" / "rsrp_after.tif")])  # a raster read as a grid\n'
+                      'before = phusong.Dem.open([str(OUT / "demo" / "rsrp_before.tif")])\n'
+                      'fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))\n'
+                      'for ax, (title, g) in zip(axes, [("before the plan", before), ("after the plan", after)]):\n'
+                      '    im = ax.imshow(g.heights_m, cmap="RdYlGn", vmin=-120, vmax=-70)\n'
+                      '    ax.set_title(f"best-server RSRP (dBm), {title}"); ax.axis("off")\n'
+                      'fig.colorbar(im, ax=axes, shrink=0.8); plt.show()\n'
+                      'thr = sc.radio.threshold_dbm\n'
+                      'import numpy as np\n'
+                      'share = lambda g: 100 * np.mean(np.nan_to_num(g.heights_m, nan=-999) >= thr)\n'
+                      'print(f"cells >= {thr:g} dBm: {share(before):.1f}% before, {share(after):.1f}% after")\n'
+                      'assert share(after) > share(before)'),
     ],
     "02-erasing-white-villages.ipynb": [
         new_markdown_cell("# 2. Erasing the white villages\n\nThe least-cost set of sites — 4G upgrades of own "
                           "2G/3G sites and co-location on other operators' towers first, new hill-top towers where "
                           "needed — solved exactly (CBC), with the optimality gap."),
         new_code_cell(SETUP),
-        new_code_cell('r = phusong.run_scenario(SCENARIOS / "sonla-white-villages.yaml", out_dir=OUT / "plan")\n'
+        new_code_cell('sc = phusong.load_scenario(SCENARIOS / "sonla-white-villages.yaml")\n'
+                      '# rasters, the PDF, QGIS and the web map are shown in notebook 1 (on a smaller area)\n'
+                      'sc.outputs.rasters = sc.outputs.report_pdf = sc.outputs.qgis = sc.outputs.web_map = False\n'
+                      'r = phusong.run_scenario(sc, out_dir=OUT / "plan")\n'
                       's = r.summary\n'
                       'print(f"{s[\'proposed_sites\']} sites, {s[\'plan_cost\'] / 1e9:.1f} billion VND, gap {100 * s[\'plan_gap\']:.2f}%")\n'
                       'print(f"{s[\'villages_covered_by_plan\']} of {s[\'white_villages\']} white bản covered; "\n'
                       '      f"{s[\'uncoverable_villages\']} need satellite/VSAT")'),
         new_code_cell('sites = gpd.read_file(OUT / "plan" / "proposed_sites.gpkg")\n'
-                      'sites.groupby("loai").agg(sites=("ma_tram", "count"), cost_billion_vnd=("tong_chi", "sum"),\n'
-                      '                          people=("dan_moi", "sum")).assign(cost_billion_vnd=lambda d: d.cost_billion_vnd / 1e9)'),
+                      'sites.groupby("loai_tram").agg(sites=("ma_tram", "count"), cost_billion_vnd=("tong_chi_phi", "sum"),\n'
+                      '                               people=("dan_so_phu_moi", "sum")).assign(cost_billion_vnd=lambda d: d.cost_billion_vnd / 1e9)'),
         new_code_cell('villages = gpd.read_file(OUT / "plan" / "villages.gpkg")\n'
                       'districts = gpd.read_file(OUT / "plan" / "districts.gpkg")\n'
                       'ax = districts.boundary.plot(color="grey", linewidth=0.6, figsize=(9, 7))\n'
                       'colors = {"phủ sóng": "lightgreen", "phủ sóng mới": "tab:blue", "không phủ được": "tab:purple"}\n'
                       'for status, color in colors.items():\n'
-                      '    villages[villages.sau_qh == status].plot(ax=ax, markersize=4, color=color, label=status)\n'
+                      '    villages[villages.sau_quy_hoach == status].plot(ax=ax, markersize=4, color=color, label=status)\n'
                       'sites.plot(ax=ax, marker="^", color="orange", edgecolor="k", markersize=30, label="proposed site")\n'
                       'ax.legend(); ax.set_title("After the plan"); plt.show()'),
-        new_code_cell('uncoverable = villages[villages.sau_qh == "không phủ được"][["ma_ban", "ten_ban", "xa", "ly_do"]]\n'
-                      'assert (uncoverable.ly_do != "").all()\n'
+        new_code_cell('uncoverable = villages[villages.sau_quy_hoach == "không phủ được"][["ma_ban", "ten_ban", "xa", "ly_do_khong_phu", "thieu_db"]]\n'
+                      'assert uncoverable.ly_do_khong_phu.notna().all()\n'
                       'uncoverable.head(10)'),
     ],
     "03-scenario-comparison.ipynb": [
@@ -74,6 +98,7 @@ NOTEBOOKS = {
         new_code_cell('def coverage(freq_mhz=None, height_m=None):\n'
                       '    sc = phusong.load_scenario(SCENARIOS / "sonla-baseline.yaml")\n'
                       '    sc.radio.freq_mhz, sc.radio.height_m = freq_mhz, height_m\n'
+                      '    sc.outputs.report = False  # the tables are enough here\n'
                       '    r = phusong.run_scenario(sc, out_dir=OUT / f"cov-{freq_mhz}-{height_m}")\n'
                       '    return {"white bản": r.summary["white_villages"], "people covered %": r.summary["covered_population_pct"]}\n'
                       '\n'
@@ -88,7 +113,8 @@ NOTEBOOKS = {
                       '    sc = phusong.load_scenario(SCENARIOS / "sonla-white-villages.yaml")\n'
                       '    sc.planning.candidates = candidates\n'
                       '    sc.planning.method = "local"\n'
-                      '    sc.outputs.report = False\n'
+                      '    sc.outputs.report = sc.outputs.report_pdf = sc.outputs.rasters = False  # the figures are enough\n'
+                      '    sc.outputs.qgis = sc.outputs.web_map = False\n'
                       '    r = phusong.run_scenario(sc, out_dir=OUT / ("plan-" + "-".join(candidates)))\n'
                       '    return {"sites": r.summary["proposed_sites"], "cost (billion VND)": r.summary["plan_cost"] / 1e9,\n'
                       '            "white bản covered": r.summary["villages_covered_by_plan"]}\n'
@@ -100,7 +126,7 @@ NOTEBOOKS = {
                       'sc.planning.budget = None  # the whole curve\n'
                       'sc.outputs.report = False\n'
                       'r = phusong.run_scenario(sc, out_dir=OUT / "curve")\n'
-                      'curve = pd.DataFrame(r.plan["curve"], columns=["cost", "people", "bản"])\n'
+                      'curve = pd.DataFrame(r.plan.curve, columns=["cost", "people", "bản"])\n'
                       'ax = curve.plot(x="cost", y="people", drawstyle="steps-post", legend=False, figsize=(7, 3.5))\n'
                       'ax.set_xlabel("cumulative cost (VND)"); ax.set_ylabel("people newly covered")\n'
                       'ax.set_title("Cost versus people covered"); plt.show()\n'

@@ -12,6 +12,11 @@ APT_PACKAGES=(
   splat
   clang libclang-rt-dev  # scripts/fuzz.sh: clang++ and libFuzzer (libclang_rt.fuzzer)
   python3 python3-dev python3-venv
+  libjs-leaflet                          # map.html: Leaflet inlined from /usr/share/javascript/leaflet
+  python3-qgis qgis-providers            # tests: project.qgz loaded headless with QGIS 3.22 (/usr/bin/python3)
+  chromium                               # tests: map.html loaded in headless Chromium
+  libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core  # report.pdf: WeasyPrint (the 'report' extra)
+  poppler-utils                          # tests: pdftotext/pdfimages/pdftoppm on report.pdf
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

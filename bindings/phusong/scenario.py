@@ -9,9 +9,10 @@ Data flows one way: scenario -> inputs -> coverage -> white villages -> plan -> 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal, Optional
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -35,10 +36,10 @@ class Inputs(_Strict):
     dem: list[str] = Field(min_length=1, description="DEM files (data:NAME, generated:sonla-terrain, or paths)")
     villages: str
     towers: str
-    admin: Optional[str] = Field(None, description="district polygons (dvhcvn GIS JSON), e.g. data:admin/sonla_districts.json")
-    clutter: Optional[str] = Field(None, description="land-cover raster of class codes (e.g. ESA WorldCover)")
-    fibre: Optional[str] = Field(None, description="fibre backbone routes (lines), for backhaul costs")
-    power_grid: Optional[str] = Field(None, description="power grid routes (lines), for power costs")
+    admin: str | None = Field(None, description="district polygons (dvhcvn GIS JSON), e.g. data:admin/sonla_districts.json")
+    clutter: str | None = Field(None, description="land-cover raster of class codes (e.g. ESA WorldCover)")
+    fibre: str | None = Field(None, description="fibre backbone routes (lines), for backhaul costs")
+    power_grid: str | None = Field(None, description="power grid routes (lines), for power costs")
 
     @field_validator("dem", mode="before")
     @classmethod
@@ -47,7 +48,8 @@ class Inputs(_Strict):
 
 
 class Radio(_Strict):
-    model: Literal["fspl", "p526", "p1812", "itm", "hata"] = "p526"
+    model: str = Field("p526", description="propagation model of the village evaluation: one of _core.models() "
+                                           "whose 'villages' flag is set (fspl, p526, p1812, itm, hata)")
     rx_height_m: float = Field(1.5, gt=0, le=100)
     k_factor: float = Field(4.0 / 3.0, gt=0)
     radius_km: float = Field(20.0, gt=0, le=200)
@@ -56,9 +58,18 @@ class Radio(_Strict):
     profile_spacing_m: float = Field(0.0, ge=0, description="0 = the DEM cell size")
     technologies: list[str] = Field(default_factory=lambda: ["4G", "5G"], min_length=1,
                                     description="technologies that give mobile broadband (2G, 3G, 4G, 5G)")
-    freq_mhz: Optional[float] = Field(None, gt=0, description="overrides every broadband tower's frequency")
-    height_m: Optional[float] = Field(None, gt=0, description="overrides every broadband tower's antenna height")
-    clutter_classes: str = Field("worldcover", description="'worldcover' or a class-table CSV (code,name,height_m[,category,loss_db])")
+    freq_mhz: float | None = Field(None, gt=0, description="overrides every broadband tower's frequency")
+    height_m: float | None = Field(None, gt=0, description="overrides every broadband tower's antenna height")
+    clutter_classes: str = Field("worldcover", description="'worldcover' or a class-table CSV "
+                                                          "(code,name,height_m[,category,loss_db])")
+
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, v):
+        known = [m["name"] for m in _core.models() if m["villages"]]
+        if v not in known:
+            raise ValueError(f"unknown model '{v}' (known: {', '.join(known)})")
+        return v
 
     @field_validator("technologies")
     @classmethod
@@ -69,24 +80,16 @@ class Radio(_Strict):
                 raise ValueError(f"unknown technology '{t}' (accepted: {', '.join(known)})")
         return [t.strip().upper() for t in v]
 
-    @field_validator("freq_mhz")
+    @field_validator("freq_mhz", "height_m")
     @classmethod
-    def _freq_range(cls, v):
+    def _site_range(cls, v, info):
+        """radio.freq_mhz and radio.height_m override every tower's: the engine's site ranges."""
         if v is not None:
             from .inputs import limits
 
-            if not limits.contains("site.freq_mhz", v):
-                raise ValueError(f"expected {limits.describe('site.freq_mhz')}")
-        return v
-
-    @field_validator("height_m")
-    @classmethod
-    def _height_range(cls, v):
-        if v is not None:
-            from .inputs import limits
-
-            if not limits.contains("site.height_m", v):
-                raise ValueError(f"expected {limits.describe('site.height_m')}")
+            name = f"site.{info.field_name}"
+            if not limits.contains(name, v):
+                raise ValueError(f"expected {limits.describe(name)}")
         return v
 
 
@@ -135,8 +138,8 @@ class Planning(_Strict):
     eirp_dbm: float = Field(60.0, ge=-30, le=100, description="dBm (the engine's site.eirp_dbm range)")
     operator: str = Field("any", description="operator that builds; 'any' lets every operator share and upgrade")
     costs: Costs = Field(default_factory=Costs)
-    cost_per_site: Optional[float] = Field(None, gt=0, description="one flat cost for every site (overrides costs)")
-    budget: Optional[float] = Field(None, gt=0)
+    cost_per_site: float | None = Field(None, gt=0, description="one flat cost for every site (overrides costs)")
+    budget: float | None = Field(None, gt=0)
     objective: Literal["villages", "population", "households"] = "villages"
     required_villages: list[str] = Field(default_factory=list, description="ids of bản that must be covered")
     method: Literal["greedy", "local", "exact"] = "local"
@@ -159,7 +162,7 @@ class Outputs(_Strict):
     language: Literal["vi", "en"] = Field("vi", description="language of the report")
     rasters: bool = Field(False, description="best-server RSRP rasters (COG) before and after the plan, all "
                                              "operators and per operator, and coverage polygons")
-    raster_resolution_m: Optional[float] = Field(None, gt=0, description="raster cell size (default: the DEM's)")
+    raster_resolution_m: float | None = Field(None, gt=0, description="raster cell size (default: the DEM's)")
     qgis: bool = Field(False, description="a QGIS project (project.qgz) with QML styles beside the layers")
     web_map: bool = Field(False, description="map.html: a self-contained interactive map (works offline)")
 
@@ -167,16 +170,16 @@ class Outputs(_Strict):
 class Targets(_Strict):
     """Targets the scenario sets, shown beside the results (none by default: a scenario of another
     province or a demo has no Sơn La targets)."""
-    coverage_4g_pct: Optional[float] = Field(None, ge=0, le=100, description="people covered by 4G/5G (%)")
-    white_villages: Optional[int] = Field(None, ge=0, description="white bản left (0: none)")
-    fibre_households_pct: Optional[float] = Field(None, ge=0, le=100)
-    fibre_communes_pct: Optional[float] = Field(None, ge=0, le=100)
+    coverage_4g_pct: float | None = Field(None, ge=0, le=100, description="people covered by 4G/5G (%)")
+    white_villages: int | None = Field(None, ge=0, description="white bản left (0: none)")
+    fibre_households_pct: float | None = Field(None, ge=0, le=100)
+    fibre_communes_pct: float | None = Field(None, ge=0, le=100)
 
 
 class Published(_Strict):
     """Published statistics (not targets), shown beside the results as what they are."""
-    villages: Optional[int] = Field(None, ge=0, description="bản in the published figures")
-    white_villages: Optional[int] = Field(None, ge=0, description="white bản in the published figures")
+    villages: int | None = Field(None, ge=0, description="bản in the published figures")
+    white_villages: int | None = Field(None, ge=0, description="white bản in the published figures")
     source: str = Field("", description="where the figures were published")
 
 
@@ -190,7 +193,7 @@ class Scenario(_Strict):
     targets: Targets = Field(default_factory=Targets)
     published: Published = Field(default_factory=Published)
     threads: int = Field(0, ge=0)
-    path: Optional[Path] = Field(None, exclude=True)
+    path: Path | None = Field(None, exclude=True)
 
     @property
     def base_dir(self) -> Path:
@@ -350,13 +353,13 @@ class RunResult:
     towers: list
     coverage: dict
     white: list[int]
-    plan: Optional[dict]
+    plan: dict | None
     candidates: list
     summary: dict
     files: list[Path] = field(default_factory=list)
     operators: dict = field(default_factory=dict)
     kpis: dict = field(default_factory=dict)
-    rasters: Optional[object] = None  #: coverage.scenario_rasters.ScenarioRasters when outputs.rasters
+    rasters: object | None = None  #: coverage.scenario_rasters.ScenarioRasters when outputs.rasters
 
 
 def _broadband(site: _core.Site, techs: list[str]) -> bool:
@@ -365,7 +368,7 @@ def _broadband(site: _core.Site, techs: list[str]) -> bool:
 
 
 def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
-                 progress: Optional[Progress] = None, threads: Optional[int] = None) -> RunResult:
+                 progress: Progress | None = None, threads: int | None = None) -> RunResult:
     """Runs a scenario: inputs -> coverage -> white villages -> plan -> outputs.
 
     Args:
@@ -375,10 +378,10 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
         progress: optional callback ``progress(step, done, total)``.
         threads: overrides the scenario's thread count (results do not depend on it).
     """
-    from .outputs import kpi, layers as outputs
-    from .plan import planner
-
+    from .outputs import kpi
+    from .outputs import layers as outputs
     from .outputs.folder import OutputFolder
+    from .plan import planner
 
     sc = path if isinstance(path, Scenario) else load_scenario(path)
     if threads is not None:

@@ -7,9 +7,9 @@ never a result. Each case is run through the CLI in-process (click's runner) as 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -205,7 +205,9 @@ CASES = [
          ["key 'planning.eirp_dbm'", "1000"]),
     Case("yaml-freq-outside-model", yaml_edit("radius_km: 12", "radius_km: 12\n  freq_mhz: 100000"),
          ["key 'radio.freq_mhz'", "100000", "p526"]),
-    Case("yaml-candidate-freq-outside-model", yaml_edit("grid_spacing_km: 3", "grid_spacing_km: 3\n  freq_mhz: 9000\n"
+    Case("yaml-override-mast-10km", yaml_edit("radius_km: 12", "radius_km: 12\n  height_m: 10000"),
+         ["key 'radio.height_m'", "500"]),
+    Case("yaml-unknown-top-level-key", yaml_edit("grid_spacing_km: 3", "grid_spacing_km: 3\n  freq_mhz: 9000\n"
                                                         "radio_model_note: x"), ["unknown key 'radio_model_note'"]),
     Case("yaml-deeply-nested", raw_scenario(("name: " + "[" * 60 + "]" * 60 + "\n").encode()), ["nested"]),
     Case("yaml-negative-threads", yaml_add("threads: -2\n"), ["key 'threads'", "-2"]),

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import phusong
-from phusong.inputs import datasets
 from conftest import DATA
+from phusong.inputs import datasets
 
 
 def test_exception_hierarchy():

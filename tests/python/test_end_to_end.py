@@ -1,8 +1,8 @@
 """The real-terrain demo end to end through the CLI; outputs read back with GDAL/OGR."""
 
 import csv
-import struct
 import filecmp
+import struct
 import subprocess
 import sys
 from pathlib import Path

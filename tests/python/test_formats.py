@@ -15,7 +15,8 @@ VILLAGES = GENERATED / "demo_n21e105_villages.GENERATED.csv"
 def test_geotiff_halves_mosaic_to_the_tile(tmp_path, dem):
     west, east = tmp_path / "west.tif", tmp_path / "east.tif"
     subprocess.run(["gdal_translate", "-q", "-of", "GTiff", "-srcwin", "0", "0", "601", "1201", str(TILE), str(west)], check=True)
-    subprocess.run(["gdal_translate", "-q", "-of", "GTiff", "-srcwin", "601", "0", "600", "1201", str(TILE), str(east)], check=True)
+    subprocess.run(["gdal_translate", "-q", "-of", "GTiff", "-srcwin", "601", "0", "600", "1201", str(TILE), str(east)],
+                   check=True)
     mosaic = phusong.Dem.open([str(west), str(east)])
     assert mosaic.shape == dem.shape
     np.testing.assert_allclose(mosaic.geotransform, dem.geotransform, rtol=0, atol=1e-12)

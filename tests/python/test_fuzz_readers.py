@@ -129,9 +129,15 @@ def test_profile_reader(tmp_path_factory, data):
     assert len(prof["d_km"]) >= 2 and (prof["d_km"][1:] > prof["d_km"][:-1]).all()
 
 
-def test_link_refuses_non_finite_heights():
-    """Found by test_profile_reader: 'nan' heights read as numbers must be refused by the link."""
+def test_link_bridges_voids_and_says_so():
+    """A profile with DEM voids (NaN heights) is bridged linearly, as the CLI does, with a warning;
+    all-void profiles are refused."""
     import numpy as np
 
-    with pytest.raises(phusong.InputError, match="nan"):
-        phusong.link(np.array([0.0, 1.0, 2.0]), np.array([100.0, float("nan"), 50.0]), "p526", 900, 30, 1.5)
+    d = np.array([0.0, 1.0, 2.0, 3.0])
+    r = phusong.link(d, np.array([100.0, float("nan"), float("nan"), 40.0]), "p526", 900, 30, 1.5)
+    ref = phusong.link(d, np.array([100.0, 80.0, 60.0, 40.0]), "p526", 900, 30, 1.5)
+    assert r["loss_db"] == ref["loss_db"]
+    assert any("2 profile samples had no terrain height" in w for w in r["warnings"])
+    with pytest.raises(phusong.InputError, match="no finite terrain height"):
+        phusong.link(d, np.full(4, np.nan), "p526", 900, 30, 1.5)

@@ -3,9 +3,6 @@ benchmark, to keep the suite fast): GDAL's gdal_viewshed for line of sight, SPLA
 ITM, -olditm) for the ITM raster. Timing ratios are the benchmark's job (benchmarks/peers.py)."""
 
 import importlib.util
-from pathlib import Path
-
-import pytest
 
 from conftest import ROOT, TILE
 

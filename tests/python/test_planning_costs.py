@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import phusong
-from phusong.plan import backhaul
 from conftest import base_scenario
+from phusong.plan import backhaul
 
 
 def lines_geojson(path, coords_list):

@@ -4,7 +4,6 @@ nothing stale after the next run; reruns with fewer formats leave no file of the
 outputs never go into a folder holding inputs; files are byte-identical across thread counts
 and reruns; no formula injection into kpi.xlsx; YAML alias bombs are refused at once."""
 
-import os
 import signal
 import subprocess
 import sys

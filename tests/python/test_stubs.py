@@ -1,7 +1,6 @@
 """The .pyi stubs name exactly what phusong._core exports, with the same parameters."""
 
 import ast
-import inspect
 import re
 from pathlib import Path
 

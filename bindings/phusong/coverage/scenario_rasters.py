@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
 
 import numpy as np
 
@@ -27,8 +27,8 @@ class ScenarioRasters:
     """before/after: all operators; per_operator: operator -> (before, after). `sites` maps the
     server index of the all-operators rasters to a site id (existing sites, then proposed)."""
 
-    before: Optional[CoverageRaster]
-    after: Optional[CoverageRaster]
+    before: CoverageRaster | None
+    after: CoverageRaster | None
     per_operator: dict
     sites: list[str]
     threshold_dbm: float
@@ -40,7 +40,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", t).strip("_") or "operator"
 
 
-def _max(a: Optional[CoverageRaster], b: Optional[CoverageRaster], offset_b: int) -> Optional[CoverageRaster]:
+def _max(a: CoverageRaster | None, b: CoverageRaster | None, offset_b: int) -> CoverageRaster | None:
     """Cell-wise best of two composites on the same grid; `b`'s server indices shifted by
     `offset_b`. Ties keep `a` (the lower index), as the engine's composite does."""
     if a is None:
@@ -60,7 +60,7 @@ def _max(a: Optional[CoverageRaster], b: Optional[CoverageRaster], offset_b: int
 
 
 def compute(sc, dem: _core.Dem, broadband: list, candidates: list, plan,
-            progress: Optional[Callable[[int, int], None]] = None) -> ScenarioRasters:
+            progress: Callable[[int, int], None] | None = None) -> ScenarioRasters:
     """The rasters of a run (see the module doc). The grid is the DEM's, or resampled to
     outputs.raster_resolution_m."""
     r = sc.radio

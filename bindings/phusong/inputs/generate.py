@@ -195,6 +195,6 @@ def sonla_terrain(districts_json: str | Path, out_path: str | Path, seed: int = 
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     gt = [lon0, step, 0.0, lat1, 0.0, -step]
-    _core.write_raster(str(out), [("GENERATED elevation (m), phusong.inputs.generate.sonla_terrain seed=%d" % seed,
+    _core.write_raster(str(out), [(f"GENERATED elevation (m), phusong.inputs.generate.sonla_terrain seed={seed:d}",
                                    z.astype(np.float32), -32768.0)], gt, "WGS84")
     return out

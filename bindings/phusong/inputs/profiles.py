@@ -91,11 +91,6 @@ def profile_from_dem(dem_paths: list[str], lon1: float, lat1: float, lon2: float
         if not dem.contains_lonlat(lon, lat):
             raise _core.InputError(f"{which} {lon},{lat} lies outside the DEM")
     p = dem.profile(lon1, lat1, lon2, lat2, spacing_m or dem.cell_size_m)
-    if p["void_samples"]:
-        h = p["elevation_m"]
-        ok = ~np.isnan(h)
-        h = np.interp(p["distance_m"], p["distance_m"][ok], h[ok])
-    else:
-        h = p["elevation_m"]
-    return {"d_km": p["distance_m"] / 1000.0, "h_m": h, "void_samples": int(p["void_samples"]),
+    # Void samples stay NaN: the engine's link bridges them and says so in its warnings.
+    return {"d_km": p["distance_m"] / 1000.0, "h_m": p["elevation_m"], "void_samples": int(p["void_samples"]),
             "lat_deg": (lat1 + lat2) / 2}

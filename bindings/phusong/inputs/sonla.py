@@ -20,8 +20,8 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 import numpy as np
 
@@ -49,7 +49,7 @@ def _spaced(name: str) -> str:
                   " ", name)
 
 
-def load_admin(data: Optional[Path] = None) -> tuple[list[dict], list[dict]]:
+def load_admin(data: Path | None = None) -> tuple[list[dict], list[dict]]:
     """Real districts (with shapely polygons) and communes (census population and households,
     official names/codes where they match)."""
     d_json = datasets.fetch("admin/sonla_districts.json")
@@ -139,8 +139,8 @@ def terrain_path(cache_dir: Path, seed: int) -> Path:
     return p
 
 
-def generate_dataset(out_dir: str | Path, seed: int = 2019, cache_dir: Optional[Path] = None,
-                     progress: Optional[Callable[[str, int, int], None]] = None) -> dict[str, Path]:
+def generate_dataset(out_dir: str | Path, seed: int = 2019, cache_dir: Path | None = None,
+                     progress: Callable[[str, int, int], None] | None = None) -> dict[str, Path]:
     """Writes sonla_villages.GENERATED.csv and sonla_towers.GENERATED.csv to out_dir."""
     out = Path(out_dir)
     cache = Path(cache_dir) if cache_dir else out

@@ -30,7 +30,10 @@ from .. import _core
 from .folder import OutputFolder
 
 DRIVERS = {"shapefile": ("ESRI Shapefile", ".shp"), "gpkg": ("GPKG", ".gpkg"), "geojson": ("GeoJSON", ".geojson"),
-           "kml": ("LIBKML", ".kml")}
+           "kml": ("KML", ".kml")}
+# KML: GDAL's KML driver (LIBKML takes time quadratic in features x fields: 49 s for the 2,509
+# bản of Sơn La); it styles polygons from OGR style strings itself, points get their IconStyle
+# from _style_kml_points.
 
 # The documented values of the text fields (Vietnamese in the outputs; keys are the codes the
 # planner uses). field_dictionary.csv lists them beside each field.
@@ -156,6 +159,29 @@ KML_STYLE = {
 }
 
 
+def _style_kml_points(path: Path, styles: list[str]) -> None:
+    """Gives each placemark of a point KML written by GDAL's KML driver the icon and colour of its
+    OGR SYMBOL style string (that driver keeps styles of lines and polygons only), in place."""
+    text = path.read_text(encoding="utf-8")
+    parts = text.split("<Placemark>")
+    if len(parts) - 1 != len(styles):
+        raise _core.PhusongError(f"write {path}: {len(parts) - 1} placemarks for {len(styles)} styles")
+    out = [parts[0]]
+    for chunk, style in zip(parts[1:], styles):
+        m = re.match(r'SYMBOL\(c:#([0-9A-Fa-f]{6}),id:"([^"]+)"\)', style)
+        if m:
+            rr, gg, bb = m.group(1)[0:2], m.group(1)[2:4], m.group(1)[4:6]
+            element = (f"<Style><IconStyle><color>ff{bb}{gg}{rr}</color><Icon><href>{m.group(2)}</href></Icon>"
+                       "</IconStyle></Style>")
+            end = chunk.find("</Placemark>")
+            at = chunk.find("<ExtendedData>")
+            if at < 0 or at > end:
+                at = chunk.find("<Point>")
+            chunk = chunk[:at] + element + "\n\t" + chunk[at:]
+        out.append(chunk)
+    path.write_text("<Placemark>".join(out), encoding="utf-8")
+
+
 def _symbol(colour: str, icon: str) -> str:
     return f'SYMBOL(c:{colour},id:"{_ICON.format(icon)}")'
 
@@ -212,6 +238,8 @@ def _write_layer(staging: Path, name: str, sc, lon, lat, columns: dict, extra_fi
             fields.insert(0, ("name", "string", list(columns[name_field])))
         _core.write_points(str(path), driver, crs, np.asarray(lon, float), np.asarray(lat, float), fields, name, wkb,
                            styles if fmt == "kml" else None)
+        if fmt == "kml" and styles is not None and wkb is None:
+            _style_kml_points(path, styles)
         if shp:
             written += [path.with_suffix(e) for e in (".shp", ".shx", ".dbf", ".prj", ".cpg")]
         else:
@@ -226,11 +254,11 @@ def run_date() -> _dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:
         try:
-            return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+            return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC)
         except (ValueError, OverflowError, OSError):
             raise _core.InputError(f"SOURCE_DATE_EPOCH: not a number of seconds: {epoch!r}") from None
-    today = _dt.datetime.now(_dt.timezone.utc).date()
-    return _dt.datetime(today.year, today.month, today.day, tzinfo=_dt.timezone.utc)
+    today = _dt.datetime.now(_dt.UTC).date()
+    return _dt.datetime(today.year, today.month, today.day, tzinfo=_dt.UTC)
 
 
 def planned_names(sc) -> list[str]:
@@ -243,6 +271,8 @@ def planned_names(sc) -> list[str]:
     names += [f"kpi_{lv}.csv" for lv in ("province", "district", "commune", "targets")]
     names += ["kpi.xlsx", "plan_curve.csv", "links.csv", "summary.csv", "field_dictionary.csv",
               "report.md", "report.html", "report.pdf", "map.html", "project.qgz", "raster_servers.csv"]
+    if sc.outputs.qgis:
+        names += [f"{layer}.qml" for layer in ("villages", "towers", "proposed_sites", "districts")]
     if sc.outputs.rasters:
         names += [f"rsrp_{w}{e}" for w in ("before", "after") for e in (".tif", ".server.tif")]
         names += ["coverage_before.gpkg", "coverage_after.gpkg"]
@@ -266,6 +296,14 @@ def preflight(sc, villages: list, towers: list) -> None:
                 f"'{f}' (field names are cut to 10 characters in shapefiles): rename one of them so that "
                 "their first 6 letters differ")
         by_field[f] = op
+    if sc.outputs.web_map:  # Leaflet must be there before hours of computing, not after
+        from .webmap import leaflet_dir
+
+        leaflet_dir()
+    if sc.outputs.report_pdf:
+        from .report_render import require_weasyprint
+
+        require_weasyprint()
     if "shapefile" not in sc.outputs.formats:
         return
     for fname, items, attrs in ((sc.inputs.villages, villages, ("id", "name", "commune", "district")),
@@ -375,7 +413,7 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         "rsrp_uv": np.where(np.isfinite(rsrp_uv), np.round(rsrp_uv, 2), np.nan),
         "thieu_db": np.where(np.isfinite(rsrp_uv), np.round(thr - rsrp_uv, 2), np.nan),
     }
-    for f, (op, d) in zip(op_fields, result.operators.items()):
+    for f, d in zip(op_fields, result.operators.values()):
         cols[f.dbf] = [YES_NO[0] if c else YES_NO[1] for c in d["covered"]]
     vstyle = [_symbol(*KML_STYLE["villages"][s]) for s in after]
     files = _write_layer(staging, "villages", sc, [v.lon for v in villages], [v.lat for v in villages], cols,

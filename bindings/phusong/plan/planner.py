@@ -4,13 +4,13 @@ choice of sites (lazy greedy set cover in the engine)."""
 from __future__ import annotations
 
 import math
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import numpy as np
 
 from .. import _core
-from .types import NEW_OPERATOR, CurvePoint, Plan, SiteCost
 from ..inputs.generate import highest_cell
+from .types import NEW_OPERATOR, CurvePoint, Plan, SiteCost
 
 
 def grid_candidates(dem: _core.Dem, villages: list, spacing_km: float, radius_km: float,
@@ -113,7 +113,7 @@ def commune_centre_candidates(sc, villages: list, white: list[int]) -> list:
         if key in communes and (key not in best or v.population > best[key].population):
             best[key] = v
     out = []
-    for k, (key, v) in enumerate(sorted(best.items())):
+    for k, (_key, v) in enumerate(sorted(best.items())):
         s = _core.Site()
         s.id = f"CC-{v.id}"
         s.operator = p.operator if p.operator != "any" else NEW_OPERATOR
@@ -156,7 +156,7 @@ def admin_area(path: str):
 
 
 def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
-         progress: Optional[Callable[[int, int], None]] = None, clutter: Optional[_core.Dem] = None):
+         progress: Callable[[int, int], None] | None = None, clutter: _core.Dem | None = None):
     """Chooses candidate sites that cover the white villages. Returns (candidates, plan) where
     plan has chosen (candidate indices, in the order chosen), newly_covered (village indices per
     chosen site), cost breakdown per chosen site, still_white, uncoverable (village index ->

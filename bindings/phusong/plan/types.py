@@ -6,8 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import NamedTuple, Optional
-
+from typing import NamedTuple
 
 NEW_OPERATOR = "chưa phân công"
 """The operator of a new tower that no operator was asked to build (planning.operator: any)."""
@@ -27,7 +26,7 @@ class SiteCost(NamedTuple):
     power_km: float = float("nan")     #: grid extension (km)
     backhaul_hub: str = ""             #: the tower at the far end of a microwave hop
 
-    def with_penalty(self, amount: float) -> "SiteCost":
+    def with_penalty(self, amount: float) -> SiteCost:
         """The same cost with `amount` added to CAPEX (and the total)."""
         return self._replace(capex=self.capex + amount, total=self.total + amount)
 
@@ -60,7 +59,7 @@ class Plan:
     bound: float                          #: a lower bound on the cost (set cover) or an upper
                                           #: bound on the covered weight (budget)
     bound_unit: str                       #: what `bound` counts: the currency, or people/bản/households
-    gap: Optional[float]
+    gap: float | None
     proven_optimal: bool
     status: str                           #: "optimal", "feasible", "infeasible", ...
     curve: list[CurvePoint] = field(default_factory=list)
