@@ -211,6 +211,12 @@ CASES = [
                                                         "radio_model_note: x"), ["unknown key 'radio_model_note'"]),
     Case("yaml-deeply-nested", raw_scenario(("name: " + "[" * 60 + "]" * 60 + "\n").encode()), ["nested"]),
     Case("yaml-negative-threads", yaml_add("threads: -2\n"), ["key 'threads'", "-2"]),
+    Case("yaml-fibre-not-lines", lambda d: ((d / "f.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+        '"geometry": {"type": "Point", "coordinates": [105.3, 21.2]}}]}', encoding="utf-8"),
+        scenario(d, text=base_scenario().replace("  towers: demo_n21e105_towers.GENERATED.csv",
+                                                 "  towers: demo_n21e105_towers.GENERATED.csv\n  fibre: f.geojson")))[1],
+         ["f.geojson", "feature 1 is a Point", "must be lines"]),
     # --- output folder ---------------------------------------------------------------------
     Case("out-holds-inputs", lambda d: scenario(d, out=str(d)), ["holds the input"]),
     Case("out-is-a-file", lambda d: ((d / "f").write_text("x"), scenario(d, out=str(d / "f")))[1], ["is a file"]),
