@@ -430,32 +430,9 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
             "so_ban_phu": n_served,
         }, styles=[_symbol(*KML_STYLE["towers"])] * len(towers), name_field="ma_tram")
     chosen = [result.candidates[j] for j in plan.chosen] if plan else []
-    newly = plan.newly_covered if plan else []
-    costs = plan.cost_breakdown if plan else []
     sstyle = [_symbol(*KML_STYLE["proposed_sites"].get(c.kind, KML_STYLE["proposed_sites"]["new"])) for c in chosen]
-    files += _write_layer(staging, "proposed_sites", sc, [c.lon for c in chosen], [c.lat for c in chosen], {
-        "ma_tram": [c.id for c in chosen],
-        "thu_tu": list(range(1, len(chosen) + 1)),
-        "loai": [KIND_VI.get(c.kind, KIND_VI["candidate"]) for c in chosen],
-        "nha_mang": [c.operator for c in chosen],
-        "cao_m": [c.height_m for c in chosen],
-        "tan_so_mhz": [c.freq_mhz for c in chosen],
-        "eirp_dbm": [c.eirp_dbm for c in chosen],
-        "capex": [b.capex for b in costs],
-        "opex_pv": [b.opex_pv for b in costs],
-        "truyen_dan": [b.backhaul for b in costs],
-        "kieu_td": [BACKHAUL_VI[b.backhaul_kind] for b in costs],
-        "td_km": [round(b.backhaul_km, 3) for b in costs],
-        "td_den": [b.backhaul_hub for b in costs],
-        "dien": [b.power for b in costs],
-        "kieu_dien": [POWER_VI[b.power_kind] for b in costs],
-        "dien_km": [round(b.power_km, 3) for b in costs],
-        "tong_chi": [b.total for b in costs],
-        "tien_te": [plan.currency] * len(chosen) if plan else [],
-        "so_ban_moi": [len(x) for x in newly],
-        "dan_moi": [sum(villages[i].population for i in x) for x in newly],
-        "ds_ban": [_join_ids([villages[i].id for i in x]) for x in newly],
-    }, styles=sstyle, name_field="ma_tram")
+    files += _write_layer(staging, "proposed_sites", sc, [c.lon for c in chosen], [c.lat for c in chosen],
+                          proposed_site_columns(result, _join_ids), styles=sstyle, name_field="ma_tram")
     if sc.inputs.admin:
         files += _write_districts(staging, result)
     if result.rasters is not None:
@@ -488,6 +465,38 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
 
         files += qgis.write(staging, result, list(files))
     return files
+
+
+def proposed_site_columns(result, join_ids=";".join) -> dict:
+    """The proposed_sites fields (FIELDS["proposed_sites"], by DBF name) of the plan's sites, in
+    the order chosen; `join_ids` writes the ids of the bản each one newly covers."""
+    plan, villages = result.plan, result.villages
+    chosen = [result.candidates[j] for j in plan.chosen] if plan else []
+    newly = plan.newly_covered if plan else []
+    costs = plan.cost_breakdown if plan else []
+    return {
+        "ma_tram": [c.id for c in chosen],
+        "thu_tu": list(range(1, len(chosen) + 1)),
+        "loai": [KIND_VI.get(c.kind, KIND_VI["candidate"]) for c in chosen],
+        "nha_mang": [c.operator for c in chosen],
+        "cao_m": [c.height_m for c in chosen],
+        "tan_so_mhz": [c.freq_mhz for c in chosen],
+        "eirp_dbm": [c.eirp_dbm for c in chosen],
+        "capex": [b.capex for b in costs],
+        "opex_pv": [b.opex_pv for b in costs],
+        "truyen_dan": [b.backhaul for b in costs],
+        "kieu_td": [BACKHAUL_VI[b.backhaul_kind] for b in costs],
+        "td_km": [round(b.backhaul_km, 3) for b in costs],
+        "td_den": [b.backhaul_hub for b in costs],
+        "dien": [b.power for b in costs],
+        "kieu_dien": [POWER_VI[b.power_kind] for b in costs],
+        "dien_km": [round(b.power_km, 3) for b in costs],
+        "tong_chi": [b.total for b in costs],
+        "tien_te": [plan.currency] * len(chosen) if plan else [],
+        "so_ban_moi": [len(x) for x in newly],
+        "dan_moi": [round(sum(villages[i].population for i in x)) for x in newly],
+        "ds_ban": [join_ids([villages[i].id for i in x]) for x in newly],
+    }
 
 
 def dictionary_rows(op_fields=()) -> list[dict]:
@@ -626,18 +635,9 @@ def _write_xlsx(path: Path, result) -> Path:
         specs = [f for f in FIELDS["proposed_sites"]]
         headers = [f.vi.split(" (")[0] + (f" ({f.unit})" if f.unit else "") for f in specs]
         headers += ["kinh độ", "vĩ độ"]
-        rows = []
-        for k, (j, lst, b) in enumerate(zip(plan.chosen, plan.newly_covered, plan.cost_breakdown)):
-            c = result.candidates[j]
-            vals = {"ma_tram": c.id, "thu_tu": k + 1, "loai": KIND_VI.get(c.kind, KIND_VI["candidate"]),
-                    "nha_mang": c.operator, "cao_m": c.height_m, "tan_so_mhz": c.freq_mhz, "eirp_dbm": c.eirp_dbm,
-                    "capex": b.capex, "opex_pv": b.opex_pv, "truyen_dan": b.backhaul,
-                    "kieu_td": BACKHAUL_VI[b.backhaul_kind], "td_km": round(b.backhaul_km, 3),
-                    "td_den": b.backhaul_hub, "dien": b.power, "kieu_dien": POWER_VI[b.power_kind],
-                    "dien_km": round(b.power_km, 3), "tong_chi": b.total, "tien_te": plan.currency,
-                    "so_ban_moi": len(lst), "dan_moi": round(sum(result.villages[i].population for i in lst)),
-                    "ds_ban": ";".join(result.villages[i].id for i in lst)}
-            rows.append([vals[f.dbf] for f in specs] + [round(c.lon, 5), round(c.lat, 5)])
+        cols = proposed_site_columns(result)
+        chosen = [result.candidates[j] for j in plan.chosen]
+        rows = [[cols[f.dbf][k] for f in specs] + [round(c.lon, 5), round(c.lat, 5)] for k, c in enumerate(chosen)]
         _sheet(wb, "trạm đề xuất", headers, rows)
         thr = result.scenario.radio.threshold_dbm
         rows = []
