@@ -328,6 +328,7 @@ class SteinerOptions:
     threads: int
     relative_gap: float
     heuristic_roots: int
+    max_moves: int
     warm_start: bool
     reduce: bool
     log: bool
@@ -356,8 +357,9 @@ class SteinerResult:
     nodes: list[int]
     cost: float
     bound: float
-    """A proven lower bound on the least cost (exact: LP / branch and bound; heuristic: Mehlhorn's
-    distance-network MST / (2 (1 - 1/|T|)) or the farthest terminal from the root)."""
+    """A proven lower bound on the least cost (heuristic: the largest of Wong's dual ascent, Mehlhorn's
+    distance-network MST / (2 (1 - 1/|T|)) and the farthest terminal from the root; exact: raised by
+    the LP and branch and bound)."""
     gap: float
     proven_optimal: bool
     seconds: float
@@ -387,6 +389,100 @@ def solve_steiner(*args: Any, **kwargs: Any) -> SteinerResult:
 def read_steinlib(path: str) -> SteinerProblem:
     """Reads an undirected SteinLib STP file (nodes become 0-based); InputError names the file,
     the line and the value."""
+    ...
+
+# fibre: the routing surface and graph of a fibre plan
+def slope_deg(heights_m: npt.ArrayLike, geotransform: Sequence[float], crs_wkt: str = "") -> np.ndarray:
+    """float32 (rows, cols): slope in degrees by Horn's 3 x 3 method as gdaldem slope, cell sizes in
+    metres (geographic grids row by row); neighbours outside the grid or void take the centre's
+    height (gdaldem -compute_edges); NaN at voids. The GIL is released."""
+    ...
+def rasterize_lines(lines_wkb: Sequence[bytes], geotransform: Sequence[float], rows: int, cols: int,
+                    crs_wkt: str = "", what: str = "lines") -> np.ndarray:
+    """uint8 (rows, cols): 1 in the cells the WGS84 (Multi)LineStrings cross (walked every quarter
+    cell), transformed to crs_wkt. Another geometry type is an InputError naming `what`."""
+    ...
+
+class SurfaceOptions:
+    """Options of routing_surface (fibre::SurfaceOptions); keywords set fields by name."""
+    base_cost_per_m: float
+    slope_factor: float
+    max_slope_deg: float
+    road_factor: float
+    power_factor: float
+    river_factor: float
+    def __init__(self, **kwargs: Any) -> None: ...
+
+def routing_surface(heights_m: npt.ArrayLike, geotransform: Sequence[float], crs_wkt: str = "",
+                    road: npt.ArrayLike | None = None, power: npt.ArrayLike | None = None,
+                    river: npt.ArrayLike | None = None, landcover_factor: npt.ArrayLike | None = None,
+                    params: SurfaceOptions | None = None, **kwargs: Any) -> np.ndarray:
+    """float32 (rows, cols): cost per metre of cable = base x (1 + slope_factor tan(slope)) x
+    land-cover factor; roads min(., base x road_factor); power grid min(., base x power_factor);
+    rivers not on a road x river_factor; NaN impassable (voids, slope > max_slope_deg, NaN land
+    cover). The GIL is released."""
+    ...
+
+class RoutingGraph:
+    """A graph over a cost raster for Steiner trees: lattice nodes (row-major), then the points."""
+    problem: SteinerProblem
+    lattice_rows: int
+    lattice_cols: int
+    stride: int
+    point_node: list[int]
+    @property
+    def n_nodes(self) -> int: ...
+    @property
+    def edge_u(self) -> np.ndarray: ...
+    @property
+    def edge_v(self) -> np.ndarray: ...
+    @property
+    def edge_cost(self) -> np.ndarray: ...
+    @property
+    def edge_length_m(self) -> np.ndarray: ...
+    @property
+    def node_x(self) -> np.ndarray: ...
+    @property
+    def node_y(self) -> np.ndarray: ...
+
+def routing_graph(cost_per_m: npt.ArrayLike, geotransform: Sequence[float], crs_wkt: str = "", stride: int = 10,
+                  x: Sequence[float] = ..., y: Sequence[float] = ..., point_links: int = 4) -> RoutingGraph:
+    """A node every `stride` cells with its 8 neighbours and 8 knight's moves; an edge costs its
+    length in metres times the mean cost per metre sampled along it (left out if impassable); each
+    point (x, y in the grid's CRS) is a node joined to the cheapest point_links lattice nodes within
+    1.5 strides. The GIL is released."""
+    ...
+
+class GrowResult:
+    """The outcome of grow_tree."""
+    order: list[int]
+    step_cost: list[float]
+    step_edges: list[list[int]]
+    unreachable: list[int]
+    target_steps: int
+    target_cost: float
+    target_bound: float
+
+def grow_tree(graph: SteinerProblem, tree_nodes: Sequence[int], terminals: Sequence[int], prize: Sequence[float],
+              extra_cost: Sequence[float], target_prize: float, complete: bool = True,
+              progress: Callable[[int, int], None] | None = None) -> GrowResult:
+    """Joins optional terminals to a tree one at a time, least (distance + extra_cost) / prize first,
+    until the prize reaches target_prize (complete=True: every reachable one); target_bound is a
+    proven lower bound on reaching the target (disjoint balls, fractional knapsack). The GIL is
+    released."""
+    ...
+
+class Gpon:
+    """OLT cabinets on a tree."""
+    cabinets: list[int]
+    olt_of: list[int]
+    @property
+    def optical_m(self) -> np.ndarray: ...
+
+def gpon_cabinets(graph: SteinerProblem, edge_length_m: Sequence[float], tree_edges: Sequence[int],
+                  roots: Sequence[int], demand_nodes: Sequence[int], reach_m: float = 20000.0) -> Gpon:
+    """The least number of OLT cabinets on a tree rooted at `roots` so that every demand node is
+    within reach_m along the tree of an OLT upstream (greedy bottom-up, optimal on a tree)."""
     ...
 
 # io

@@ -65,6 +65,27 @@ fibre::SteinerResult run_steiner(const fibre::SteinerProblem& p, const std::stri
   return r;
 }
 
+using Floats2D = py::array_t<float, py::array::c_style | py::array::forcecast>;
+using Bytes2D = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
+
+// A 2-D float32 array owning a moved-in vector (no copy).
+template <class T>
+py::array_t<T> grid_array(std::vector<T>&& v, int rows, int cols) {
+  auto flat = to_numpy(std::move(v));
+  return flat.reshape({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(cols)});
+}
+
+// A 2-D array of the given shape or None; InputError naming `what` otherwise.
+template <class A>
+A optional_grid(const py::object& obj, const terrain::Grid& g, const std::string& what) {
+  if (obj.is_none()) return A();
+  auto a = A::ensure(obj);
+  if (!a || a.ndim() != 2 || a.shape(0) != g.rows || a.shape(1) != g.cols)
+    throw InputError("routing_surface: " + what + " must be a " + std::to_string(g.rows) + " x " + std::to_string(g.cols) +
+                     " array like the heights");
+  return a;
+}
+
 }  // namespace
 
 void init_fibre(py::module_& m) {
@@ -197,6 +218,191 @@ Returns:
     Ties: the next cell settled is the least cost, then the lowest row-major index; a cell keeps the
     first predecessor that reached it at its least cost. The GIL is released.)doc");
 
+
+  // ---- the routing surface and graph of a fibre plan
+  m.def(
+      "slope_deg",
+      [](const py::array& heights_m, const std::vector<double>& geotransform, const std::string& crs_wkt) {
+        auto z = Floats2D::ensure(heights_m);
+        if (!z || z.ndim() != 2) throw InputError("slope_deg: heights_m must be a 2-D array");
+        const terrain::Grid g = grid_from_geotransform(geotransform, static_cast<int>(z.shape(0)), static_cast<int>(z.shape(1)));
+        std::vector<float> out;
+        {
+          py::gil_scoped_release nogil;
+          out = fibre::slope_deg(g, crs_wkt, z.data());
+        }
+        return grid_array(std::move(out), g.rows, g.cols);
+      },
+      py::arg("heights_m"), py::arg("geotransform"), py::arg("crs_wkt") = "",
+      "Slope in degrees of each cell by Horn's 3 x 3 method (as gdaldem slope), cell sizes in metres (geographic grids "
+      "converted row by row); a neighbour outside the grid or void takes the centre's height (gdaldem -compute_edges); "
+      "NaN at voids. float32 "
+      "(rows, cols). The GIL is released.");
+  m.def(
+      "rasterize_lines",
+      [](const std::vector<py::bytes>& lines_wkb, const std::vector<double>& geotransform, int rows, int cols,
+         const std::string& crs_wkt, const std::string& what) {
+        const terrain::Grid g = grid_from_geotransform(geotransform, rows, cols);
+        std::vector<std::string> wkb(lines_wkb.begin(), lines_wkb.end());
+        std::vector<std::uint8_t> out;
+        {
+          py::gil_scoped_release nogil;
+          out = fibre::rasterize_lines(g, crs_wkt, wkb, what);
+        }
+        return grid_array(std::move(out), rows, cols);
+      },
+      py::arg("lines_wkb"), py::arg("geotransform"), py::arg("rows"), py::arg("cols"), py::arg("crs_wkt") = "",
+      py::arg("what") = "lines",
+      "uint8 (rows, cols): 1 in the cells the lines cross (each segment walked every quarter cell). lines_wkb: WKB "
+      "(Multi)LineStrings in WGS84 lon/lat (as read_geometries gives), transformed to crs_wkt (\"\" = the grid's own "
+      "units). Another geometry type is an InputError naming `what` and the feature.");
+  ParamsClass<fibre::SurfaceOptions>(m, "SurfaceOptions",
+                                     "Options of routing_surface (fibre::SurfaceOptions); the defaults are the C++ header's.")
+      .field("base_cost_per_m", &fibre::SurfaceOptions::base_cost_per_m, "Underground cable on flat open ground, per metre.")
+      .field("slope_factor", &fibre::SurfaceOptions::slope_factor, "Cost x (1 + slope_factor tan(slope)).")
+      .field("max_slope_deg", &fibre::SurfaceOptions::max_slope_deg, "Steeper cells are impassable.")
+      .field("road_factor", &fibre::SurfaceOptions::road_factor, "Along a road: base x road_factor.")
+      .field("power_factor", &fibre::SurfaceOptions::power_factor, "Along the power grid (aerial): base x power_factor.")
+      .field("river_factor", &fibre::SurfaceOptions::river_factor, "A river cell not on a road: cost x river_factor.")
+      .finish();
+  m.def(
+      "routing_surface",
+      [](const py::array& heights_m, const std::vector<double>& geotransform, const std::string& crs_wkt,
+         const py::object& road, const py::object& power, const py::object& river, const py::object& landcover_factor,
+         const py::object& params, const py::kwargs& kw) {
+        auto z = Floats2D::ensure(heights_m);
+        if (!z || z.ndim() != 2) throw InputError("routing_surface: heights_m must be a 2-D array");
+        const terrain::Grid g = grid_from_geotransform(geotransform, static_cast<int>(z.shape(0)), static_cast<int>(z.shape(1)));
+        const auto o = build_params<fibre::SurfaceOptions>(params, kw);
+        auto rd = optional_grid<Bytes2D>(road, g, "road"), pw = optional_grid<Bytes2D>(power, g, "power");
+        auto rv = optional_grid<Bytes2D>(river, g, "river");
+        auto lc = optional_grid<Floats2D>(landcover_factor, g, "landcover_factor");
+        // (a default-constructed array_t is an empty array, not a null handle: test the arguments)
+        const std::uint8_t* rdp = road.is_none() ? nullptr : rd.data();
+        const std::uint8_t* pwp = power.is_none() ? nullptr : pw.data();
+        const std::uint8_t* rvp = river.is_none() ? nullptr : rv.data();
+        const float* lcp = landcover_factor.is_none() ? nullptr : lc.data();
+        std::vector<float> out;
+        {
+          py::gil_scoped_release nogil;
+          out = fibre::routing_surface(g, crs_wkt, z.data(), rdp, pwp, rvp, lcp, o);
+        }
+        return grid_array(std::move(out), g.rows, g.cols);
+      },
+      py::arg("heights_m"), py::arg("geotransform"), py::arg("crs_wkt") = "", py::arg("road") = py::none(),
+      py::arg("power") = py::none(), py::arg("river") = py::none(), py::arg("landcover_factor") = py::none(),
+      py::arg("params") = py::none(),
+      R"doc(Cost per metre of cable in each cell (float32 (rows, cols); NaN impassable).
+
+base x (1 + slope_factor tan(slope)) x land-cover factor; a road cell costs min(that, base x
+road_factor), a power-grid cell min(that, base x power_factor) (aerial on poles); a river cell not on
+a road is multiplied by river_factor. Impassable: DEM voids, slopes above max_slope_deg, land-cover
+factors that are NaN. road/power/river: uint8 masks (rasterize_lines); landcover_factor: float32
+multipliers; all optional, shaped like the heights. Options: params (a SurfaceOptions) and/or its
+fields as keywords. The GIL is released.)doc");
+
+  py::class_<fibre::RoutingGraph>(m, "RoutingGraph",
+                                  "A graph over a cost raster for Steiner trees (fibre::RoutingGraph): lattice nodes, then "
+                                  "the points.")
+      .def_readonly("problem", &fibre::RoutingGraph::problem, "The graph as a SteinerProblem (no terminals).")
+      .def_property_readonly("edge_length_m", [](const fibre::RoutingGraph& r) { return py::array(py::cast(r.edge_length_m)); },
+                             "float64 per edge: its length in metres.")
+      .def_property_readonly("edge_u", [](const fibre::RoutingGraph& r) { return py::array(py::cast(r.problem.edge_u)); })
+      .def_property_readonly("edge_v", [](const fibre::RoutingGraph& r) { return py::array(py::cast(r.problem.edge_v)); })
+      .def_property_readonly("edge_cost", [](const fibre::RoutingGraph& r) { return py::array(py::cast(r.problem.edge_cost)); },
+                             "float64 per edge: length x mean cost per metre along it.")
+      .def_property_readonly("node_x", [](const fibre::RoutingGraph& r) { return py::array(py::cast(r.node_x)); },
+                             "float64 per node: x in the grid's CRS.")
+      .def_property_readonly("node_y", [](const fibre::RoutingGraph& r) { return py::array(py::cast(r.node_y)); },
+                             "float64 per node: y in the grid's CRS.")
+      .def_readonly("lattice_rows", &fibre::RoutingGraph::lattice_rows)
+      .def_readonly("lattice_cols", &fibre::RoutingGraph::lattice_cols)
+      .def_readonly("stride", &fibre::RoutingGraph::stride)
+      .def_readonly("point_node", &fibre::RoutingGraph::point_node, "The node of each point.")
+      .def_property_readonly("n_nodes", [](const fibre::RoutingGraph& r) { return r.problem.n_nodes; })
+      .def("__repr__", [](const fibre::RoutingGraph& r) {
+        return "<RoutingGraph " + std::to_string(r.lattice_rows) + "x" + std::to_string(r.lattice_cols) + " lattice + " +
+               std::to_string(r.point_node.size()) + " points, " + std::to_string(r.problem.edge_u.size()) + " edges>";
+      });
+  m.def(
+      "routing_graph",
+      [](const py::array& cost_per_m, const std::vector<double>& geotransform, const std::string& crs_wkt, int stride,
+         const std::vector<double>& x, const std::vector<double>& y, int point_links) {
+        auto c = Floats2D::ensure(cost_per_m);
+        if (!c || c.ndim() != 2) throw InputError("routing_graph: cost_per_m must be a 2-D array");
+        const terrain::Grid g = grid_from_geotransform(geotransform, static_cast<int>(c.shape(0)), static_cast<int>(c.shape(1)));
+        fibre::RoutingGraph out;
+        {
+          py::gil_scoped_release nogil;
+          out = fibre::routing_graph(g, crs_wkt, c.data(), stride, x, y, point_links);
+        }
+        return out;
+      },
+      py::arg("cost_per_m"), py::arg("geotransform"), py::arg("crs_wkt") = "", py::arg("stride") = 10,
+      py::arg("x") = std::vector<double>{}, py::arg("y") = std::vector<double>{}, py::arg("point_links") = 4,
+      R"doc(A graph over a cost raster for Steiner trees.
+
+One node every `stride` cells, joined to its 8 neighbours and 8 knight's moves on that lattice; an
+edge costs its length in metres times the mean cost per metre of the cells sampled along it (every
+half cell) and is left out when a sample is impassable. Each point (x, y in the grid's CRS) is a
+node of its own, after the lattice, joined to the cheapest `point_links` lattice nodes within 1.5
+strides; a point on an impassable cell has no edge (isolated). InputError for a point outside the
+grid. The GIL is released.)doc");
+
+  py::class_<fibre::GrowResult>(m, "GrowResult", "The outcome of grow_tree (fibre::GrowResult).")
+      .def_readonly("order", &fibre::GrowResult::order, "Terminals (indices into `terminals`) in the order joined.")
+      .def_readonly("step_cost", &fibre::GrowResult::step_cost, "Network + extra cost of each step.")
+      .def_readonly("step_edges", &fibre::GrowResult::step_edges, "The edges each step adds.")
+      .def_readonly("unreachable", &fibre::GrowResult::unreachable, "Terminals no path joins to the tree.")
+      .def_readonly("target_steps", &fibre::GrowResult::target_steps, "Steps that reach the target prize (-1: never).")
+      .def_readonly("target_cost", &fibre::GrowResult::target_cost, "Cost of those steps.")
+      .def_readonly("target_bound", &fibre::GrowResult::target_bound,
+                    "A lower bound on the cost of reaching the target from the initial tree (inf: unreachable).")
+      .def("__repr__", [](const fibre::GrowResult& r) {
+        return "<GrowResult " + std::to_string(r.order.size()) + " joined, target in " + std::to_string(r.target_steps) +
+               " steps, cost=" + limits::fmt(r.target_cost) + " bound=" + limits::fmt(r.target_bound) + ">";
+      });
+  m.def(
+      "grow_tree",
+      [](const fibre::SteinerProblem& graph, const std::vector<int>& tree_nodes, const std::vector<int>& terminals,
+         const std::vector<double>& prize, const std::vector<double>& extra_cost, double target_prize, bool complete,
+         const py::object& progress) {
+        fibre::GrowOptions o;
+        o.target_prize = target_prize;
+        o.complete = complete;
+        const ProgressFn cb = wrap_progress(progress);
+        py::gil_scoped_release nogil;
+        return fibre::grow_tree(graph, tree_nodes, terminals, prize, extra_cost, o, cb);
+      },
+      py::arg("graph"), py::arg("tree_nodes"), py::arg("terminals"), py::arg("prize"), py::arg("extra_cost"),
+      py::arg("target_prize"), py::arg("complete") = true, py::arg("progress") = py::none(),
+      R"doc(Grows a tree one optional terminal at a time until the prize joined reaches target_prize.
+
+At each step the terminal of least (distance to the tree + extra_cost) / prize joins along its
+least-cost path (ties: the lower index); distances are then updated from the new tree nodes only.
+With complete=True it goes on until every reachable terminal has joined (the whole cost-versus-prize
+curve). target_bound is a proven lower bound on reaching the target from the initial tree: the
+fractional knapsack of (extra + d/2) per prize, d the distance from a terminal to the nearest other
+terminal or tree node (disjoint balls). Deterministic; the GIL is released.)doc");
+
+  py::class_<fibre::Gpon>(m, "Gpon", "GPON cabinets on a tree (fibre::Gpon).")
+      .def_readonly("cabinets", &fibre::Gpon::cabinets, "Nodes of new OLT cabinets, ascending.")
+      .def_readonly("olt_of", &fibre::Gpon::olt_of, "Per node: the node of its OLT (root or cabinet); -1 off the tree.")
+      .def_property_readonly("optical_m", [](const fibre::Gpon& r) { return py::array(py::cast(r.optical_m)); },
+                             "float64 per node: metres along the tree to its OLT; NaN off the tree.");
+  m.def(
+      "gpon_cabinets",
+      [](const fibre::SteinerProblem& graph, const std::vector<double>& edge_length_m, const std::vector<int>& tree_edges,
+         const std::vector<int>& roots, const std::vector<int>& demand_nodes, double reach_m) {
+        py::gil_scoped_release nogil;
+        return fibre::gpon_cabinets(graph, edge_length_m, tree_edges, roots, demand_nodes, reach_m);
+      },
+      py::arg("graph"), py::arg("edge_length_m"), py::arg("tree_edges"), py::arg("roots"), py::arg("demand_nodes"),
+      py::arg("reach_m") = 20000.0,
+      "The least number of OLT cabinets on a tree (rooted at `roots`, where it meets the backbone: an OLT each) so that "
+      "every demand node lies within reach_m along the tree of an OLT upstream of it: greedy bottom-up placement, "
+      "optimal on a tree. Returns cabinets, the OLT of each node and the optical distance to it.");
+
   // ---- Steiner trees
   ParamsClass<fibre::SteinerOptions>(m, "SteinerOptions",
                                      "Options of solve_steiner (fibre::SteinerOptions); the defaults are the C++ header's.")
@@ -205,6 +411,8 @@ Returns:
       .field("relative_gap", &fibre::SteinerOptions::relative_gap, "The exact solve stops at this relative gap.")
       .field("heuristic_roots", &fibre::SteinerOptions::heuristic_roots,
              "Roots of the shortest-path heuristic (0 = every terminal).")
+      .field("max_moves", &fibre::SteinerOptions::max_moves,
+             "Improving moves of the heuristic's local search at most (deterministic, unlike the time limit).")
       .field("warm_start", &fibre::SteinerOptions::warm_start, "Give CBC the heuristic tree first.")
       .field("reduce", &fibre::SteinerOptions::reduce, "Exact: reductions before the MILP.")
       .field("log", &fibre::SteinerOptions::log, "Let CBC print its log to stdout.")

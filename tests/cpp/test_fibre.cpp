@@ -424,3 +424,61 @@ TEST(SteinLib, ReadsAndChecks) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Dual ascent, the routing graph, grow_tree and GPON cabinets (the Python tests check them against
+// gdaldem, brute force and hand-worked cases; these run them under the sanitizers too).
+
+TEST(Steiner, SetBHeuristicBoundIsTight) {
+  // Wong's dual ascent: a valid bound (checked above) within 10 % of the optimum on set B.
+  double sum = 0;
+  for (const Known& k : kSetB) {
+    const SteinerResult r = solve_steiner_heuristic(read_steinlib(steinlib(k.file)));
+    EXPECT_LE(r.bound, k.optimum) << k.file;
+    EXPECT_GE(r.bound, 0.9 * k.optimum) << k.file;
+    sum += r.bound / k.optimum;
+  }
+  EXPECT_GE(sum / std::size(kSetB), 0.95);
+}
+
+TEST(FibreNetwork, RoutingGraphGrowTreeAndGpon) {
+  const terrain::Grid g = planar(12, 12, 100.0);
+  std::vector<float> cost(144, 1.0f);
+  cost[5 * 12 + 5] = std::numeric_limits<float>::quiet_NaN();
+  const RoutingGraph rg = routing_graph(g, "", cost.data(), 4, {500050.0, 501150.0}, {2299950.0, 2298850.0});
+  EXPECT_EQ(rg.lattice_rows, 3);
+  EXPECT_EQ(rg.problem.n_nodes, 11);
+  ASSERT_EQ(rg.point_node.size(), 2u);
+  for (std::size_t e = 0; e < rg.problem.edge_u.size(); ++e)
+    EXPECT_NEAR(rg.problem.edge_cost[e], rg.edge_length_m[e], 1e-9);  // cost 1 per metre
+  // Grow from lattice node 0 to both points; the second point is the farthest.
+  const GrowResult gr = grow_tree(rg.problem, {0}, {rg.point_node[0], rg.point_node[1]}, {10.0, 10.0}, {0.0, 0.0},
+                                  {15.0, true});
+  ASSERT_EQ(gr.order.size(), 2u);
+  EXPECT_EQ(gr.order[0], 0);
+  EXPECT_EQ(gr.target_steps, 2);
+  EXPECT_LE(gr.target_bound, gr.target_cost);
+  std::vector<int> edges;
+  for (const auto& s : gr.step_edges) edges.insert(edges.end(), s.begin(), s.end());
+  const Gpon gp = gpon_cabinets(rg.problem, rg.edge_length_m, edges, {0}, {rg.point_node[0], rg.point_node[1]}, 1000.0);
+  EXPECT_FALSE(gp.cabinets.empty());  // the far point is ~1.6 km along the tree: a cabinet
+  EXPECT_LE(gp.optical_m[rg.point_node[1]], 1000.0);
+  EXPECT_THROW(routing_graph(g, "", cost.data(), 0, {}, {}), InputError);
+  EXPECT_THROW(gpon_cabinets(rg.problem, rg.edge_length_m, edges, {0}, {}, 0.0), InputError);
+}
+
+TEST(FibreNetwork, SlopeAndSurface) {
+  const terrain::Grid g = planar(6, 6, 10.0);
+  std::vector<float> z(36);
+  for (int r = 0; r < 6; ++r)
+    for (int c = 0; c < 6; ++c) z[r * 6 + c] = static_cast<float>(10.0 * c);  // 45 degrees
+  const auto s = slope_deg(g, "", z.data());
+  EXPECT_NEAR(s[2 * 6 + 2], 45.0, 1e-4);
+  SurfaceOptions o;
+  o.base_cost_per_m = 1;
+  o.slope_factor = 1;
+  const auto c = routing_surface(g, "", z.data(), nullptr, nullptr, nullptr, nullptr, o);
+  EXPECT_NEAR(c[2 * 6 + 2], 2.0, 1e-5);
+  o.max_slope_deg = 30;
+  EXPECT_TRUE(std::isnan(routing_surface(g, "", z.data(), nullptr, nullptr, nullptr, nullptr, o)[2 * 6 + 2]));
+}

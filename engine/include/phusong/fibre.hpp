@@ -147,6 +147,10 @@ struct SteinerOptions {
   double relative_gap = 1e-9;  ///< the exact solve stops once (cost - bound) / cost <= this
   /// Roots of the shortest-path heuristic: the first terminals, then evenly spread ones; 0 = all.
   int heuristic_roots = 8;
+  /// Improving moves of the heuristic's local search at most (per start tree). A limit in moves,
+  /// not seconds, keeps the tree independent of the machine's speed; the time limit still stops
+  /// a search that runs out of time (then the result depends on it).
+  int max_moves = 1000;
   bool warm_start = true;  ///< give CBC the heuristic tree as its first incumbent
   bool reduce = true;      ///< exact: remove non-terminal leaves and edges longer than a path
   bool log = false;        ///< let CBC print its log to stdout
@@ -159,9 +163,10 @@ struct SteinerResult {
   std::vector<int> edges;  ///< indices of the tree's edges into the problem's edge lists, ascending
   std::vector<int> nodes;  ///< the tree's nodes, ascending
   double cost = 0;         ///< total cost of `edges`
-  /// A proven lower bound on the least cost: the exact solve's LP/branch-and-bound bound; for the
-  /// heuristic max(the longest shortest path from the root to a terminal, MST of the terminals'
-  /// distance graph / (2 (1 - 1/|T|))) -- Mehlhorn's ratio.
+  /// A proven lower bound on the least cost: for the heuristic the largest of the longest shortest
+  /// path from the root to a terminal, the MST of the terminals' distance graph / (2 (1 - 1/|T|))
+  /// (Mehlhorn's ratio) and Wong's dual ascent on the directed cut formulation (within a quarter
+  /// of the time limit); the exact solve raises it with the LP and branch and bound.
   double bound = 0;
   double gap = std::numeric_limits<double>::infinity();  ///< (cost - bound) / max(cost, 1e-9); 0 if proven
   bool proven_optimal = false;
@@ -187,6 +192,97 @@ SteinerResult solve_steiner_heuristic(const SteinerProblem& problem, const Stein
 /// better), the best proven bound and the gap.
 SteinerResult solve_steiner_exact(const SteinerProblem& problem, const SteinerOptions& options = {});
 SteinerResult solve_steiner(const SteinerProblem& problem, SteinerMethod method, const SteinerOptions& options = {});
+
+
+// ---------------------------------------------------------------------------------------------
+// The routing surface and the routing graph of a fibre plan.
+
+/// Slope in degrees of each cell (Horn's 3 x 3 method, as `gdaldem slope` computes it), with cell
+/// sizes in metres (geographic grids converted row by row, as cost_distance does). A neighbour
+/// outside the grid or void (NaN) takes the centre cell's height, as gdaldem -compute_edges does
+/// (so edge cells see 3/4 of a plane's slope); a void cell's slope is NaN.
+std::vector<float> slope_deg(const terrain::Grid& grid, const std::string& crs_wkt, const float* heights_m);
+
+/// The cells that lines cross: each segment walked in steps of a quarter cell. `lines_wkb` are
+/// WKB LineStrings or MultiLineStrings in WGS84 lon/lat (as read_geometries gives them), transformed
+/// to the grid's CRS (`crs_wkt`; "" = already in the grid's units). Other geometry types are an
+/// InputError naming `what` and the feature. Returns 0/1 per cell, row-major.
+std::vector<std::uint8_t> rasterize_lines(const terrain::Grid& grid, const std::string& crs_wkt,
+                                          const std::vector<std::string>& lines_wkb, const std::string& what);
+
+/// The cost of a metre of cable in each cell (see routing_surface).
+struct SurfaceOptions {
+  double base_cost_per_m = 1.2e5;  ///< underground cable on flat open ground, per metre
+  double slope_factor = 5.0;       ///< cost x (1 + slope_factor tan(slope))
+  double max_slope_deg = 60.0;     ///< steeper cells are impassable (NaN)
+  double road_factor = 0.5;        ///< along a road: base x road_factor (slope does not apply)
+  double power_factor = 0.6;       ///< along the power grid, aerial on its poles: base x power_factor
+  double river_factor = 10.0;      ///< a river cell (not on a road): its cost x river_factor
+};
+
+/// Cost per metre of cable: base x (1 + slope_factor tan(slope)) x land-cover factor; a road cell
+/// costs min(that, base x road_factor), a power-grid cell min(that, base x power_factor); a river
+/// cell not on a road is multiplied by river_factor. NaN (impassable): DEM voids, slopes above
+/// max_slope_deg, land-cover factors that are NaN. `road`, `power`, `river` (0/1 per cell) and
+/// `landcover_factor` (multiplier per cell) may be null. Row-major float32, as cost_distance reads.
+std::vector<float> routing_surface(const terrain::Grid& grid, const std::string& crs_wkt, const float* heights_m,
+                                   const std::uint8_t* road, const std::uint8_t* power, const std::uint8_t* river,
+                                   const float* landcover_factor, const SurfaceOptions& options);
+
+/// A graph over a cost raster for Steiner trees: one node every `stride` cells (at the cell
+/// (i stride + stride/2, j stride + stride/2)), joined to its 8 neighbours and its 8 knight's moves
+/// on that coarse lattice; an edge costs its length in metres times the mean cost per metre of the
+/// raster cells sampled along it (every half cell, nearest cell) and is left out when any sample
+/// is impassable. Each point (x, y in the grid's CRS) becomes a node of its own, after the lattice
+/// nodes, joined by straight edges costed the same way to the lattice nodes within 1.5 strides
+/// (at most `point_links`, the cheapest). Nodes on impassable cells have no edges.
+struct RoutingGraph {
+  SteinerProblem problem;            ///< nodes: lattice (row-major, lattice_rows x lattice_cols), then points
+  std::vector<double> edge_length_m;  ///< per edge
+  std::vector<double> node_x, node_y;  ///< in the grid's CRS
+  int lattice_rows = 0, lattice_cols = 0, stride = 1;
+  std::vector<int> point_node;        ///< node of each point; its links may be none (isolated)
+};
+RoutingGraph routing_graph(const terrain::Grid& grid, const std::string& crs_wkt, const float* cost_per_m, int stride,
+                           const std::vector<double>& x, const std::vector<double>& y, int point_links = 4);
+
+/// Grows a tree, one optional terminal at a time, until the prize joined reaches `target_prize`
+/// (or every reachable one, with `complete`): at each step the terminal of least (distance to the
+/// tree + extra_cost) / prize joins along its least-cost path (ties: the lower index), and the
+/// distances are updated from the new tree nodes only. A terminal whose node is already in the
+/// tree joins at its extra cost. Deterministic.
+struct GrowOptions {
+  double target_prize = 0;  ///< stop once the prize joined (initial tree's included) reaches this
+  bool complete = true;     ///< go on past the target until every reachable terminal has joined
+};
+struct GrowResult {
+  std::vector<int> order;              ///< terminals (indices into `terminals`) in the order joined
+  std::vector<double> step_cost;       ///< network + extra cost of each step
+  std::vector<std::vector<int>> step_edges;  ///< the edges each step adds
+  std::vector<int> unreachable;        ///< terminals no path joins to the tree
+  int target_steps = -1;               ///< steps needed to reach the target (-1: not reached)
+  double target_cost = 0;              ///< cost of those steps
+  /// A lower bound on the cost of any set of edges that joins, to the initial tree, terminals
+  /// whose prize reaches the target: the fractional knapsack of (extra + d/2) per prize, where d is
+  /// the distance from a terminal to the nearest other terminal or tree node (disjoint balls).
+  double target_bound = 0;  ///< infinite when the reachable terminals cannot reach the target
+};
+GrowResult grow_tree(const SteinerProblem& graph, const std::vector<int>& tree_nodes, const std::vector<int>& terminals,
+                     const std::vector<double>& prize, const std::vector<double>& extra_cost, const GrowOptions& options,
+                     const ProgressFn& progress = {});
+
+/// Optical distance (metres along the tree) and the GPON cabinets a tree needs: the tree's nodes
+/// rooted at `roots` (where it meets the backbone: an OLT each), and the least number of cabinets
+/// (OLTs) on tree nodes such that every demand node lies within `reach_m` of an OLT upstream of it
+/// -- the greedy bottom-up placement (a cabinet at a node when its farthest unserved demand below
+/// would be out of reach one edge higher), which is optimal on a tree. Deterministic.
+struct Gpon {
+  std::vector<int> cabinets;   ///< nodes of new OLT cabinets, ascending
+  std::vector<int> olt_of;     ///< per node of the graph: the node of its OLT (root or cabinet), -1 off the tree
+  std::vector<double> optical_m;  ///< per node: metres along the tree to its OLT; NaN off the tree
+};
+Gpon gpon_cabinets(const SteinerProblem& graph, const std::vector<double>& edge_length_m, const std::vector<int>& tree_edges,
+                   const std::vector<int>& roots, const std::vector<int>& demand_nodes, double reach_m);
 
 /// Default memory limit of the STP reader (2 GiB).
 constexpr std::size_t kSteinlibMaxMemoryBytes = std::size_t{2} << 30;

@@ -146,7 +146,9 @@ class DirectedCut {
       obj[a] = p_.edge_cost[edges_[a / 2]];
       if (head(a) == root_) ub[a] = 0;
     }
-    CoinPackedMatrix m(false, 0, 0);
+    // Row-ordered, with room to grow (an exact fit reallocates on every row: quadratic on a large
+    // graph).
+    CoinPackedMatrix m(false, 1.0, 0.0);
     m.setDimensions(0, n_arcs);
     std::vector<double> rlb, rub;
     auto row = [&](const CoinPackedVector& v, double l, double u) {
@@ -188,19 +190,33 @@ class DirectedCut {
     }
     std::sort(arcs.begin(), arcs.end());
     if (arcs.empty() || !seen_.insert(arcs).second) return false;
-    CoinPackedVector v;
-    for (int a : arcs) v.insert(a, 1.0);
-    lp.addRow(v, 1.0, COIN_DBL_MAX);
+    (void)lp;
+    pending_.emplace_back();
+    for (int a : arcs) pending_.back().insert(a, 1.0);
     ++cuts_;
     return true;
   }
+
+  // Adds the cuts found since the last flush in one call (Clp's matrix is column-ordered: one
+  // row at a time copies it each time).
+  void flush(OsiClpSolverInterface& lp) {
+    if (pending_.empty()) return;
+    std::vector<const CoinPackedVectorBase*> rows;
+    for (const auto& v : pending_) rows.push_back(&v);
+    const std::vector<double> lb(rows.size(), 1.0), ub(rows.size(), COIN_DBL_MAX);
+    lp.addRows(static_cast<int>(rows.size()), rows.data(), lb.data(), ub.data());
+    pending_.clear();
+  }
+
+  /// Separation stops adding cuts after this time (the LP keeps the cuts found so far).
+  void set_deadline(Clock::time_point t) { deadline_ = t; }
 
   // Cuts violated by x (max-flow from the root to each terminal). Returns how many were added.
   int separate(OsiClpSolverInterface& lp, const double* x) {
     const int n_arcs = 2 * static_cast<int>(edges_.size());
     int added = 0;
     std::vector<double> cap(n_arcs);
-    for (int t = 0; t < n_; ++t) {
+    for (int t = 0; t < n_ && Clock::now() < deadline_; ++t) {
       if (!is_terminal_[t] || t == root_) continue;
       // Nested cuts (Koch & Martin 1998): after each violated cut, its arcs get capacity 1 and the
       // flow is computed again, giving further disjoint cuts between the root and t.
@@ -224,6 +240,7 @@ class DirectedCut {
               if (!w[tail(a)]) cap[a] = 1.0;
       }
     }
+    flush(lp);
     return added;
   }
 
@@ -260,6 +277,7 @@ class DirectedCut {
       for (int v = 0; v < n_; ++v) rest[v] = !reached[v];
       if (add_cut(lp, rest)) ++added;
     }
+    flush(lp);
     return added;
   }
 
@@ -303,6 +321,8 @@ class DirectedCut {
   std::vector<char> is_terminal_;
   std::vector<std::vector<int>> in_arcs_, out_arcs_;
   std::set<std::vector<int>> seen_;
+  std::vector<CoinPackedVector> pending_;
+  Clock::time_point deadline_ = Clock::time_point::max();
   int cuts_ = 0;
 };
 
@@ -416,7 +436,8 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
   // Heuristic tree and bound.
   std::vector<int> best = detail::heuristic_tree(g, terminals, o, at(std::min(0.25 * o.time_limit_s, 10.0)));
   double best_cost = detail::edges_cost(p, best);
-  double bound = round_bound(detail::heuristic_lower_bound(g, terminals));
+  double bound = round_bound(std::max(detail::heuristic_lower_bound(g, terminals),
+                                      detail::dual_ascent_bound(g, terminals, at(0.1 * o.time_limit_s))));
   auto closed = [&] { return best_cost <= bound + 1e-9 * std::max(1.0, bound); };
   auto within_gap = [&] { return best_cost - bound <= o.relative_gap * std::max(best_cost, 1e-9); };
   if (closed()) {
@@ -436,12 +457,21 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
   for (std::size_t e = 0; e < alive.size(); ++e)
     if (alive[e]) kept.push_back(static_cast<int>(e));
   DirectedCut dc(p, kept, terminals);
+  dc.set_deadline(at(0.5 * o.time_limit_s));
   r.reduced_nodes = dc.n_nodes();
   r.reduced_edges = static_cast<int>(kept.size());
 
   // LP with cuts.
   OsiClpSolverInterface lp;
   dc.build(lp);
+  // Clp stops at the time left for the LP (half the limit): a large graph's LP alone can take
+  // longer than the whole limit; then the bound stays the heuristic's.
+  auto lp_time = [&] {
+    const double s = std::max(0.01, left() - 0.5 * o.time_limit_s);
+    lp.getModelPtr()->setMaximumSeconds(s);
+    lp.getModelPtr()->setMaximumWallSeconds(s);
+  };
+  lp_time();
   lp.initialSolve();
   double last = -kInf;
   int stall = 0;
@@ -453,7 +483,8 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
     stall = lb > last + 1e-7 * std::max(1.0, std::abs(lb)) ? 0 : stall + 1;
     last = lb;
     if (stall >= 25) break;  // tailing off: let branch and bound work
-      if (dc.separate(lp, lp.getColSolution()) == 0) break;
+    if (dc.separate(lp, lp.getColSolution()) == 0) break;
+    lp_time();
     lp.resolve();
   }
   if (lp.isProvenPrimalInfeasible()) throw Error("Steiner exact: the LP relaxation is infeasible (should not happen)");

@@ -110,6 +110,10 @@ std::vector<int> mst_prune(const Graph& g, const std::vector<char>& in_set, cons
 /// The heuristic's lower bound (see SteinerResult::bound) over the terminals flagged reachable.
 double heuristic_lower_bound(const Graph& g, const std::vector<int>& terminals);
 
+/// Wong's dual ascent on the directed cut formulation rooted at terminals[0] (dual_ascent.cpp): a
+/// proven lower bound; stopping at `deadline` leaves a smaller but still valid bound.
+double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Clock::time_point deadline);
+
 /// The best heuristic tree (edges ascending) joining `terminals` (all in one component of `g`).
 std::vector<int> heuristic_tree(const Graph& g, const std::vector<int>& terminals, const SteinerOptions& o,
                                 Clock::time_point deadline);

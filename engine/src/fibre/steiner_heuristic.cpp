@@ -154,8 +154,9 @@ std::vector<KeyPath> key_paths(const Graph& g, const TreeAdj& t, const std::vect
 
 class Improver {
  public:
-  Improver(const Graph& g, const std::vector<char>& is_terminal, Clock::time_point deadline)
-      : g_(g), term_(is_terminal), deadline_(deadline), dj_(g.n), label_(g.n, -1), in_tree_(g.n, 0) {}
+  Improver(const Graph& g, const std::vector<char>& is_terminal, Clock::time_point deadline, int max_moves)
+      : g_(g), term_(is_terminal), deadline_(deadline), max_moves_(max_moves), dj_(g.n), label_(g.n, -1),
+        in_tree_(g.n, 0) {}
 
   std::vector<int> clean(const std::vector<int>& edges) {
     std::vector<char> in_set(g_.n, 0);
@@ -167,7 +168,7 @@ class Improver {
   std::vector<int> improve(std::vector<int> edges) {
     edges = clean(edges);
     double cost = edges_cost(*g_.p, edges);
-    for (int pass = 0; pass < 1000 && Clock::now() < deadline_; ++pass) {
+    for (int pass = 0; pass < max_moves_ && Clock::now() < deadline_; ++pass) {
       if (key_path_exchange(edges, cost)) continue;
       if (key_vertex_elimination(edges, cost)) continue;
       if (vertex_insertion(edges, cost)) continue;
@@ -368,6 +369,7 @@ class Improver {
   const Graph& g_;
   const std::vector<char>& term_;
   Clock::time_point deadline_;
+  int max_moves_;
   Dijkstra dj_;
   std::vector<int> label_, base_, labelled_;
   std::vector<char> in_tree_;
@@ -514,7 +516,7 @@ std::vector<int> heuristic_tree(const Graph& g, const std::vector<int>& terminal
     roots.push_back(terminals[k]);
   }
   Dijkstra dj(g.n);
-  Improver improver(g, is_terminal, deadline);
+  Improver improver(g, is_terminal, deadline, o.max_moves);
   // Every root's SPH tree (MST + pruned), then the local search on the three cheapest (ties: the
   // earlier root): the search costs far more than SPH and rarely changes which start wins.
   std::vector<std::pair<double, std::size_t>> order;
@@ -544,13 +546,18 @@ SteinerResult solve_steiner_heuristic(const SteinerProblem& p, const SteinerOpti
   if (std::isnan(o.time_limit_s) || o.time_limit_s <= 0)
     throw InputError("Steiner solve: time_limit_s = " + limits::fmt(o.time_limit_s) + " (must be > 0)");
   const detail::Graph g(p);
+  if (o.max_moves < 0) throw InputError("Steiner solve: max_moves = " + std::to_string(o.max_moves) + " (must be >= 0)");
   const detail::Prepared prep = detail::prepare(p, g);
   SteinerResult r;
   r.method = "heuristic";
   r.unreachable_terminals = prep.unreachable;
-  const auto deadline = t0 + std::chrono::duration_cast<detail::Clock::duration>(std::chrono::duration<double>(o.time_limit_s));
-  r.edges = detail::heuristic_tree(g, prep.reachable, o, deadline);
-  r.bound = detail::heuristic_lower_bound(g, prep.reachable);
+  auto at = [&](double s) {
+    return t0 + std::chrono::duration_cast<detail::Clock::duration>(std::chrono::duration<double>(s));
+  };
+  // The bound first, within a quarter of the time: Mehlhorn's ratio and Wong's dual ascent.
+  r.bound = std::max(detail::heuristic_lower_bound(g, prep.reachable),
+                     detail::dual_ascent_bound(g, prep.reachable, at(0.25 * o.time_limit_s)));
+  r.edges = detail::heuristic_tree(g, prep.reachable, o, at(o.time_limit_s));
   const double cost = detail::edges_cost(p, r.edges);
   r.proven_optimal = prep.reachable.size() < 2 || cost <= r.bound + 1e-9 * std::max(1.0, r.bound);
   r.status = !prep.unreachable.empty() ? planning::SolveStatus::partial
