@@ -20,6 +20,10 @@ per row; cells above 2,600 m are impassable (NaN) so that impassable cells are e
    reachability differs, and the time ratio (ours / r.cost, r.cost timed alone, without GRASS's
    start-up). Needs GRASS: `apt-get install grass-core` (Debian); this part is skipped when the
    `grass` command is absent. The script installs nothing.
+3. The Sơn La fibre plan end to end as a scenario runs it (`scenarios/sonla-white-villages.yaml`,
+   fibre section; the 4G plan, rasters and report off): time, cost, bound and gap of the
+   facilities' tree and of the household extension, with the heuristic (default) and the exact
+   solve (time limit 60 s).
 """
 
 from __future__ import annotations
@@ -197,9 +201,38 @@ def bench_cost_distance(cost: np.ndarray, gt_geo: tuple, repeat: int) -> None:
           f"ratio ours / r.cost = {best_ours / best_grass:.3f}")
 
 
+# ---------------------------------------------------------------------------------------------
+# 3. The Sơn La fibre plan end to end.
+
+def bench_plan(methods: list[str]) -> None:
+    import phusong
+    from phusong.plan import fibre
+
+    print("\n== Sơn La fibre plan (scenarios/sonla-white-villages.yaml, fibre section) ==")
+    root = Path(__file__).resolve().parents[1]
+    sc = phusong.load_scenario(root / "scenarios" / "sonla-white-villages.yaml")
+    dem = _core.Dem.open(sc.inputs.dem)
+    villages = _core.read_villages(sc.inputs.villages)
+    for method in methods:
+        sc.fibre.method = method
+        if method == "exact":
+            sc.fibre.time_limit_s = 60.0
+        t0 = time.perf_counter()
+        fp = fibre.plan_fibre(sc, dem, villages)
+        dt = time.perf_counter() - t0
+        new_fac = int((fp.facility_after & ~fp.facility_before).sum())
+        print(f"{method}: {dt:.1f} s (Steiner {fp.stats['steiner_seconds']:.1f} s); graph {fp.graph_nodes} nodes, "
+              f"{fp.graph_edges} edges; {new_fac} facilities joined; facilities' tree {fp.cost_facilities / 1e9:.2f} bn VND, "
+              f"bound {fp.bound / 1e9:.2f}, gap {100 * fp.gap:.2f} %{' (proven)' if fp.proven_optimal else ''}; "
+              f"households {100 * fp.households_before / fp.households_total:.2f} % -> "
+              f"{100 * fp.households_after / fp.households_total:.2f} % for {fp.cost_households / 1e9:.2f} bn VND, "
+              f"bound {fp.household_bound / 1e9:.2f}, gap {100 * (fp.household_gap or 0):.2f} %; "
+              f"{fp.new_route_km:.0f} km new; total {fp.total_cost / 1e9:.2f} bn VND", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="steiner,cost", help="comma-separated parts: steiner, cost")
+    ap.add_argument("--only", default="steiner,cost,plan", help="comma-separated parts: steiner, cost, plan")
     ap.add_argument("--quick", action="store_true", help="fewer Steiner instances")
     ap.add_argument("--repeat", type=int, default=1, help="timing runs of the cost distance (best kept)")
     a = ap.parse_args()
@@ -212,6 +245,8 @@ def main() -> int:
         bench_steiner(cost, gt, a.quick)
     if "cost" in parts:
         bench_cost_distance(cost.copy(), gt, a.repeat)
+    if "plan" in parts:
+        bench_plan(["heuristic"] if a.quick else ["heuristic", "exact"])
     return 0
 
 

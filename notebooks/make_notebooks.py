@@ -115,6 +115,7 @@ NOTEBOOKS = {
                       '    sc.planning.method = "local"\n'
                       '    sc.outputs.report = sc.outputs.report_pdf = sc.outputs.rasters = False  # the figures are enough\n'
                       '    sc.outputs.qgis = sc.outputs.web_map = False\n'
+                      '    sc.fibre.enabled = False  # the fibre plan does not depend on the 4G candidates (notebook 04)\n'
                       '    r = phusong.run_scenario(sc, out_dir=OUT / ("plan-" + "-".join(candidates)))\n'
                       '    return {"sites": r.summary["proposed_sites"], "cost (billion VND)": r.summary["plan_cost"] / 1e9,\n'
                       '            "white bản covered": r.summary["villages_covered_by_plan"]}\n'
@@ -131,6 +132,46 @@ NOTEBOOKS = {
                       'ax.set_xlabel("cumulative cost (VND)"); ax.set_ylabel("people newly covered")\n'
                       'ax.set_title("Cost versus people covered"); plt.show()\n'
                       'assert curve.people.is_monotonic_increasing'),
+    ],
+    "04-fibre.ipynb": [
+        new_markdown_cell("# 4. Fibre to every commune, school and health station, and to 80 % of households\n\n"
+                          "Sơn La's programme sets fibre targets beside the 4G one. The fibre plan (`fibre:` in a scenario, "
+                          "`phusong.plan.fibre` in Python) routes cable over a cost surface made from the terrain's slope "
+                          "(and land cover, rivers, roads and the power grid when given), joins every facility without fibre "
+                          "to the backbone by a least-cost Steiner tree, then reaches the bản with the least cost per household "
+                          "until the household target is met. Facilities and backbone are **GENERATED** for Sơn La "
+                          "(one UBND, school and health station per commune; see README, *Data*)."),
+        new_code_cell(SETUP),
+        new_code_cell('sc = phusong.load_scenario(SCENARIOS / "sonla-white-villages.yaml")\n'
+                      'sc.planning.enabled = False  # the fibre plan alone here (with the 4G plan, new routes are its backhaul)\n'
+                      'sc.outputs.report = sc.outputs.report_pdf = sc.outputs.rasters = False\n'
+                      'sc.outputs.qgis = sc.outputs.web_map = False\n'
+                      'r = phusong.run_scenario(sc, out_dir=OUT / "fibre")\n'
+                      'fp = r.fibre\n'
+                      'pd.Series({k: v for k, v in r.summary.items() if k.startswith("fibre_")})'),
+        new_markdown_cell("The targets table now has numbers for the fibre rows, before and after the plan:"),
+        new_code_cell('targets = pd.read_csv(OUT / "fibre" / "kpi_targets.csv")\n'
+                      'targets[targets.indicator.str.startswith("fibre")]'),
+        new_code_cell('routes = gpd.read_file(OUT / "fibre" / "fibre_routes.gpkg")\n'
+                      'fac = gpd.read_file(OUT / "fibre" / "facilities.gpkg")\n'
+                      'ax = routes[routes.trang_thai == "tuyến hiện có"].plot(color="tab:blue", linewidth=0.8, figsize=(7, 7))\n'
+                      'routes[routes.trang_thai == "tuyến mới"].plot(ax=ax, color="tab:orange", linewidth=0.6)\n'
+                      'fac.plot(ax=ax, column="loai_co_so", markersize=6, legend=True)\n'
+                      'ax.set_title("Existing (blue) and new (orange) fibre; facilities"); plt.show()\n'
+                      'assert (fac.cap_quang_sau_qh == "có").all()'),
+        new_markdown_cell("The cost of passing households: the plan stops at the target; the curve goes on to every "
+                          "reachable bản, which prices the last percent."),
+        new_code_cell('curve = pd.read_csv(OUT / "fibre" / "fibre_curve.csv")\n'
+                      'ax = curve.plot(x="households_passed_pct", y="cost", legend=False, figsize=(7, 3.5))\n'
+                      'ax.axvline(fp.household_target_pct, color="grey", linestyle="--")\n'
+                      'ax.set_xlabel("households passed by fibre (%)"); ax.set_ylabel("cumulative cost (VND)"); plt.show()\n'
+                      'assert curve.cost.is_monotonic_increasing\n'
+                      'assert fp.households_after >= fp.household_target_pct / 100 * fp.households_total'),
+        new_markdown_cell("How far from optimal? The facilities' tree comes with a proven lower bound (dual ascent), the "
+                          "household extension with its own (disjoint balls around the bản):"),
+        new_code_cell('pd.Series({"facilities tree": fp.cost_facilities, "its lower bound": fp.bound, "gap": fp.gap,\n'
+                      '           "households": fp.cost_households, "their lower bound": fp.household_bound,\n'
+                      '           "gap (households)": fp.household_gap})'),
     ],
 }
 

@@ -13,9 +13,10 @@ from . import __version__, _core
 class _Bars:
     """progress(step, done, total) drawing one tqdm bar per step."""
 
-    def __init__(self, enabled: bool, unit: str = "item"):
+    def __init__(self, enabled: bool, unit: str = "item", units: dict | None = None):
         self.enabled = enabled
         self.unit = unit
+        self.units = units or {}  # per step, when steps count different things
         self.bars: dict = {}
         self.closed: set = set()
 
@@ -28,7 +29,8 @@ class _Bars:
             return
         bar = self.bars.get(step)
         if bar is None:
-            bar = self.bars[step] = tqdm(total=total, desc=step, unit=self.unit, file=sys.stderr, leave=True)
+            bar = self.bars[step] = tqdm(total=total, desc=step, unit=self.units.get(step, self.unit), file=sys.stderr,
+                                          leave=True)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()
@@ -105,7 +107,7 @@ def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) 
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
-    bars = _Bars(enabled=not quiet, unit="village")
+    bars = _Bars(enabled=not quiet, unit="village", units={"fibre": "step", "rasters": "site"})
     try:
         result = run_scenario(scenario, out_dir=out_dir, progress=bars, threads=threads)
     except (_core.PhusongError, OSError) as exc:
@@ -132,6 +134,14 @@ def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) 
         gap = "-" if s["plan_gap"] is None else f"{100 * s['plan_gap']:.2f}%"
         click.echo(f"cost {s['plan_cost']:,.0f} {s['plan_cost_currency']} ({bound_text(s)}, gap {gap}"
                    f"{', proven optimal' if s['plan_proven_optimal'] else ''})")
+    if "fibre_plan_cost" in s:
+        gap = "-" if s["fibre_facilities_gap"] is None else f"{100 * s['fibre_facilities_gap']:.2f}%"
+        click.echo(f"fibre: {s['fibre_new_route_km']:,.0f} km of new routes; households with fibre "
+                   f"{s['fibre_households_before_pct']:.2f}% -> {s['fibre_households_after_pct']:.2f}% (target "
+                   f"{s['fibre_households_target_pct']:g}%); cost {s['fibre_plan_cost']:,.0f} {result.fibre.currency} "
+                   f"(facilities' tree gap {gap})")
+        if "total_cost_4g_and_fibre" in s and "plan_cost" in s:
+            click.echo(f"4G and fibre together: {s['total_cost_4g_and_fibre']:,.0f} {result.fibre.currency}")
     click.echo(f"wrote {len(result.files)} files to {result.files[0].parent if result.files else '-'}")
 
 

@@ -39,7 +39,11 @@ class Inputs(_Strict):
     admin: str | None = Field(None, description="district polygons (dvhcvn GIS JSON), e.g. data:admin/sonla_districts.json")
     clutter: str | None = Field(None, description="land-cover raster of class codes (e.g. ESA WorldCover)")
     fibre: str | None = Field(None, description="fibre backbone routes (lines), for backhaul costs")
-    power_grid: str | None = Field(None, description="power grid routes (lines), for power costs")
+    power_grid: str | None = Field(None, description="power grid routes (lines), for power costs and aerial fibre")
+    facilities: str | None = Field(None, description="points fibre must reach (CSV or GeoJSON: id, kind, lon, lat; "
+                                                     "kind committee, school or health_station)")
+    roads: str | None = Field(None, description="roads (lines, e.g. an OSM highway layer): cheaper fibre corridors")
+    rivers: str | None = Field(None, description="rivers (lines): fibre crossings cost more")
 
     @field_validator("dem", mode="before")
     @classmethod
@@ -151,6 +155,50 @@ class Planning(_Strict):
         return [v] if isinstance(v, str) else v
 
 
+class FibreSurface(_Strict):
+    """Cost of a metre of cable by terrain (engine: _core.routing_surface)."""
+    base_cost_per_m: float = Field(1.2e5, gt=0, description="underground cable on flat open ground, per metre")
+    slope_factor: float = Field(5.0, ge=0, description="cost x (1 + slope_factor tan(slope))")
+    max_slope_deg: float = Field(60.0, gt=0, le=90, description="steeper cells are impassable")
+    road_factor: float = Field(0.5, gt=0, description="along a road (inputs.roads): base x road_factor")
+    power_factor: float = Field(0.6, gt=0, description="aerial on the power grid's poles (inputs.power_grid)")
+    river_factor: float = Field(10.0, gt=0, description="a river cell (inputs.rivers) not on a road: cost x this")
+
+
+class FibreCosts(_Strict):
+    """Equipment and last-mile costs of the fibre plan, in planning.costs.currency."""
+    olt: float = Field(5.0e7, ge=0, description="an OLT (line card) where the new network leaves the backbone")
+    cabinet: float = Field(5.0e8, ge=0, description="a new OLT cabinet (power included) beyond the optical reach")
+    splitter: float = Field(1.5e6, ge=0, description="a splitter with its box, at a bản")
+    drop_per_m: float = Field(1.0e4, ge=0, description="drop cable to a household, per metre")
+    facility_connection: float = Field(5.0e6, ge=0, description="connecting a facility (ONT, indoor cable)")
+
+
+class Fibre(_Strict):
+    """The fixed-broadband plan (phusong.plan.fibre): fibre to every facility and to a share of
+    households, at least cost."""
+    enabled: bool = False
+    graph_spacing_m: float = Field(900.0, gt=0, description="spacing of the routing graph's lattice")
+    connected_m: float = Field(500.0, ge=0, description="a bản or facility this close to inputs.fibre has fibre today")
+    reach_km: float = Field(20.0, gt=0, le=60, description="GPON optical reach from an OLT")
+    splitter_ratio: Literal[32, 64] = Field(32, description="GPON split per splitter")
+    village_radius_m: float = Field(300.0, ge=0, description="spread of a bản's households (drop cables: 2/3 of it)")
+    household_target_pct: float | None = Field(None, ge=0, le=100,
+                                               description="default: targets.fibre_households_pct, else 80")
+    method: Literal["heuristic", "exact"] = "heuristic"
+    time_limit_s: float = Field(60.0, gt=0, description="the Steiner solve's time limit (exact; a safety net for "
+                                                        "the heuristic)")
+    improvement_moves: int = Field(0, ge=0, description="improving moves of the heuristic's local search at most "
+                                                        "(a count, not seconds: the plan does not depend on the "
+                                                        "machine's speed); each costs seconds on a province's graph")
+    backhaul: bool = Field(True, description="new routes are backhaul for the 4G plan's sites")
+    surface: FibreSurface = Field(default_factory=FibreSurface)
+    costs: FibreCosts = Field(default_factory=FibreCosts)
+    landcover_factors: dict[int, float] = Field(default_factory=dict,
+                                                description="land-cover class -> cable cost factor (NaN: impassable), "
+                                                            "over the WorldCover defaults")
+
+
 class Outputs(_Strict):
     dir: str = "out"
     crs: str = "WGS84"
@@ -173,7 +221,9 @@ class Targets(_Strict):
     coverage_4g_pct: float | None = Field(None, ge=0, le=100, description="people covered by 4G/5G (%)")
     white_villages: int | None = Field(None, ge=0, description="white bản left (0: none)")
     fibre_households_pct: float | None = Field(None, ge=0, le=100)
-    fibre_communes_pct: float | None = Field(None, ge=0, le=100)
+    fibre_communes_pct: float | None = Field(None, ge=0, le=100, description="commune seats with fibre (%)")
+    fibre_schools_pct: float | None = Field(None, ge=0, le=100, description="schools with fibre (%)")
+    fibre_health_pct: float | None = Field(None, ge=0, le=100, description="health stations with fibre (%)")
 
 
 class Published(_Strict):
@@ -189,6 +239,7 @@ class Scenario(_Strict):
     inputs: Inputs
     radio: Radio = Field(default_factory=Radio)
     planning: Planning = Field(default_factory=Planning)
+    fibre: Fibre = Field(default_factory=Fibre)
     outputs: Outputs = Field(default_factory=Outputs)
     targets: Targets = Field(default_factory=Targets)
     published: Published = Field(default_factory=Published)
@@ -265,6 +316,12 @@ def load_scenario(path: str | Path) -> Scenario:
     except ValidationError as exc:
         raise ScenarioError(_format_error(path, exc)) from None
     sc.path = path.resolve()
+    if sc.fibre.enabled:
+        for key in ("fibre", "facilities"):
+            if getattr(sc.inputs, key) is None:
+                raise ScenarioError(f"{path}: key 'fibre.enabled' is true but 'inputs.{key}' is not given (the fibre "
+                                    "plan needs the existing backbone, inputs.fibre, and the points to reach, "
+                                    "inputs.facilities)")
     _check_model_ranges(sc)
     _resolve_inputs(sc)
     return sc
@@ -308,7 +365,7 @@ def _resolve_inputs(sc: Scenario) -> None:
     sc.inputs.towers = one("inputs.towers", sc.inputs.towers)
     if sc.inputs.admin is not None:
         sc.inputs.admin = one("inputs.admin", sc.inputs.admin)
-    for key in ("clutter", "fibre", "power_grid"):
+    for key in ("clutter", "fibre", "power_grid", "facilities", "roads", "rivers"):
         if getattr(sc.inputs, key) is not None:
             setattr(sc.inputs, key, one(f"inputs.{key}", getattr(sc.inputs, key)))
     if sc.inputs.clutter is not None and sc.radio.clutter_classes != "worldcover":
@@ -360,6 +417,7 @@ class RunResult:
     operators: dict = field(default_factory=dict)
     kpis: dict = field(default_factory=dict)
     rasters: object | None = None  #: coverage.scenario_rasters.ScenarioRasters when outputs.rasters
+    fibre: object | None = None    #: plan.fibre.FibrePlan when fibre.enabled
 
 
 def _broadband(site: _core.Site, techs: list[str]) -> bool:
@@ -426,19 +484,26 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
     white = [i for i, c in enumerate(cov["covered"]) if not c]
     operators = kpi.per_operator(villages, broadband, cov, r.threshold_dbm)
 
+    fibre_plan = None
+    if sc.fibre.enabled:  # before the 4G plan: its new routes are backhaul for the 4G sites
+        from .plan import fibre
+
+        fibre_plan = fibre.plan_fibre(sc, dem, villages, clutter, step("fibre"))
     plan = None
     candidates: list = []
     if sc.planning.enabled and white:
-        candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"), clutter)
+        new_fibre = fibre_plan.new_lines_wkb() if fibre_plan is not None and sc.fibre.backhaul else None
+        candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"), clutter, new_fibre)
 
     rasters = None
     if sc.outputs.rasters:
         from .coverage import scenario_rasters
 
         rasters = scenario_rasters.compute(sc, dem, broadband, candidates, plan, step("rasters"))
-    summary = _summary(sc, villages, towers, broadband, cov, white, plan)
-    kpis = kpi.tables(sc, villages, cov, white, plan, operators)
-    result = RunResult(sc, villages, broadband, cov, white, plan, candidates, summary, [], operators, kpis, rasters)
+    summary = _summary(sc, villages, towers, broadband, cov, white, plan, fibre_plan)
+    kpis = kpi.tables(sc, villages, cov, white, plan, operators, fibre_plan)
+    result = RunResult(sc, villages, broadband, cov, white, plan, candidates, summary, [], operators, kpis, rasters,
+                       fibre_plan)
     result.files = outputs.write_all(folder, result, dem)
     return result
 
@@ -447,14 +512,15 @@ def input_files(sc: Scenario) -> list[str]:
     """Every file a run of `sc` reads (the scenario itself included)."""
     files = [str(sc.path)] if sc.path else []
     files += list(sc.inputs.dem) + [sc.inputs.villages, sc.inputs.towers]
-    files += [f for f in (sc.inputs.admin, sc.inputs.clutter, sc.inputs.fibre, sc.inputs.power_grid) if f]
+    files += [f for f in (sc.inputs.admin, sc.inputs.clutter, sc.inputs.fibre, sc.inputs.power_grid,
+                          sc.inputs.facilities, sc.inputs.roads, sc.inputs.rivers) if f]
     if sc.inputs.clutter and sc.radio.clutter_classes != "worldcover":
         files.append(sc.radio.clutter_classes)
     files += [c for c in sc.planning.candidates if c not in CANDIDATE_KINDS]
     return files
 
 
-def _summary(sc, villages, towers, broadband, cov, white, plan) -> dict:
+def _summary(sc, villages, towers, broadband, cov, white, plan, fibre_plan=None) -> dict:
     pop = sum(v.population for v in villages)
     hh = sum(v.households for v in villages)
     white_pop = sum(villages[i].population for i in white)
@@ -487,4 +553,31 @@ def _summary(sc, villages, towers, broadband, cov, white, plan) -> dict:
             "still_white_villages": len(plan.still_white),
             "uncoverable_villages": len(plan.uncoverable),
         })
+    if fibre_plan is not None:
+        fp = fibre_plan
+        s.update({
+            "fibre_plan_cost": fp.total_cost,
+            "fibre_plan_method": fp.method,
+            "fibre_facilities_cost": fp.cost_facilities,
+            "fibre_facilities_bound": fp.bound,
+            "fibre_facilities_gap": fp.gap,
+            "fibre_facilities_proven_optimal": fp.proven_optimal,
+            "fibre_households_cost": fp.cost_households,
+            "fibre_households_bound": fp.household_bound,
+            "fibre_households_gap": fp.household_gap,
+            "fibre_equipment_cost": fp.cost_equipment,
+            "fibre_new_route_km": fp.new_route_km,
+            "fibre_olts": fp.olts,
+            "fibre_cabinets": fp.cabinets,
+            "fibre_splitters": fp.splitters,
+            "fibre_households_target_pct": fp.household_target_pct,
+            "fibre_households_before_pct": 100.0 * fp.households_before / fp.households_total
+            if fp.households_total else math.nan,
+            "fibre_households_after_pct": 100.0 * fp.households_after / fp.households_total
+            if fp.households_total else math.nan,
+            "fibre_facilities_unreachable": len(fp.facility_reason),
+            "fibre_seconds": fp.seconds,
+        })
+        # 4G and fibre in one figure: the 4G sites' backhaul already uses the new routes.
+        s["total_cost_4g_and_fibre"] = fp.total_cost + (plan.total_cost if plan is not None else 0.0)
     return s

@@ -18,4 +18,4 @@ def test_notebook_runs(name):
 
 
 def test_there_are_three_notebooks():
-    assert len(list(NB_DIR.glob("*.ipynb"))) == 3
+    assert len(list(NB_DIR.glob("*.ipynb"))) == 4

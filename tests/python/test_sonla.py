@@ -124,7 +124,8 @@ def test_generator_is_deterministic(tmp_path):
     from phusong.inputs import sonla
 
     out = sonla.generate_dataset(tmp_path)
-    for name in ("sonla_villages.GENERATED.csv", "sonla_towers.GENERATED.csv", "sonla_fibre.GENERATED.geojson"):
+    for name in ("sonla_villages.GENERATED.csv", "sonla_towers.GENERATED.csv", "sonla_fibre.GENERATED.geojson",
+                 "sonla_facilities.GENERATED.csv"):
         assert filecmp.cmp(out[name.split("_")[1].split(".")[0]], ROOT / "datasets" / "generated" / name,
                            shallow=False), name
     assert out["white_expected"] == 209

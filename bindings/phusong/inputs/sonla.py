@@ -275,7 +275,8 @@ def generate_dataset(out_dir: str | Path, seed: int = 2019, cache_dir: Path | No
     generate._write_csv_atomic(tpath, ["id", "operator", "technologies", "height_m", "freq_mhz", "eirp_dbm",
                                        "bandwidth_mhz", "lon", "lat", "source"], towers)
     fpath = generate_fibre(vpath, out / "sonla_fibre.GENERATED.geojson", seed)
-    return {"villages": vpath, "towers": tpath, "fibre": fpath, "terrain": terrain_path(cache, seed),
+    facpath = generate_facilities(vpath, out / "sonla_facilities.GENERATED.csv", seed)
+    return {"villages": vpath, "towers": tpath, "fibre": fpath, "facilities": facpath, "terrain": terrain_path(cache, seed),
             "white_expected": int(N_BAN - covered.sum())}
 
 
@@ -319,3 +320,32 @@ def generate_fibre(villages_csv: str | Path, out_path: str | Path, seed: int = 2
     out = Path(out_path)
     _core.write_points(str(out), "GeoJSON", "WGS84", np.zeros(0), np.zeros(0), fields, "fibre", wkb)
     return out
+
+
+def generate_facilities(villages_csv: str | Path, out_path: str | Path, seed: int = 2019) -> Path:
+    """GENERATED facilities for the fibre plan: in every commune, its People's Committee (UBND xã)
+    at the most populous bản (the commune seat, where generate_fibre's backbone passes), a primary
+    school at the second most populous and a health station at the third (the seat again in a
+    commune of fewer bản), each placed at that bản's point. Real lists come from the province's
+    education and health departments; these stand in for them."""
+    rows = list(csv.DictReader(open(villages_csv, encoding="utf-8")))
+    by_commune: dict = {}
+    for r in rows:
+        by_commune.setdefault((r["district"], r["commune"]), []).append(r)
+    src = SOURCE.format(seed=seed, what="facilities")
+    out = []
+    names = {"committee": "UBND {}", "school": "Trường Tiểu học {}", "health_station": "Trạm Y tế {}"}
+    for (district, commune), items in sorted(by_commune.items()):
+        items = sorted(items, key=lambda r: (-int(r["population"]), r["id"]))
+        for rank, kind in enumerate(("committee", "school", "health_station")):
+            v = items[rank] if rank < len(items) else items[0]
+            prefix = {"committee": "UB", "school": "TH", "health_station": "YT"}[kind]
+            # Ids from the commune seat's bản id (some communes have no census code).
+            out.append([f"{prefix}-{items[0]['id']}", names[kind].format(commune), kind, commune, district,
+                        v["commune_code"], v["id"], v["lon"], v["lat"], src])
+    from . import generate
+
+    path = Path(out_path)
+    generate._write_csv_atomic(path, ["id", "name", "kind", "commune", "district", "commune_code", "village_id", "lon",
+                                      "lat", "source"], out)
+    return path

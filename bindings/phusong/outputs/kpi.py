@@ -70,8 +70,21 @@ def _district_costs(sc, plan, rows: list[dict]) -> None:
         by_name[d.name]["plan_cost"] = float(cost[inside].sum()) if len(lon) else 0.0
 
 
-def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dict) -> dict:
-    """{'province': [row], 'district': [rows], 'commune': [rows], 'targets': [rows]}."""
+def _fibre_columns(row: dict, idx: np.ndarray, villages, fp, fac_idx: list[int]) -> None:
+    """Fibre figures of one KPI row: households passed and facilities connected, before and after."""
+    hh = np.array([villages[i].households for i in idx], float)
+    total = hh.sum()
+    for when, flags in (("before", fp.village_before), ("after", fp.village_after)):
+        row[f"fibre_hh_{when}_pct"] = 100.0 * hh[flags[idx]].sum() / total if total else math.nan
+    for kind, key in (("committee", "communes"), ("school", "schools"), ("health_station", "health")):
+        ks = [i for i in fac_idx if fp.facilities[i].kind == kind]
+        for when, flags in (("before", fp.facility_before), ("after", fp.facility_after)):
+            row[f"fibre_{key}_{when}"] = f"{sum(bool(flags[i]) for i in ks)}/{len(ks)}" if ks else ""
+
+
+def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dict, fibre=None) -> dict:
+    """{'province': [row], 'district': [rows], 'commune': [rows], 'targets': [rows]}; with a fibre
+    plan (plan.fibre.FibrePlan), the fibre columns too."""
     n = len(villages)
     before = np.asarray(cov["covered"], bool)
     after = before.copy()
@@ -95,6 +108,21 @@ def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dic
         p["plan_cost"] = float(plan.total_cost)
         p["plan_currency"] = plan.currency
         _district_costs(sc, plan, out["district"])
+    if fibre is not None:
+        fac_d: dict = OrderedDict()
+        fac_c: dict = OrderedDict()
+        for k, fa in enumerate(fibre.facilities):
+            fac_d.setdefault(fa.district, []).append(k)
+            fac_c.setdefault((fa.district, fa.commune), []).append(k)
+        _fibre_columns(p, all_idx, villages, fibre, list(range(len(fibre.facilities))))
+        for r, (d, ix) in zip(out["district"], sorted(districts.items())):
+            _fibre_columns(r, np.array(ix), villages, fibre, fac_d.get(d, []))
+        for r, (key, ix) in zip(out["commune"], sorted(communes.items())):
+            _fibre_columns(r, np.array(ix), villages, fibre, fac_c.get(key, []))
+        from ..plan.fibre import kpi_rows
+
+        p.update({k: v for k, v in kpi_rows(fibre, sc).items()})
+        p["fibre_plan_currency"] = fibre.currency
     out["targets"] = target_rows(sc, p)
     return out
 
@@ -113,8 +141,14 @@ def target_rows(sc, p: dict) -> list[dict]:
             row("white bản (bản trắng)", t.white_villages, pub.white_villages, p["white_ban_before"],
                 p["white_ban_after"]),
             row("bản", None, pub.villages, p["ban"], p["ban"])]
-    if t.fibre_households_pct is not None:
-        rows.append(row("fibre to households (%)", t.fibre_households_pct, None, "not modelled", "not modelled"))
-    if t.fibre_communes_pct is not None:
-        rows.append(row("fibre to communes (%)", t.fibre_communes_pct, None, "not modelled", "not modelled"))
+    fibre = "fibre_households_before_pct" in p
+    for label, target, key in (("fibre to households (%)", t.fibre_households_pct, "households"),
+                               ("fibre to commune seats (%)", t.fibre_communes_pct, "communes"),
+                               ("fibre to schools (%)", t.fibre_schools_pct, "schools"),
+                               ("fibre to health stations (%)", t.fibre_health_pct, "health")):
+        if fibre:
+            rows.append(row(label, target, None, p[f"fibre_{key}_before_pct"], p[f"fibre_{key}_after_pct"]))
+        elif target is not None:
+            rows.append(row(label, target, None, "not modelled (no fibre plan: fibre.enabled)",
+                            "not modelled (no fibre plan: fibre.enabled)"))
     return rows

@@ -42,13 +42,21 @@ STATUS = {"covered": "phủ sóng", "white": "bản trắng", "covered_by_plan":
 KIND_VI = {"upgrade": "nâng cấp 4G", "colocation": "dùng chung hạ tầng", "new_grid_hilltop": "trạm mới (đỉnh đồi)",
            "commune_centre": "trạm mới (trung tâm xã)", "candidate": "trạm ứng viên (từ tệp)",
            "existing": "trạm ứng viên (từ tệp)"}
-BACKHAUL_VI = {"fibre": "cáp quang", "microwave": "vi ba", "fibre_no_los": "cáp quang (không có tầm nhìn vi ba)",
-               "not_modelled": "chưa tính", "": "chi phí trọn gói"}
+BACKHAUL_VI = {"fibre": "cáp quang", "new_fibre": "cáp quang (tuyến mới của quy hoạch cáp quang)", "microwave": "vi ba",
+               "fibre_no_los": "cáp quang (không có tầm nhìn vi ba)", "not_modelled": "chưa tính",
+               "": "chi phí trọn gói"}
 POWER_VI = {"existing": "sẵn có", "grid": "kéo lưới điện", "solar": "điện mặt trời", "not_modelled": "chưa tính",
             "": "chi phí trọn gói"}
 REASON_VI = {"no_candidate_in_range": "không có trạm ứng viên trong bán kính",
              "terrain_or_distance": "bị địa hình che chắn hoặc quá xa"}
 YES_NO = ("có", "không")
+# The fibre plan (phusong.plan.fibre): route status and stage, node kinds, facility kinds, reasons.
+ROUTE_VI = {"new": "tuyến mới", "existing": "tuyến hiện có"}
+STAGE_VI = {"facilities": "tới UBND, trường, trạm y tế", "households": "tới hộ gia đình", "": ""}
+NODE_VI = {"olt": "OLT tại điểm rẽ trên trục", "cabinet": "tủ OLT mới (giới hạn cự ly quang)", "splitter": "bộ chia quang"}
+FACILITY_VI = {"committee": "UBND xã", "school": "trường học", "health_station": "trạm y tế"}
+FIBRE_REASON_VI = {"isolated": "nằm trên ô không đi cáp được (độ dốc, mặt nước)",
+                   "unreachable": "không có đường cáp tới trục hiện có"}
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,56 @@ FIELDS = {
         F("phu_sau", "ty_le_phu_sau_qh_pct", "real", "tỷ lệ dân được phủ sóng sau quy hoạch",
           "people covered after the plan", "%"),
     ],
+    "fibre_routes": [
+        F("ma_tuyen", "ma_tuyen", "string", "mã tuyến cáp", "route id"),
+        F("trang_thai", "trang_thai", "string", "tuyến mới hay hiện có", "new or existing", "", tuple(ROUTE_VI.values())),
+        F("giai_doan", "giai_doan", "string", "tuyến phục vụ (cơ sở hay hộ gia đình)", "what the route is built for", "",
+          tuple(v for v in STAGE_VI.values() if v)),
+        F("dai_km", "chieu_dai_km", "real", "chiều dài", "length", "km"),
+        F("chi_phi", "chi_phi", "real", "chi phí cáp (tuyến mới)", "cable cost (new routes)", "tiền tệ"),
+        F("tien_te", "tien_te", "string", "đơn vị tiền tệ", "currency"),
+        F("so_co_so", "so_co_so", "integer", "số cơ sở (UBND, trường, trạm y tế) phía sau tuyến",
+          "facilities served downstream", "cơ sở"),
+        F("so_ban", "so_ban", "integer", "số bản có cáp mới phía sau tuyến", "bản newly passed downstream", "bản"),
+        F("so_ho", "so_ho", "integer", "số hộ có cáp mới phía sau tuyến", "households newly passed downstream", "hộ"),
+        F("phuc_vu", "phuc_vu", "string", "mã cơ sở và bản phía sau tuyến (;, tối đa 40)",
+          "ids served downstream (;, at most 40)"),
+    ],
+    "fibre_nodes": [
+        F("ma_nut", "ma_nut", "string", "mã thiết bị", "equipment id"),
+        F("loai", "loai", "string", "loại thiết bị", "kind", "", tuple(NODE_VI.values())),
+        F("so_luong", "so_luong", "integer", "số lượng", "count"),
+        F("ty_le", "ty_le_chia", "integer", "tỷ lệ chia (bộ chia)", "split ratio (splitters)"),
+        F("so_ho", "so_ho", "integer", "số hộ phía sau", "households behind it", "hộ"),
+        F("cq_km", "cu_ly_quang_km", "real", "cự ly quang tới OLT", "fibre distance to its OLT", "km"),
+        F("olt", "olt", "string", "OLT cấp tín hiệu", "the OLT that feeds it"),
+        F("chi_phi", "chi_phi", "real", "chi phí", "cost", "tiền tệ"),
+        F("tien_te", "tien_te", "string", "đơn vị tiền tệ", "currency"),
+    ],
+    "facilities": [
+        F("ma_co_so", "ma_co_so", "string", "mã cơ sở", "facility id"),
+        F("ten", "ten_co_so", "string", "tên cơ sở", "facility name"),
+        F("loai", "loai_co_so", "string", "loại cơ sở", "kind", "", tuple(FACILITY_VI.values())),
+        F("xa", "xa", "string", "xã", "commune"),
+        F("huyen", "huyen", "string", "huyện", "district"),
+        F("cq_truoc", "cap_quang_hien_nay", "string", "có cáp quang hiện nay", "fibre today", "", YES_NO),
+        F("cq_sau", "cap_quang_sau_qh", "string", "có cáp quang sau quy hoạch", "fibre after the plan", "", YES_NO),
+        F("ly_do", "ly_do_khong_toi", "string", "lý do cáp quang không tới được", "why fibre cannot reach it", "",
+          tuple(FIBRE_REASON_VI.values())),
+        F("nguon", "nguon", "string", "nguồn dữ liệu (GENERATED: dữ liệu sinh)", "source (GENERATED: generated data)"),
+    ],
 }
+FIBRE_VILLAGE_FIELDS = [
+    F("cq_truoc", "cap_quang_hien_nay", "string", "bản có cáp quang hiện nay", "fibre passes the bản today", "", YES_NO),
+    F("cq_sau", "cap_quang_sau_qh", "string", "bản có cáp quang sau quy hoạch", "fibre passes it after the plan", "",
+      YES_NO),
+    F("cq_thu_tu", "cap_quang_thu_tu", "integer", "thứ tự kéo cáp tới bản (0: đã có hoặc không tới được)",
+      "order in which fibre reaches it (0: already there or unreachable)"),
+    F("cq_chi", "cap_quang_chi_phi", "real", "chi phí kéo cáp tới bản (tuyến + thuê bao đầu cuối)",
+      "cost of reaching it (route + last mile)", "tiền tệ"),
+]
+"""Fields the villages layer gains when the scenario has a fibre plan."""
+FIBRE_LAYERS = ("fibre_routes", "fibre_nodes", "facilities")
 del F
 
 # KML styles (LIBKML keeps OGR style strings): colours by status and icons by site kind.
@@ -264,15 +321,18 @@ def run_date() -> _dt.datetime:
 def planned_names(sc) -> list[str]:
     """Names of the files a run of `sc` writes (to check them before computing)."""
     names = []
-    for layer in ("villages", "towers", "proposed_sites", "districts"):
+    layers = ("villages", "towers", "proposed_sites", "districts") + (FIBRE_LAYERS if sc.fibre.enabled else ())
+    for layer in layers:
         for fmt in sc.outputs.formats:
             ext = DRIVERS[fmt][1]
             names += [layer + e for e in ((".shp", ".shx", ".dbf", ".prj", ".cpg") if fmt == "shapefile" else (ext,))]
     names += [f"kpi_{lv}.csv" for lv in ("province", "district", "commune", "targets")]
     names += ["kpi.xlsx", "plan_curve.csv", "links.csv", "summary.csv", "field_dictionary.csv",
               "report.md", "report.html", "report.pdf", "map.html", "project.qgz", "raster_servers.csv"]
+    if sc.fibre.enabled:
+        names += ["fibre_curve.csv"]
     if sc.outputs.qgis:
-        names += [f"{layer}.qml" for layer in ("villages", "towers", "proposed_sites", "districts")]
+        names += [f"{layer}.qml" for layer in layers]
     if sc.outputs.rasters:
         names += [f"rsrp_{w}{e}" for w in ("before", "after") for e in (".tif", ".server.tif")]
         names += ["coverage_before.gpkg", "coverage_after.gpkg"]
@@ -415,9 +475,16 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
     }
     for f, d in zip(op_fields, result.operators.values()):
         cols[f.dbf] = [YES_NO[0] if c else YES_NO[1] for c in d["covered"]]
+    extra = list(op_fields)
+    fp = getattr(result, "fibre", None)
+    if fp is not None:
+        from .fibre import village_columns
+
+        cols.update(village_columns(fp))
+        extra += FIBRE_VILLAGE_FIELDS
     vstyle = [_symbol(*KML_STYLE["villages"][s]) for s in after]
     files = _write_layer(staging, "villages", sc, [v.lon for v in villages], [v.lat for v in villages], cols,
-                         op_fields, styles=vstyle, name_field="ten_ban")
+                         extra, styles=vstyle, name_field="ten_ban")
     n_served = np.bincount(server[server >= 0], minlength=len(towers)) if towers else []
     if towers:
         files += _write_layer(staging, "towers", sc, [t.lon for t in towers], [t.lat for t in towers], {
@@ -435,6 +502,10 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
                           proposed_site_columns(result, _join_ids), styles=sstyle, name_field="ma_tram")
     if sc.inputs.admin:
         files += _write_districts(staging, result)
+    if fp is not None:
+        from . import fibre as fibre_out
+
+        files += fibre_out.write(staging, result, enc)
     if result.rasters is not None:
         from ..coverage import scenario_rasters
 
@@ -451,7 +522,8 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
             for k, pt in enumerate(plan.curve)], enc))
     files.append(_write_links(staging / "links.csv", result, enc))
     files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()], enc))
-    files.append(_write_csv(staging / "field_dictionary.csv", dictionary_rows(op_fields), enc))
+    files.append(_write_csv(staging / "field_dictionary.csv",
+                            dictionary_rows(op_fields, fibre=fp is not None), enc))
     if sc.outputs.report or sc.outputs.report_pdf:
         from . import report
 
@@ -499,11 +571,14 @@ def proposed_site_columns(result, join_ids=";".join) -> dict:
     }
 
 
-def dictionary_rows(op_fields=()) -> list[dict]:
-    """field_dictionary.csv: every field of every layer with both names, meaning, unit and values."""
+def dictionary_rows(op_fields=(), fibre: bool = False) -> list[dict]:
+    """field_dictionary.csv: every field of every layer written with both names, meaning, unit and
+    values (the fibre layers and fields when the run has a fibre plan)."""
     rows = []
     for layer, specs in FIELDS.items():
-        for f in specs + (list(op_fields) if layer == "villages" else []):
+        if layer in FIBRE_LAYERS and not fibre:
+            continue
+        for f in specs + (list(op_fields) + (FIBRE_VILLAGE_FIELDS if fibre else []) if layer == "villages" else []):
             rows.append({"layer": layer, "field": f.dbf, "full_name": f.full, "type": f.type, "nghia": f.vi,
                          "meaning": f.en, "unit": f.unit, "values": " | ".join(f.values)})
     return rows

@@ -49,7 +49,9 @@ SITE_SHAPES = {"upgrade": ("#EF6C00", "triangle"), "colocation": ("#F9A825", "tr
                "new_grid_hilltop": ("#D84315", "star"), "commune_centre": ("#AD1457", "star"),
                "candidate": ("#5D4037", "diamond")}
 LAYER_TITLES = {"villages": "Bản (trạng thái sau quy hoạch)", "proposed_sites": "Trạm đề xuất",
-                "towers": "Trạm 4G/5G hiện có", "districts": "Ranh giới huyện"}
+                "towers": "Trạm 4G/5G hiện có", "districts": "Ranh giới huyện",
+                "fibre_routes": "Tuyến cáp quang (hiện có, mới)", "fibre_nodes": "OLT, tủ OLT, bộ chia quang",
+                "facilities": "UBND xã, trường, trạm y tế (cáp quang sau quy hoạch)"}
 COVERAGE_COLOURS = {"before": "46,125,50", "after": "21,101,192"}
 FORMAT_ORDER = ("gpkg", "shapefile", "geojson", "kml")
 
@@ -271,11 +273,38 @@ def _village_attr(sc) -> str:
     return name
 
 
-def _site_attr(sc) -> str:
-    spec = next(f for f in L.FIELDS["proposed_sites"] if f.dbf == "loai")
-    if "shapefile" in sc.outputs.formats and len(sc.outputs.formats) > 1:
+def _attr(sc, layer: str, dbf: str) -> str:
+    """The field `dbf` of `layer` as the project's format names it (an expression serving both
+    names when shapefiles sit beside another format, so that one .qml serves both)."""
+    spec = next(f for f in L.FIELDS[layer] if f.dbf == dbf)
+    if "shapefile" in sc.outputs.formats and len(sc.outputs.formats) > 1 and spec.full != spec.dbf:
         return f"coalesce(attribute('{spec.full}'), attribute('{spec.dbf}'))"
     return spec.dbf if _format(sc) == "shapefile" else spec.full
+
+
+def _site_attr(sc) -> str:
+    return _attr(sc, "proposed_sites", "loai")
+
+
+def _line(colour: str, width: float) -> dict:
+    return {"line_color": _rgba(colour), "line_style": "solid", "line_width": _num(width), "line_width_unit": "MM",
+            "capstyle": "round", "joinstyle": "round", "offset": "0", "offset_unit": "MM"}
+
+
+def route_style(sc) -> ET.Element:
+    cats = [(L.ROUTE_VI["existing"], L.ROUTE_VI["existing"], _line("#1565C0", 0.6)),
+            (L.ROUTE_VI["new"], L.ROUTE_VI["new"], _line("#E65100", 0.8))]
+    return categorized(_attr(sc, "fibre_routes", "trang_thai"), "line", cats, "SimpleLine")
+
+
+def node_style() -> ET.Element:
+    return single("marker", "SimpleMarker", _marker("#6D4C41", "square", 1.6))
+
+
+def facility_style(sc) -> ET.Element:
+    cats = [(L.YES_NO[0], "có cáp quang", _marker("#2E7D32", "cross2", 3.0, "46,125,50,255", 0.6)),
+            (L.YES_NO[1], "chưa có cáp quang", _marker("#C62828", "cross2", 3.0, "198,40,40,255", 0.6))]
+    return categorized(_attr(sc, "facilities", "cq_sau"), "marker", cats)
 
 
 def village_style(sc) -> ET.Element:
@@ -347,8 +376,10 @@ def collect_layers(staging: Path, result, files: list[Path]) -> list[Layer]:
     out: list[Layer] = []
     wgs84 = _core.crs_wkt("WGS84")
     styles = {"villages": lambda: village_style(sc), "proposed_sites": lambda: site_style(sc),
-              "towers": tower_style, "districts": district_style}
-    for name in ("villages", "proposed_sites", "towers", "districts"):
+              "towers": tower_style, "districts": district_style, "facilities": lambda: facility_style(sc),
+              "fibre_nodes": node_style, "fibre_routes": lambda: route_style(sc)}
+    geoms = {"districts": "Polygon", "fibre_routes": "LineString"}
+    for name in ("villages", "proposed_sites", "facilities", "fibre_nodes", "towers", "fibre_routes", "districts"):
         if fmt is None:
             break
         ext = L.DRIVERS[fmt][1]
@@ -362,10 +393,10 @@ def collect_layers(staging: Path, result, files: list[Path]) -> list[Layer]:
         elif fmt == "shapefile":
             prj = path.with_suffix(".prj")
             wkt = prj.read_text(encoding="utf-8") if prj.is_file() else _core.crs_wkt(sc.outputs.crs)
-            extent, geom, source = _shp_extent(path), ("Polygon" if name == "districts" else "Point"), f"./{path.name}"
+            extent, geom, source = _shp_extent(path), geoms.get(name, "Point"), f"./{path.name}"
         else:
             wkt, extent = wgs84, None
-            geom = "Polygon" if name == "districts" else "Point"
+            geom = geoms.get(name, "Point")
             source = f"./{path.name}" if fmt == "geojson" else f"./{path.name}|layername={name}"
         out.append(Layer(id=f"phusong_{name}", title=LAYER_TITLES[name], source=source, provider="ogr",
                          crs_wkt=wkt, extent=extent, style=[styles[name]()], geometry=_geom_type(geom),

@@ -62,7 +62,8 @@ def input_roles(sc) -> list[tuple[str, list[str]]]:
     pairs = [("scenario", str(sc.path))] if sc.path else []
     pairs += [("dem", d) for d in sc.inputs.dem]
     pairs += [("villages", sc.inputs.villages), ("towers", sc.inputs.towers)]
-    pairs += [(k, getattr(sc.inputs, k)) for k in ("admin", "clutter", "fibre", "power_grid") if getattr(sc.inputs, k)]
+    pairs += [(k, getattr(sc.inputs, k)) for k in ("admin", "clutter", "fibre", "power_grid", "facilities", "roads", "rivers")
+              if getattr(sc.inputs, k)]
     if sc.inputs.clutter and sc.radio.clutter_classes != "worldcover":
         pairs.append(("clutter_classes", sc.radio.clutter_classes))
     if sc.planning.enabled:
@@ -230,6 +231,14 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
             items.append(t["sum_bound_budget"].format(bound=f.n(plan.bound), unit=unit, gap=gap, proven=proven))
     else:
         items.append(t["no_plan"])
+    fp = result.fibre
+    if fp is not None:
+        ff = _Fmt(lang, fp.currency, [fp.total_cost])
+        items.append(t["sum_fibre"].format(
+            fac=f.n(int((fp.facility_after & ~fp.facility_before).sum())),
+            b=f.pct(100 * fp.households_before / max(fp.households_total, 1)),
+            a=f.pct(100 * fp.households_after / max(fp.households_total, 1)), target=f.pct(fp.household_target_pct),
+            km=f.n(fp.new_route_km), cost=ff.money(fp.total_cost), unit=ff.unit))
     doc.append(("ul", items))
 
     # II. Indicators against targets.
@@ -241,7 +250,7 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
         def cell(v, pct=pct):
             if v == "" or v is None:
                 return "–"
-            if v == "not modelled":
+            if isinstance(v, str) and v.startswith("not modelled"):
                 return t["not_modelled"]
             return f.pct(v) if pct else f.n(v)
 
@@ -291,6 +300,9 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
              t["c_white_a"], t["c_pct_a"]]
     doc.append(("table", heads, [[r["district"]] + kpi_row(r["commune"], r) for r in result.kpis["commune"]],
                 {"num": set(range(2, len(heads))), "cls": "small"}))
+
+    if fp is not None:
+        _fibre_section(doc, h2, result, maps, t, f)
 
     if plan is not None and chosen:
         # VII. Costs: CAPEX and OPEX apart, per operator.
@@ -393,6 +405,46 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
     return doc, title
 
 
+def _fibre_section(doc: list, h2, result, maps: dict, t: dict, f: _Fmt) -> None:
+    """The fibre plan: what it costs, how close to optimal, the network, a map and the districts."""
+    fp, sc = result.fibre, result.scenario
+    ff = _Fmt(sc.outputs.language, fp.currency, [fp.total_cost, fp.cost_facilities, fp.cost_households])
+    h2("s_fibre")
+    doc.append(("p", t["fibre_intro"].format(target=f.pct(fp.household_target_pct), conn=f.n(sc.fibre.connected_m),
+                                             unit=ff.unit)))
+    doc.append(("table", [t["cost_item"], t["cost_value"].format(unit=ff.unit)], [
+        [t["fi_fac"], ff.money(fp.cost_facilities)], [t["fi_hh"], ff.money(fp.cost_households)],
+        [t["fi_eq"], ff.money(fp.cost_equipment)], [f"**{t['fi_total']}**", ff.money(fp.total_cost)]], {"num": {1}}))
+
+    def gap(g):
+        return f.pct(100 * g) if g is not None and math.isfinite(g) else "–"
+
+    new_v = fp.village_after & ~fp.village_before
+    hh = sum(result.villages[i].households for i in new_v.nonzero()[0])
+    items = [t["fibre_solver"].format(method=fp.method, cost=ff.money(fp.cost_facilities), bound=ff.money(fp.bound),
+                                      unit=ff.unit, gap=gap(fp.gap), proven=t["proven"] if fp.proven_optimal else ""),
+             t["fibre_hh_line"].format(n=f.n(int(new_v.sum())), hh=f.n(hh), cost=ff.money(fp.cost_households),
+                                       bound=ff.money(fp.household_bound) if math.isfinite(fp.household_bound) else "–",
+                                       unit=ff.unit, gap=gap(fp.household_gap)),
+             t["fibre_net"].format(km=f.n(fp.new_route_km), olt=f.n(fp.olts), cab=f.n(fp.cabinets),
+                                   reach=f.n(sc.fibre.reach_km), spl=f.n(fp.splitters), ratio=sc.fibre.splitter_ratio)]
+    if result.plan is not None:
+        items.append(t["fibre_combined"].format(total=ff.money(result.summary["total_cost_4g_and_fibre"]), unit=ff.unit))
+    if fp.facility_reason:
+        items.append(t["fibre_unreach"].format(ids=", ".join(fp.facilities[i].id for i in sorted(fp.facility_reason))))
+    doc.append(("ul", items))
+    if "fibre" in maps:
+        doc.append(("img", maps["fibre"].name, t["map_fibre"]))
+    rows = []
+    for r in result.kpis["district"] + [dict(result.kpis["province"][0], district=f"**{t['total_row']}**")]:
+        rows.append([r["district"], f.pct(r["fibre_hh_before_pct"]), f.pct(r["fibre_hh_after_pct"]),
+                     f"{r['fibre_communes_before']} → {r['fibre_communes_after']}",
+                     f"{r['fibre_schools_before']} → {r['fibre_schools_after']}",
+                     f"{r['fibre_health_before']} → {r['fibre_health_after']}"])
+    doc.append(("table", [t["c_district"], t["fc_hh_b"], t["fc_hh_a"], t["fc_com"], t["fc_sch"], t["fc_hs"]], rows,
+                {"num": {1, 2}}))
+
+
 def _source_rows(sc, t: dict, f: _Fmt) -> list[list[str]]:
     from ..inputs import datasets
 
@@ -445,6 +497,8 @@ def write(staging: Path, result, dem) -> list[Path]:
                        if a > 0]
             f = _Fmt(lang, plan.currency, amounts)
             maps["curve"] = report_maps.curve_map(staging / "plan_curve.png", plan, lang, f.scale, f.unit)
+    if result.fibre is not None:
+        maps["fibre"] = report_maps.fibre_map(staging / "map_fibre.png", result, dem, t["map_fibre"], lang)
     doc, title = document(result, maps)
     files = list(maps.values())
     md = staging / "report.md"

@@ -136,6 +136,13 @@ def village_map(path: Path, result, dem, statuses, title: str, lang: str, sites=
                 ax.scatter([s.lon for s, k in zip(sites, m) if k], [s.lat for s, k in zip(sites, m) if k],
                            marker=marker, s=size, c=colour, edgecolors="black", linewidths=0.5, zorder=4,
                            label=f"{t['sym'][g]}: {num(int(m.sum()), 0, lang)}")
+    return _finish(fig, ax, path, result, districts, lon, lat, title, lang)
+
+
+def _finish(fig, ax, path: Path, result, districts, lon, lat, title: str, lang: str) -> Path:
+    """Extent, district and commune labels, axes, legend, scale bar and north arrow; saves the map."""
+    plt = _plt()
+    t = T[lang]
     if districts:
         xs = np.concatenate([r[:, 0] for d in districts for r in d.rings()])
         ys = np.concatenate([r[:, 1] for d in districts for r in d.rings()])
@@ -173,6 +180,48 @@ def village_map(path: Path, result, dem, statuses, title: str, lang: str, sites=
     fig.savefig(path, dpi=DPI, metadata={"Software": "phusong"})
     plt.close(fig)
     return path
+
+
+def fibre_map(path: Path, result, dem, title: str, lang: str) -> Path:
+    """The fibre plan: existing and new routes, facilities by fibre status after the plan and the
+    bản the plan passes, over the hillshade and district boundaries."""
+    plt = _plt()
+    t = T[lang]
+    fp = result.fibre
+    shade, extent = _hillshade(dem)
+    fig, ax = plt.subplots(figsize=(8.0, 7.2), dpi=DPI)
+    ax.imshow(shade, cmap="gray", extent=extent, alpha=0.55, interpolation="bilinear")
+    districts = admin.read_districts(result.scenario.inputs.admin) if result.scenario.inputs.admin else ()
+    for d in districts:
+        for ring in d.rings():
+            ax.plot(ring[:, 0], ring[:, 1], color="#37474f", lw=0.8, zorder=2)
+    styles = {("existing", ""): ("#1565c0", 1.2), ("new", "facilities"): ("#e65100", 1.4),
+              ("new", "households"): ("#ffb300", 1.0)}
+    labelled = set()
+    for r in fp.routes:
+        key = (r.status, r.stage)
+        colour, width = styles.get(key, ("#e65100", 1.2))
+        xy = np.array(r.coords)
+        label = None
+        if key not in labelled:
+            km = sum(x.length_km for x in fp.routes if (x.status, x.stage) == key)
+            label = f"{t['fibre_legend'][key[0] + ('_' + key[1] if key[1] else '')]}: {num(km, 0, lang)} km"
+            labelled.add(key)
+        ax.plot(xy[:, 0], xy[:, 1], color=colour, lw=width, zorder=3, label=label, solid_capstyle="round")
+    new_v = np.nonzero(fp.village_after & ~fp.village_before)[0]
+    lon = np.array([v.lon for v in result.villages])
+    lat = np.array([v.lat for v in result.villages])
+    if len(new_v):
+        ax.scatter(lon[new_v], lat[new_v], s=4, c="#6d4c41", linewidths=0, zorder=4,
+                   label=f"{t['fibre_legend']['villages']}: {num(len(new_v), 0, lang)}")
+    fac_lon = np.array([f.lon for f in fp.facilities])
+    fac_lat = np.array([f.lat for f in fp.facilities])
+    for flag, colour, key in ((True, "#2e7d32", "fac_on"), (False, "#c62828", "fac_off")):
+        m = np.asarray(fp.facility_after, bool) == flag
+        if m.any():
+            ax.scatter(fac_lon[m], fac_lat[m], marker="P", s=16, c=colour, edgecolors="black", linewidths=0.3,
+                       zorder=5, label=f"{t['fibre_legend'][key]}: {num(int(m.sum()), 0, lang)}")
+    return _finish(fig, ax, path, result, districts, lon, lat, title, lang)
 
 
 def curve_map(path: Path, plan, lang: str, scale: float, unit: str) -> Path:

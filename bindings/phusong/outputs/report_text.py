@@ -85,7 +85,36 @@ T = {
         "t_rows": {"4G/5G coverage of people (%)": "Tỷ lệ dân được phủ sóng 4G/5G (%)",
                    "white bản (bản trắng)": "Số bản trắng", "bản": "Số bản",
                    "fibre to households (%)": "Tỷ lệ hộ có cáp quang (%)",
-                   "fibre to communes (%)": "Tỷ lệ xã có cáp quang (%)"},
+                   "fibre to commune seats (%)": "Tỷ lệ xã (UBND xã) có cáp quang (%)",
+                   "fibre to schools (%)": "Tỷ lệ trường học có cáp quang (%)",
+                   "fibre to health stations (%)": "Tỷ lệ trạm y tế có cáp quang (%)"},
+        "s_fibre": "Cáp quang",
+        "sum_fibre": ("Cáp quang: {fac} cơ sở (UBND xã, trường, trạm y tế) được kéo cáp mới; hộ có cáp quang từ {b} "
+                      "lên {a} (mục tiêu {target}); {km} km tuyến mới; chi phí {cost} {unit}."),
+        "fibre_intro": ("Quy hoạch cáp quang nối mọi UBND xã, trường học và trạm y tế chưa có cáp tới trục cáp hiện có "
+                        "theo cây Steiner chi phí thấp nhất trên bề mặt chi phí (độ dốc địa hình, lớp phủ, sông, "
+                        "đường giao thông và lưới điện), rồi kéo tới các bản có chi phí trên mỗi hộ thấp nhất cho đến "
+                        "khi đạt mục tiêu {target} số hộ. Một cơ sở hoặc bản cách trục hiện có không quá {conn} m "
+                        "được coi là đã có cáp. Chi phí tính bằng {unit}."),
+        "fi_fac": "Tuyến cáp tới UBND xã, trường, trạm y tế",
+        "fi_hh": "Tuyến cáp và thuê bao đầu cuối (bộ chia, cáp thuê bao) tới các bản",
+        "fi_eq": "OLT, tủ OLT và đấu nối cơ sở",
+        "fi_total": "Tổng chi phí cáp quang",
+        "fibre_solver": ("Cây Steiner tới các cơ sở: {method}; chi phí {cost} {unit}, cận dưới {bound} {unit}, "
+                         "khoảng cách tối ưu {gap}{proven}."),
+        "fibre_hh_line": ("Kéo tới hộ gia đình: {n} bản, {hh} hộ; chi phí {cost} {unit}, cận dưới {bound} {unit} "
+                          "(tính từ mạng tới các cơ sở), khoảng cách {gap}."),
+        "fibre_net": ("Mạng: {km} km tuyến mới, {olt} OLT tại điểm rẽ trên trục, {cab} tủ OLT mới (cự ly quang tối đa "
+                      "{reach} km), {spl} bộ chia 1:{ratio}."),
+        "fibre_combined": ("Tổng chi phí 4G và cáp quang (tuyến cáp mới dùng làm truyền dẫn cho trạm 4G, tính một lần): "
+                           "{total} {unit}."),
+        "fibre_unreach": "Cơ sở cáp quang không tới được: {ids}.",
+        "map_fibre": "Quy hoạch cáp quang: tuyến hiện có, tuyến mới, cơ sở và bản có cáp mới",
+        "fibre_legend": {"existing": "tuyến cáp hiện có", "new_facilities": "tuyến mới tới cơ sở",
+                         "new_households": "tuyến mới tới hộ gia đình", "villages": "bản có cáp mới",
+                         "fac_on": "cơ sở có cáp quang", "fac_off": "cơ sở chưa có cáp quang"},
+        "fc_hh_b": "Hộ có cáp hiện nay (%)", "fc_hh_a": "Hộ có cáp sau QH (%)", "fc_sch": "Trường (trước → sau)",
+        "fc_hs": "Trạm y tế (trước → sau)", "fc_com": "UBND xã (trước → sau)",
         "not_modelled": "chưa tính",
         # maps
         "map_before": "Hiện trạng: các bản theo tình trạng phủ sóng",
@@ -143,7 +172,8 @@ T = {
         "user": "do người dùng cung cấp",
         "roles": {"scenario": "kịch bản", "dem": "địa hình (DEM)", "villages": "bản", "towers": "trạm hiện có",
                   "admin": "ranh giới hành chính", "clutter": "lớp phủ mặt đất", "fibre": "cáp quang trục",
-                  "power_grid": "lưới điện", "clutter_classes": "bảng lớp phủ", "candidates": "trạm ứng viên"},
+                  "power_grid": "lưới điện", "clutter_classes": "bảng lớp phủ", "candidates": "trạm ứng viên",
+                  "facilities": "UBND xã, trường, trạm y tế", "roads": "đường giao thông", "rivers": "sông suối"},
         # parameters
         "c_key": "Tham số", "c_value": "Giá trị", "c_meaning": "Ý nghĩa",
         "yes": "có", "no": "không", "none": "không đặt",
@@ -191,7 +221,35 @@ T = {
         "t_rows": {"4G/5G coverage of people (%)": "People covered by 4G/5G (%)",
                    "white bản (bản trắng)": "White villages", "bản": "Villages",
                    "fibre to households (%)": "Households with fibre (%)",
-                   "fibre to communes (%)": "Communes with fibre (%)"},
+                   "fibre to commune seats (%)": "Commune seats with fibre (%)",
+                   "fibre to schools (%)": "Schools with fibre (%)",
+                   "fibre to health stations (%)": "Health stations with fibre (%)"},
+        "s_fibre": "Fibre",
+        "sum_fibre": ("Fibre: {fac} facilities (commune seats, schools, health stations) newly connected; households "
+                      "with fibre from {b} to {a} (target {target}); {km} km of new routes; cost {cost} {unit}."),
+        "fibre_intro": ("The fibre plan joins every commune seat, school and health station without fibre to the existing "
+                        "backbone by the least-cost Steiner tree over a cost surface (terrain slope, land cover, rivers, "
+                        "roads and the power grid), then reaches the bản with the least cost per household until "
+                        "{target} of households are passed. A facility or bản within {conn} m of the backbone counts "
+                        "as having fibre today. Costs in {unit}."),
+        "fi_fac": "Routes to commune seats, schools and health stations",
+        "fi_hh": "Routes and last mile (splitters, drop cables) to the bản",
+        "fi_eq": "OLTs, OLT cabinets and facility connections",
+        "fi_total": "Total fibre cost",
+        "fibre_solver": ("Steiner tree to the facilities: {method}; cost {cost} {unit}, lower bound {bound} {unit}, "
+                         "optimality gap {gap}{proven}."),
+        "fibre_hh_line": ("To households: {n} bản, {hh} households; cost {cost} {unit}, lower bound {bound} {unit} (from "
+                          "the facilities' network), gap {gap}."),
+        "fibre_net": ("Network: {km} km of new routes, {olt} OLTs where routes leave the backbone, {cab} new OLT cabinets "
+                      "(optical reach at most {reach} km), {spl} splitters 1:{ratio}."),
+        "fibre_combined": "4G and fibre together (new routes are the 4G sites' backhaul, counted once): {total} {unit}.",
+        "fibre_unreach": "Facilities fibre cannot reach: {ids}.",
+        "map_fibre": "Fibre plan: existing routes, new routes, facilities and bản newly passed",
+        "fibre_legend": {"existing": "existing fibre", "new_facilities": "new route to facilities",
+                         "new_households": "new route to households", "villages": "bản newly passed",
+                         "fac_on": "facility with fibre", "fac_off": "facility without fibre"},
+        "fc_hh_b": "Households with fibre today (%)", "fc_hh_a": "After the plan (%)", "fc_sch": "Schools (before → after)",
+        "fc_hs": "Health stations (before → after)", "fc_com": "Commune seats (before → after)",
         "not_modelled": "not modelled",
         "map_before": "Today: villages by coverage",
         "map_after": "After the plan: villages and proposed sites",
@@ -245,7 +303,8 @@ T = {
         "roles": {"scenario": "scenario", "dem": "terrain (DEM)", "villages": "villages", "towers": "existing sites",
                   "admin": "administrative boundaries", "clutter": "land cover", "fibre": "fibre backbone",
                   "power_grid": "power grid", "clutter_classes": "clutter class table",
-                  "candidates": "candidate sites"},
+                  "candidates": "candidate sites", "facilities": "commune seats, schools, health stations",
+                  "roads": "roads", "rivers": "rivers"},
         "c_key": "Parameter", "c_value": "Value", "c_meaning": "Meaning",
         "yes": "yes", "no": "no", "none": "not set",
         "none_rows": "(none)",
@@ -258,8 +317,8 @@ REASON_EN = {"no_candidate_in_range": "no candidate site within the radius",
 KIND_EN = {"upgrade": "4G upgrade", "colocation": "co-location", "new_grid_hilltop": "new tower (hill-top)",
            "commune_centre": "new tower (commune centre)", "candidate": "candidate (from file)",
            "existing": "candidate (from file)"}
-BACKHAUL_EN = {"fibre": "fibre", "microwave": "microwave", "fibre_no_los": "fibre (no microwave line of sight)",
-               "not_modelled": "not modelled", "": "flat cost"}
+BACKHAUL_EN = {"fibre": "fibre", "new_fibre": "fibre (a new route of the fibre plan)", "microwave": "microwave",
+               "fibre_no_los": "fibre (no microwave line of sight)", "not_modelled": "not modelled", "": "flat cost"}
 POWER_EN = {"existing": "existing", "grid": "grid extension", "solar": "solar", "not_modelled": "not modelled",
             "": "flat cost"}
 

@@ -65,8 +65,9 @@ def line_of_sight(dem: _core.Dem, a, b, ha_m: float, hb_m: float, k: float = 4 /
     return bool(np.all(h[1:-1] <= ray[1:-1]))
 
 
-BACKHAUL_KINDS = ("fibre", "microwave", "fibre_no_los", "not_modelled")
-"""fibre: within fibre_max_km of the backbone; microwave: a hop to a fibre-connected tower in line
+BACKHAUL_KINDS = ("fibre", "new_fibre", "microwave", "fibre_no_los", "not_modelled")
+"""fibre: within fibre_max_km of the backbone; new_fibre: within fibre_max_km of a route of the
+run's fibre plan (nearer than the backbone); microwave: a hop to a fibre-connected tower in line
 of sight; fibre_no_los: beyond fibre_max_km with no hop in sight, fibre all the way;
 not_modelled: no fibre routes given."""
 POWER_KINDS = ("existing", "grid", "solar", "not_modelled")
@@ -83,8 +84,11 @@ class SiteExtras:
     backhaul_hub: str = ""         #: the tower at the far end of a microwave hop
 
 
-def site_extras(sc, dem: _core.Dem, cands: list, towers: list) -> list[SiteExtras]:
-    """Backhaul and power cost of each candidate (zero, "not modelled", without routes)."""
+def site_extras(sc, dem: _core.Dem, cands: list, towers: list, new_fibre: list[bytes] | None = None) -> list[SiteExtras]:
+    """Backhaul and power cost of each candidate (zero, "not modelled", without routes).
+    `new_fibre`: routes of the run's fibre plan (WKB lines, WGS84): a site nearer to one of them
+    than to the backbone connects to it (kind new_fibre), and the route itself is paid by the
+    fibre plan, once."""
     c = sc.planning.costs
     n = len(cands)
     lon = np.array([s.lon for s in cands])
@@ -94,6 +98,14 @@ def site_extras(sc, dem: _core.Dem, cands: list, towers: list) -> list[SiteExtra
     if sc.inputs.fibre:
         fibre = read_lines(sc.inputs.fibre)
         d_f = distance_km(fibre, lon, lat)
+        new = np.zeros(n, bool)
+        if new_fibre:
+            from shapely import from_wkb
+            from shapely.ops import unary_union
+
+            d_new = distance_km(unary_union([from_wkb(w) for w in new_fibre]), lon, lat)
+            new = d_new < d_f
+            d_f = np.minimum(d_f, d_new)
         t_lon = np.array([t.lon for t in towers])
         t_lat = np.array([t.lat for t in towers])
         connected = distance_km(fibre, t_lon, t_lat) <= c.fibre_connected_km
@@ -103,7 +115,7 @@ def site_extras(sc, dem: _core.Dem, cands: list, towers: list) -> list[SiteExtra
         bands = sorted(c.microwave_bands_km_cost)
         for i, s in enumerate(cands):
             if d_f[i] <= c.fibre_max_km:
-                bh_cost[i], bh_kind[i], bh_km[i] = d_f[i] * c.fibre_cost_per_km, "fibre", d_f[i]
+                bh_cost[i], bh_kind[i], bh_km[i] = d_f[i] * c.fibre_cost_per_km, "new_fibre" if new[i] else "fibre", d_f[i]
                 continue
             done = False
             if len(hubs):

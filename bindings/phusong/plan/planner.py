@@ -156,12 +156,14 @@ def admin_area(path: str):
 
 
 def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
-         progress: Callable[[int, int], None] | None = None, clutter: _core.Dem | None = None):
+         progress: Callable[[int, int], None] | None = None, clutter: _core.Dem | None = None,
+         new_fibre: list[bytes] | None = None):
     """Chooses candidate sites that cover the white villages. Returns (candidates, plan) where
     plan has chosen (candidate indices, in the order chosen), newly_covered (village indices per
     chosen site), cost breakdown per chosen site, still_white, uncoverable (village index ->
     reason), total_cost, population_covered and the cost-versus-people curve. `clutter`: the
-    land-cover raster of the run (opened once by the scenario runner), or None."""
+    land-cover raster of the run (opened once by the scenario runner), or None. `new_fibre`: the
+    fibre plan's new routes (WKB lines), backhaul for the sites near them."""
     p, r = sc.planning, sc.radio
     white_v = [villages[i] for i in white]
     cands: list = existing_candidates(sc, towers, white_v)
@@ -209,7 +211,7 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     # Cost of each candidate: CAPEX + discounted OPEX of its kind, + backhaul and power.
     from .backhaul import site_extras
 
-    extras = site_extras(sc, dem, cands, towers) if p.cost_per_site is None else None
+    extras = site_extras(sc, dem, cands, towers, new_fibre) if p.cost_per_site is None else None
     breakdown = []
     for k, c in enumerate(cands):
         if p.cost_per_site is not None:

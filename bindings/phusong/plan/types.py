@@ -20,7 +20,7 @@ class SiteCost(NamedTuple):
     backhaul: float       #: fibre to the backbone or a microwave hop
     power: float          #: grid extension or solar
     total: float          #: capex + opex_pv + backhaul + power
-    backhaul_kind: str = ""  #: backhaul.BACKHAUL_KINDS: fibre, microwave, fibre_no_los, not_modelled ("" flat cost)
+    backhaul_kind: str = ""  #: backhaul.BACKHAUL_KINDS: fibre, new_fibre, microwave, fibre_no_los, not_modelled ("" flat cost)
     power_kind: str = ""     #: backhaul.POWER_KINDS: existing, grid, solar, not_modelled ("" flat cost)
     backhaul_km: float = float("nan")  #: fibre length or microwave hop (km)
     power_km: float = float("nan")     #: grid extension (km)

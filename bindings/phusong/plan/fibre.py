@@ -1,0 +1,598 @@
+"""The fixed-broadband (fibre) plan of a scenario: fibre to every commune seat, school and health
+station, and to a target share of households, at least cost.
+
+1. The routing surface (engine: ``_core.routing_surface``): cost per metre of cable from the slope
+   of the DEM, land cover (the scenario's clutter raster, when given), rivers, and the cheaper
+   corridors along roads and the power grid.
+2. The routing graph (``_core.routing_graph``): a lattice node every ``fibre.graph_spacing_m``,
+   8 neighbours + knight's moves, each edge costed along the surface, plus a node for every
+   facility and bản; the existing backbone (``inputs.fibre``) is one root joined at no cost to
+   the lattice nodes it passes.
+3. The facilities' network: a Steiner tree joining the root and every facility not connected
+   today (heuristic, or the exact MILP through CBC with a time limit), with cost, bound and gap.
+4. Households: from that tree, bản join one at a time by least (path + last mile) per household
+   (``_core.grow_tree``) until the household target is reached, then on to every reachable bản
+   for the cost-versus-households curve; the target's cost comes with a proven lower bound.
+5. GPON: an OLT where the network meets the backbone, new OLT cabinets where the optical reach
+   (``fibre.reach_km``) would be exceeded (greedy on the tree, optimal), splitters 1:32/1:64 per
+   bản.
+
+A facility or bản is "connected today" when it lies within ``fibre.connected_m`` of the existing
+backbone. Everything here is deterministic.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import _core
+
+FACILITY_KINDS = ("committee", "school", "health_station")
+"""Kinds of facility points (``inputs.facilities``, column ``kind``)."""
+FACILITY_VI = {"committee": "UBND xã", "school": "trường học", "health_station": "trạm y tế"}
+_KIND_ALIASES = {**{k: k for k in FACILITY_KINDS}, **{v.lower(): k for k, v in FACILITY_VI.items()},
+                 "ubnd": "committee", "health": "health_station", "truong": "school", "tram_y_te": "health_station"}
+
+# WorldCover classes -> cost multiplier of cable (NaN: impassable). Trenching through forest and
+# built-up land (reinstatement) costs more; open water is crossed like a river.
+WORLDCOVER_FACTORS = {10: 1.5, 20: 1.3, 30: 1.0, 40: 1.0, 50: 1.4, 60: 1.0, 70: float("nan"), 80: 10.0, 90: 3.0,
+                      95: 5.0, 100: 1.2}
+
+
+@dataclass
+class Facility:
+    """A point fibre must reach: a commune seat (People's Committee), a school or a health station."""
+
+    id: str
+    name: str
+    kind: str          #: one of FACILITY_KINDS
+    commune: str
+    district: str
+    lon: float
+    lat: float
+    row: int           #: row in the input file (1 = first data row)
+    source: str = ""
+
+
+@dataclass
+class Route:
+    """One line of the fibre network: a chain of graph edges between branch points (new), or a line
+    of the existing backbone."""
+
+    coords: list[tuple[float, float]]  #: lon, lat
+    status: str                        #: "new" or "existing"
+    length_km: float
+    cost: float
+    stage: str = ""                    #: "facilities" or "households" (new routes)
+    facilities: int = 0                #: facilities served downstream
+    villages: int = 0                  #: bản passed downstream
+    households: float = 0.0            #: their households
+    serves: list[str] = field(default_factory=list)  #: ids downstream (at most 40; the counts are complete)
+
+
+@dataclass
+class Node:
+    """OLT, cabinet or splitter point of the network."""
+
+    id: str
+    kind: str          #: "olt" (at the backbone), "cabinet" (a new OLT cabinet) or "splitter"
+    lon: float
+    lat: float
+    count: int         #: equipment count (splitters at a bản; 1 otherwise)
+    ratio: int         #: splitter ratio (0 for OLTs)
+    households: float  #: households behind it
+    optical_km: float  #: fibre distance to its OLT (splitters); 0 at an OLT
+    olt: str           #: the OLT or cabinet that feeds it
+    cost: float
+
+
+@dataclass
+class FibrePlan:
+    """The fibre plan of a run. Indices are into ``facilities`` and the run's villages."""
+
+    facilities: list[Facility]
+    facility_before: np.ndarray      #: bool per facility: within connected_m of the backbone today
+    facility_after: np.ndarray       #: bool per facility after the plan
+    facility_reason: dict[int, str]  #: facility index -> why the plan cannot reach it (code)
+    village_before: np.ndarray       #: bool per bản: passed by fibre today
+    village_after: np.ndarray        #: bool per bản after the plan (household target)
+    village_order: np.ndarray        #: int per bản: the step it joins (1-based; 0 before/never)
+    village_cost: np.ndarray         #: per bản: its step's cost (path + last mile)
+    village_reason: dict[int, str]   #: bản index -> why it cannot be reached (code)
+    routes: list[Route]
+    nodes: list[Node]
+    currency: str
+    cost_facilities: float           #: cable of the facilities' tree
+    cost_households: float           #: paths and last mile of the bản up to the target
+    cost_equipment: float            #: OLTs, cabinets and facility connections
+    total_cost: float
+    method: str                      #: the Steiner solver, in words
+    bound: float                     #: lower bound on the facilities' tree
+    gap: float | None
+    proven_optimal: bool
+    status: str
+    household_target_pct: float
+    households_total: float
+    households_before: float
+    households_after: float
+    household_bound: float           #: lower bound on reaching the target from the facilities' tree
+    household_gap: float | None
+    curve: list[tuple[float, float, int]]  #: (cumulative cost, households passed, bản passed) per step
+    household_steps: int             #: the first steps of `curve` that the plan takes (to the target)
+    olts: int
+    cabinets: int
+    splitters: int
+    new_route_km: float
+    seconds: float
+    graph_nodes: int = 0
+    graph_edges: int = 0
+    stats: dict = field(default_factory=dict)
+
+    def new_lines_wkb(self) -> list[bytes]:
+        """The new routes as WKB lines (WGS84), for the backhaul of the 4G sites."""
+        from shapely.geometry import LineString
+
+        return [LineString(r.coords).wkb for r in self.routes if r.status == "new" and len(r.coords) >= 2]
+
+
+_MAX_IDS = 40  # ids listed per route (the counts are complete)
+
+REASON_VI = {"isolated": "nằm trên ô không đi cáp được (độ dốc, mặt nước, vùng cấm)",
+             "unreachable": "không có đường cáp tới trục hiện có"}
+"""Why a facility or bản cannot be reached (codes in FibrePlan.*_reason)."""
+
+
+def read_facilities(path: str | Path) -> list[Facility]:
+    """Facilities from a CSV (columns id, kind, lon, lat; optional name, commune, district,
+    source) or a GeoJSON of points (the same properties). ``kind``: committee, school,
+    health_station (or their Vietnamese names: UBND xã, trường học, trạm y tế). Errors name the
+    file, the row and the value."""
+    p = Path(path)
+    rows: list[tuple[int, dict, float | None, float | None]] = []
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise _core.InputError(f"{p}: not UTF-8 text (byte {e.start}); save the facilities as UTF-8") from None
+    if p.suffix.lower() in (".geojson", ".json"):
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise _core.InputError(f"{p}: not valid JSON: {e}") from None
+        for k, feat in enumerate(doc.get("features", []), start=1):
+            geom = feat.get("geometry") or {}
+            if geom.get("type") != "Point":
+                raise _core.InputError(f"{p}: feature {k} is a {geom.get('type')}; facilities must be points")
+            lon, lat = geom["coordinates"][:2]
+            rows.append((k, dict(feat.get("properties") or {}), lon, lat))
+    else:
+        reader = csv.DictReader(text.splitlines())
+        missing = [c for c in ("id", "kind", "lon", "lat") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise _core.InputError(f"{p}: missing column(s) {', '.join(missing)} (facilities need id, kind, lon, lat)")
+        for k, r in enumerate(reader, start=1):
+            rows.append((k, r, None, None))
+    out, seen = [], {}
+    for k, r, lon, lat in rows:
+        fid = str(r.get("id", "")).strip()
+        if not fid:
+            raise _core.InputError(f"{p}: row {k}: empty id")
+        if fid in seen:
+            raise _core.InputError(f"{p}: row {k}: id '{fid}' already used on row {seen[fid]}")
+        seen[fid] = k
+        raw_kind = str(r.get("kind", "")).strip()
+        kind = _KIND_ALIASES.get(raw_kind.lower())
+        if kind is None:
+            raise _core.InputError(f"{p}: row {k} (facility '{fid}'): field 'kind' = '{raw_kind}' is not a known kind "
+                                   f"(known: {', '.join(FACILITY_KINDS)}, or {', '.join(FACILITY_VI.values())})")
+        try:
+            lon = float(r["lon"] if lon is None else lon)
+            lat = float(r["lat"] if lat is None else lat)
+        except (TypeError, ValueError, KeyError):
+            raise _core.InputError(f"{p}: row {k} (facility '{fid}'): lon/lat '{r.get('lon')}', '{r.get('lat')}' "
+                                   "are not numbers") from None
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise _core.InputError(f"{p}: row {k} (facility '{fid}'): lon/lat ({lon}, {lat}) outside WGS84 ranges")
+        out.append(Facility(fid, str(r.get("name", "") or ""), kind, str(r.get("commune", "") or ""),
+                            str(r.get("district", "") or ""), lon, lat, k, str(r.get("source", "") or "")))
+    if not out:
+        raise _core.InputError(f"{p}: no facilities")
+    return out
+
+
+def _read_wkb(path: str, what: str) -> list[bytes]:
+    """Line WKBs (WGS84) of a vector file; a feature that is not a line is an InputError naming it."""
+    from shapely import from_wkb
+
+    out = []
+    for feature, wkb in _core.read_geometries(path):
+        g = from_wkb(wkb)
+        if g.geom_type not in ("LineString", "MultiLineString"):
+            raise _core.InputError(f"{path}: feature {feature} is a {g.geom_type}; {what} must be lines "
+                                   "(LineString or MultiLineString)")
+        out.append(bytes(wkb))
+    if not out:
+        raise _core.InputError(f"{path}: has no line features ({what} must be lines)")
+    return out
+
+
+def _landcover_factors(sc, dem: _core.Dem, clutter: _core.Dem | None, rows: int, cols: int) -> np.ndarray | None:
+    """Cost multiplier per DEM cell from the land-cover raster (nearest class), or None."""
+    if clutter is None:
+        return None
+    table = dict(WORLDCOVER_FACTORS)
+    table.update({int(k): float(v) for k, v in sc.fibre.landcover_factors.items()})
+    gt = dem.geotransform
+    cols_x = gt[0] + (np.arange(cols) + 0.5) * gt[1]
+    rows_y = gt[3] + (np.arange(rows) + 0.5) * gt[5]
+    x = np.broadcast_to(cols_x, (rows, cols)).ravel()
+    y = np.broadcast_to(rows_y[:, None], (rows, cols)).ravel()
+    if dem.crs_wkt != clutter.crs_wkt:
+        x, y = _core.transform(np.ascontiguousarray(x), np.ascontiguousarray(y), dem.crs_wkt, clutter.crs_wkt)
+    cg = clutter.geotransform
+    cls = np.asarray(clutter.heights_m)
+    c = np.floor((np.asarray(x) - cg[0]) / cg[1]).astype(np.int64)
+    r = np.floor((np.asarray(y) - cg[3]) / cg[5]).astype(np.int64)
+    inside = (r >= 0) & (c >= 0) & (r < cls.shape[0]) & (c < cls.shape[1])
+    codes = np.full(r.shape, -1, np.int64)
+    vals = cls[r[inside], c[inside]]
+    codes[inside] = np.where(np.isfinite(vals), vals, -1).astype(np.int64)
+    factor = np.ones(codes.shape, np.float32)
+    for code, f in table.items():
+        factor[codes == code] = f
+    return factor.reshape(rows, cols)
+
+
+def _to_dem_xy(dem: _core.Dem, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if dem.is_geographic or len(lon) == 0:
+        return np.asarray(lon, float), np.asarray(lat, float)
+    x, y = _core.transform(np.asarray(lon, float), np.asarray(lat, float), "WGS84", dem.crs_wkt)
+    return np.asarray(x), np.asarray(y)
+
+
+def _to_lonlat(dem: _core.Dem, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if dem.is_geographic or len(x) == 0:
+        return np.asarray(x, float), np.asarray(y, float)
+    lon, lat = _core.transform(np.asarray(x, float), np.asarray(y, float), dem.crs_wkt, "WGS84")
+    return np.asarray(lon), np.asarray(lat)
+
+
+def last_mile_cost(f, households: np.ndarray) -> np.ndarray:
+    """Cost of passing a bản's households once fibre reaches it: splitters (ceil(h / ratio)) and a
+    drop cable per household of the mean length in a disc of radius village_radius_m (2/3 r)."""
+    h = np.asarray(households, float)
+    c = f.costs
+    return np.ceil(h / f.splitter_ratio) * c.splitter + h * (2.0 / 3.0) * f.village_radius_m * c.drop_per_m
+
+
+def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = None, progress=None) -> FibrePlan:
+    """The fibre plan of scenario `sc` (``fibre:`` section) for these villages. See the module."""
+    from .backhaul import distance_km
+
+    t0 = time.perf_counter()
+    f = sc.fibre
+    step = (lambda k, n: progress(k, n)) if progress else (lambda k, n: None)
+    if not sc.inputs.fibre:
+        raise _core.InputError(f"{sc.path}: key 'fibre': the fibre plan needs the existing backbone (inputs.fibre: "
+                               "lines of the fibre network today)")
+    if not sc.inputs.facilities:
+        raise _core.InputError(f"{sc.path}: key 'fibre': the fibre plan needs inputs.facilities (points with a kind: "
+                               f"{', '.join(FACILITY_KINDS)})")
+    facilities = read_facilities(sc.inputs.facilities)
+    for fa in facilities:
+        if not dem.contains_lonlat(fa.lon, fa.lat):
+            raise _core.InputError(f"{sc.inputs.facilities}: row {fa.row} (facility '{fa.id}'): point "
+                                   f"({fa.lon}, {fa.lat}) lies outside the DEM")
+    step(0, 6)
+    z = np.asarray(dem.heights_m, np.float32)
+    rows, cols = z.shape
+    gt = list(dem.geotransform)
+    crs = dem.crs_wkt
+    backbone = _read_wkb(sc.inputs.fibre, "the fibre backbone (inputs.fibre)")
+    masks = {}
+    for key, ref in (("road", sc.inputs.roads), ("power", sc.inputs.power_grid), ("river", sc.inputs.rivers)):
+        if ref:
+            masks[key] = _core.rasterize_lines(_read_wkb(ref, f"inputs.{'power_grid' if key == 'power' else key + 's'}"),
+                                               gt, rows, cols, crs, ref)
+    s = f.surface
+    surface = _core.routing_surface(z, gt, crs, road=masks.get("road"), power=masks.get("power"),
+                                    river=masks.get("river"),
+                                    landcover_factor=_landcover_factors(sc, dem, clutter, rows, cols),
+                                    base_cost_per_m=s.base_cost_per_m, slope_factor=s.slope_factor,
+                                    max_slope_deg=s.max_slope_deg, road_factor=s.road_factor,
+                                    power_factor=s.power_factor, river_factor=s.river_factor)
+    step(1, 6)
+    # Points: facilities, then bản.
+    p_lon = np.array([fa.lon for fa in facilities] + [v.lon for v in villages], float)
+    p_lat = np.array([fa.lat for fa in facilities] + [v.lat for v in villages], float)
+    px, py = _to_dem_xy(dem, p_lon, p_lat)
+    stride = max(1, int(round(f.graph_spacing_m / dem.cell_size_m)))
+    graph = _core.routing_graph(surface, gt, crs, stride=stride, x=px.tolist(), y=py.tolist())
+    nf, nv = len(facilities), len(villages)
+    fac_node = np.array(graph.point_node[:nf], int)
+    vil_node = np.array(graph.point_node[nf:], int)
+    # The backbone root: one node joined at no cost to the lattice nodes whose block it crosses.
+    bb = np.asarray(_core.rasterize_lines(backbone, gt, rows, cols, crs, sc.inputs.fibre), bool)
+    lr, lc = graph.lattice_rows, graph.lattice_cols
+    padded = np.zeros((lr * stride, lc * stride), bool)
+    padded[:rows, :cols] = bb
+    block = padded.reshape(lr, stride, lc, stride).any(axis=(1, 3)).ravel()
+    centre_r = np.minimum(np.arange(lr) * stride + stride // 2, rows - 1)
+    centre_c = np.minimum(np.arange(lc) * stride + stride // 2, cols - 1)
+    passable = np.isfinite(np.asarray(surface)[np.ix_(centre_r, centre_c)]).ravel()
+    bb_nodes = np.nonzero(block & passable)[0]
+    if len(bb_nodes) == 0:
+        raise _core.InputError(f"{sc.inputs.fibre}: the fibre backbone crosses no passable cell of the DEM "
+                               f"({', '.join(Path(d).name for d in sc.inputs.dem)}): no fibre can start from it")
+    root = graph.n_nodes
+    eu = np.concatenate([np.asarray(graph.edge_u), np.full(len(bb_nodes), root)]).astype(int)
+    ev = np.concatenate([np.asarray(graph.edge_v), bb_nodes]).astype(int)
+    ec = np.concatenate([np.asarray(graph.edge_cost), np.zeros(len(bb_nodes))])
+    elen = np.concatenate([np.asarray(graph.edge_length_m), np.zeros(len(bb_nodes))])
+    n_graph_edges = len(graph.edge_u)
+    step(2, 6)
+
+    # Connected today: within connected_m of the backbone.
+    from .backhaul import read_lines
+
+    lines = read_lines(sc.inputs.fibre)
+    d_km = distance_km(lines, p_lon, p_lat) if len(p_lon) else np.zeros(0)
+    fac_before = d_km[:nf] <= f.connected_m / 1000.0
+    vil_before = d_km[nf:] <= f.connected_m / 1000.0
+
+    # Points on impassable cells have no edge (isolated); those the tree cannot reach are found by
+    # the solvers (another component of the graph).
+    degree = np.bincount(np.concatenate([eu, ev]), minlength=root + 1)
+    fac_reason = {i: "isolated" for i in range(nf) if not fac_before[i] and degree[fac_node[i]] == 0}
+    vil_reason = {i: "isolated" for i in range(nv) if not vil_before[i] and degree[vil_node[i]] == 0}
+
+    # Stage 1: the facilities' Steiner tree.
+    todo = [i for i in range(nf) if not fac_before[i] and i not in fac_reason]
+    terminals = [root] + sorted({int(fac_node[i]) for i in todo})
+    problem = _core.SteinerProblem(root + 1, eu.tolist(), ev.tolist(), ec.tolist(), terminals, "fibre facilities")
+    if len(terminals) > 1:
+        res = _core.solve_steiner(problem, method=f.method, time_limit_s=f.time_limit_s, threads=1,
+                                  max_moves=f.improvement_moves)
+        tree_edges = list(res.edges)
+        tree_nodes = sorted(set(res.nodes) | {root})
+        bound, gap, proven, status = float(res.bound), float(res.gap), bool(res.proven_optimal), str(res["status"])
+        seconds_steiner = float(res.seconds)
+        cut_off = set(res.unreachable_terminals)
+        for i in todo:
+            if int(fac_node[i]) in cut_off:
+                fac_reason[i] = "unreachable"
+        todo = [i for i in todo if i not in fac_reason]
+    else:
+        tree_edges, tree_nodes = [], [root]
+        bound, gap, proven, status, seconds_steiner = 0.0, 0.0, True, "optimal", 0.0
+    cost_fac = float(ec[tree_edges].sum()) if tree_edges else 0.0
+    step(3, 6)
+
+    # Stage 2: households, from the facilities' tree.
+    hh = np.array([v.households for v in villages], float)
+    hh_total = float(hh.sum())
+    target_pct = f.household_target_pct if f.household_target_pct is not None else (
+        sc.targets.fibre_households_pct if sc.targets.fibre_households_pct is not None else 80.0)
+    hh_before = float(hh[vil_before].sum())
+    need = max(0.0, target_pct / 100.0 * hh_total - hh_before)
+    cand = [i for i in range(nv) if not vil_before[i] and i not in vil_reason and hh[i] > 0]
+    lm = last_mile_cost(f, hh)
+    grow = _core.grow_tree(problem, tree_nodes, [int(vil_node[i]) for i in cand], [float(hh[i]) for i in cand],
+                           [float(lm[i]) for i in cand], need, complete=True)
+    for k in grow.unreachable:  # cut off from the tree by the cost surface
+        vil_reason.setdefault(cand[k], "unreachable")
+    n_steps = grow.target_steps if grow.target_steps >= 0 else len(grow.order)
+    vil_after = vil_before.copy()
+    vil_order = np.zeros(nv, int)
+    vil_cost = np.zeros(nv)
+    curve, cum_cost, cum_hh, cum_v = [], 0.0, hh_before, int(vil_before.sum())
+    hh_edges: list[int] = []
+    for k, (t, c) in enumerate(zip(grow.order, grow.step_cost)):
+        i = cand[t]
+        cum_cost += c
+        cum_hh += hh[i]
+        cum_v += 1
+        curve.append((cum_cost, cum_hh, cum_v))
+        vil_order[i] = k + 1
+        vil_cost[i] = c
+        if k < n_steps:
+            vil_after[i] = True
+            hh_edges += grow.step_edges[k]
+    cost_hh = float(sum(grow.step_cost[:n_steps]))
+    hh_bound = float(grow.target_bound)
+    hh_gap = (cost_hh - hh_bound) / cost_hh if cost_hh > 0 and math.isfinite(hh_bound) else (0.0 if cost_hh == 0 else None)
+    step(4, 6)
+
+    # GPON on the whole tree.
+    all_edges = sorted(set(tree_edges) | set(hh_edges))
+    real_edges = [e for e in all_edges if e < n_graph_edges]
+    roots = sorted(int(ev[e]) for e in all_edges if e >= n_graph_edges)
+    fac_after = fac_before.copy()
+    for i in todo:
+        fac_after[i] = True
+    demand = sorted({int(fac_node[i]) for i in range(nf) if fac_after[i] and not fac_before[i]} |
+                    {int(vil_node[i]) for i in range(nv) if vil_after[i] and not vil_before[i]})
+    gp = _core.gpon_cabinets(problem, elen.tolist(), real_edges, roots, demand, f.reach_km * 1000.0)
+    c = f.costs
+    olt_of = np.asarray(gp.olt_of)  # (the engine's vectors convert on each access: once here)
+    cabinets = list(gp.cabinets)
+    olt_nodes = sorted(set(olt_of[demand].tolist()) - set(cabinets)) if demand else []
+    n_new_fac = len(todo)
+    cost_equipment = len(olt_nodes) * c.olt + len(cabinets) * c.cabinet + n_new_fac * c.facility_connection
+    total = cost_fac + cost_hh + cost_equipment
+    step(5, 6)
+
+    # Geometry: node positions in WGS84.
+    nx_, ny_ = np.asarray(graph.node_x), np.asarray(graph.node_y)
+    lon_n, lat_n = _to_lonlat(dem, nx_, ny_)
+    routes = _routes(real_edges, set(tree_edges), eu, ev, ec, elen, lon_n, lat_n, roots, cabinets, facilities, villages,
+                     fac_node, vil_node, fac_after & ~fac_before, vil_after & ~vil_before, hh)
+    routes += _existing_routes(backbone)
+    nodes = _nodes(olt_nodes, cabinets, olt_of, np.asarray(gp.optical_m), lon_n, lat_n, villages, vil_node,
+                   vil_after & ~vil_before, hh, f)
+    currency = sc.planning.costs.currency
+    method = {"heuristic": "Steiner heuristic (shortest paths, key-path exchange)",
+              "exact": "Steiner MILP (CBC, directed cuts)"}[f.method]
+    new_km = sum(r.length_km for r in routes if r.status == "new")
+    step(6, 6)
+    return FibrePlan(
+        facilities=facilities, facility_before=fac_before, facility_after=fac_after, facility_reason=fac_reason,
+        village_before=vil_before, village_after=vil_after, village_order=vil_order, village_cost=vil_cost,
+        village_reason=vil_reason, routes=routes, nodes=nodes, currency=currency, cost_facilities=cost_fac,
+        cost_households=cost_hh, cost_equipment=float(cost_equipment), total_cost=float(total), method=method,
+        bound=bound, gap=gap, proven_optimal=proven, status=status, household_target_pct=float(target_pct),
+        households_total=hh_total, households_before=hh_before, households_after=float(hh[vil_after].sum()),
+        household_bound=hh_bound, household_gap=hh_gap, curve=curve, household_steps=n_steps,
+        olts=len(olt_nodes), cabinets=len(cabinets),
+        splitters=int(sum(n.count for n in nodes if n.kind == "splitter")), new_route_km=float(new_km),
+        seconds=time.perf_counter() - t0, graph_nodes=root + 1, graph_edges=len(eu),
+        stats={"stride_cells": stride, "steiner_seconds": seconds_steiner, "backbone_nodes": int(len(bb_nodes)),
+               "target_reached": grow.target_steps >= 0})
+
+
+def _routes(edges, stage1, eu, ev, ec, elen, lon, lat, roots, cabinets, facilities, villages, fac_node, vil_node,
+            fac_new, vil_new, hh) -> list[Route]:
+    """The new network as lines between branch points, each with what it serves downstream."""
+    if not edges:
+        return []
+    adj: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for e in edges:
+        adj[int(eu[e])].append((int(ev[e]), e))
+        adj[int(ev[e])].append((int(eu[e]), e))
+    for v in adj:
+        adj[v].sort()
+    # Downstream counts from the roots (where the network meets the backbone).
+    served_here: dict[int, list[str]] = defaultdict(list)
+    n_fac: dict[int, int] = defaultdict(int)
+    n_vil: dict[int, int] = defaultdict(int)
+    hh_at: dict[int, float] = defaultdict(float)
+    for i in np.nonzero(fac_new)[0]:
+        served_here[int(fac_node[i])].append(facilities[i].id)
+        n_fac[int(fac_node[i])] += 1
+    for i in np.nonzero(vil_new)[0]:
+        served_here[int(vil_node[i])].append(villages[i].id)
+        n_vil[int(vil_node[i])] += 1
+        hh_at[int(vil_node[i])] += float(hh[i])
+    parent: dict[int, tuple[int, int]] = {}
+    order: list[int] = []
+    for r in roots:
+        if r in parent or r not in adj:
+            continue
+        parent[r] = (-1, -1)
+        stack = [r]
+        while stack:
+            v = stack.pop()
+            order.append(v)
+            for w, e in adj[v]:
+                if w not in parent:
+                    parent[w] = (v, e)
+                    stack.append(w)
+    # Counts and (at most _MAX_IDS) ids downstream of each node, bottom-up.
+    down_ids: dict[int, list[str]] = {}
+    down = {v: [n_fac[v], n_vil[v], hh_at[v]] for v in order}
+    for v in reversed(order):
+        ids = list(served_here.get(v, []))[:_MAX_IDS]
+        for w, _e in adj[v]:
+            if parent.get(w, (None,))[0] == v:
+                if len(ids) < _MAX_IDS:
+                    ids += down_ids[w][:_MAX_IDS - len(ids)]
+                for k in range(3):
+                    down[v][k] += down[w][k]
+        down_ids[v] = ids
+    # Chains: break at roots, branch points, terminals and cabinets.
+    cab = set(cabinets)
+    stops = {v for v in order if len(adj[v]) != 2 or parent[v][0] == -1 or v in served_here or v in cab}
+    routes = []
+    for v in order:
+        if v not in stops:
+            continue
+        for w, e in adj[v]:
+            if parent.get(w, (None,))[0] != v:
+                continue
+            chain, es, cur = [v, w], [e], w
+            while cur not in stops:
+                nxt = [(x, ee) for x, ee in adj[cur] if parent.get(x, (None,))[0] == cur]
+                cur, ee = nxt[0]
+                chain.append(cur)
+                es.append(ee)
+            low = chain[-1]
+            fac_c, vil_c, hh_c = down[low]
+            ids = down_ids[low]
+            routes.append(Route(
+                coords=[(float(lon[x]), float(lat[x])) for x in chain], status="new",
+                length_km=float(elen[es].sum()) / 1000.0, cost=float(ec[es].sum()),
+                stage="facilities" if all(x in stage1 for x in es) else "households",
+                facilities=int(fac_c), villages=int(vil_c), households=float(hh_c), serves=ids))
+    return routes
+
+
+def _existing_routes(backbone: list[bytes]) -> list[Route]:
+    from shapely import from_wkb
+
+    out = []
+    for wkb in backbone:
+        g = from_wkb(wkb)
+        parts = [g] if g.geom_type == "LineString" else list(g.geoms)
+        for part in parts:
+            coords = [(float(x), float(y)) for x, y in part.coords]
+            km = 0.0
+            for (x1, y1), (x2, y2) in zip(coords, coords[1:]):
+                kx = 111.32 * math.cos(math.radians((y1 + y2) / 2))
+                km += math.hypot((x2 - x1) * kx, (y2 - y1) * 110.57)
+            out.append(Route(coords=coords, status="existing", length_km=km, cost=0.0))
+    return out
+
+
+def _nodes(olt_nodes, cabinets, olt_of, optical, lon, lat, villages, vil_node, vil_new, hh, f) -> list[Node]:
+    """OLTs at the backbone, new cabinets and the splitters of each newly passed bản."""
+    c = f.costs
+    out = []
+    name = {}
+    for k, v in enumerate(olt_nodes):
+        name[v] = f"OLT{k + 1:03d}"
+    for k, v in enumerate(cabinets):
+        name[v] = f"TU{k + 1:03d}"
+    behind: dict[int, float] = defaultdict(float)
+    for i in np.nonzero(vil_new)[0]:
+        o = int(olt_of[int(vil_node[i])])
+        if o >= 0:
+            behind[o] += float(hh[i])
+    for v in olt_nodes:
+        out.append(Node(name[v], "olt", float(lon[v]), float(lat[v]), 1, 0, behind[v], 0.0, name[v], c.olt))
+    for v in cabinets:  # an OLT of its own, fed over the new route from the backbone
+        out.append(Node(name[v], "cabinet", float(lon[v]), float(lat[v]), 1, 0, behind[v], 0.0, name[v], c.cabinet))
+    for i in np.nonzero(vil_new)[0]:
+        v = int(vil_node[i])
+        n = int(math.ceil(hh[i] / f.splitter_ratio))
+        o = int(olt_of[v])
+        out.append(Node(f"SPL-{villages[i].id}", "splitter", villages[i].lon, villages[i].lat, n, f.splitter_ratio,
+                        float(hh[i]), float(optical[v]) / 1000.0 if o >= 0 else math.nan, name.get(o, ""),
+                        n * c.splitter))
+    return out
+
+
+def kpi_rows(fp: FibrePlan, sc) -> dict:
+    """The fibre figures of kpi_province / kpi_targets: shares before and after."""
+    def share(flags, kind=None):
+        idx = [i for i, fa in enumerate(fp.facilities) if kind is None or fa.kind == kind]
+        return 100.0 * sum(bool(flags[i]) for i in idx) / len(idx) if idx else math.nan
+
+    hh = fp.households_total
+    return {
+        "fibre_households_before_pct": 100.0 * fp.households_before / hh if hh else math.nan,
+        "fibre_households_after_pct": 100.0 * fp.households_after / hh if hh else math.nan,
+        "fibre_communes_before_pct": share(fp.facility_before, "committee"),
+        "fibre_communes_after_pct": share(fp.facility_after, "committee"),
+        "fibre_schools_before_pct": share(fp.facility_before, "school"),
+        "fibre_schools_after_pct": share(fp.facility_after, "school"),
+        "fibre_health_before_pct": share(fp.facility_before, "health_station"),
+        "fibre_health_after_pct": share(fp.facility_after, "health_station"),
+        "fibre_plan_cost": fp.total_cost,
+    }

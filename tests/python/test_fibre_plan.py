@@ -1,0 +1,263 @@
+"""The fibre plan of a scenario (phusong.plan.fibre) on the demo tile: its layers read back with
+GDAL (pyogrio), costs that add up across the layers and the summary, the household target met,
+the KPI rows with numbers, the 4G backhaul on the new routes, determinism, and bad input that
+names the file, the row or key, and the value."""
+
+import csv
+import json
+import math
+
+import numpy as np
+import pyogrio
+import pytest
+
+import phusong
+from conftest import base_scenario
+from phusong import _core
+
+FIBRE = """
+fibre:
+  enabled: true
+  graph_spacing_m: 600
+  method: {method}
+  time_limit_s: 5
+targets:
+  fibre_households_pct: 60
+  fibre_schools_pct: 100
+outputs:
+  dir: out
+  formats: [shapefile, gpkg]
+  tables: [csv]
+"""
+
+
+def villages(tmp):
+    return list(csv.DictReader(open(tmp / "demo_n21e105_villages.GENERATED.csv", encoding="utf-8")))
+
+
+def fibre_inputs(tmp, kinds=("committee", "school", "health_station"), extra_rows=()):
+    """A backbone through the first two bản, and facilities at bản 3-8."""
+    v = villages(tmp)
+    line = {"type": "Feature", "properties": {"name": "trục"},
+            "geometry": {"type": "LineString", "coordinates": [[float(v[0]["lon"]), float(v[0]["lat"])],
+                                                               [float(v[1]["lon"]), float(v[1]["lat"])]]}}
+    (tmp / "backbone.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [line]}),
+                                          encoding="utf-8")
+    rows = ["id,name,kind,commune,district,lon,lat,source"]
+    for k, r in enumerate(v[2:8]):
+        rows.append(f"F{k},Cơ sở {k},{kinds[k % len(kinds)]},{r['commune']},{r['district']},{r['lon']},{r['lat']},test")
+    rows += list(extra_rows)
+    (tmp / "facilities.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def scenario_text(method="heuristic", extra_inputs=""):
+    text = base_scenario().replace("outputs:\n  dir: out\n", "")
+    text = text.replace("  towers: demo_n21e105_towers.GENERATED.csv\n",
+                        "  towers: demo_n21e105_towers.GENERATED.csv\n  fibre: backbone.geojson\n"
+                        "  facilities: facilities.csv\n" + extra_inputs)
+    return text + FIBRE.format(method=method)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    import shutil
+
+    from conftest import GENERATED
+
+    tmp = tmp_path_factory.mktemp("fibre")
+    for f in GENERATED.glob("demo_n21e105_*.csv"):
+        shutil.copy(f, tmp / f.name)
+    fibre_inputs(tmp)
+    p = tmp / "s.yaml"
+    p.write_text(scenario_text(), encoding="utf-8")
+    steps = []
+    r = phusong.run_scenario(p, progress=lambda s, d, t: steps.append((s, d, t)))
+    return tmp, r, steps
+
+
+def test_layers_read_back_and_costs_add_up(run):
+    tmp, r, steps = run
+    out = tmp / "out"
+    fp = r.fibre
+    assert ("fibre", 6, 6) in steps
+    for layer in ("fibre_routes", "fibre_nodes", "facilities"):
+        for ext in (".shp", ".gpkg"):
+            assert (out / f"{layer}{ext}").is_file()
+    routes = pyogrio.read_dataframe(out / "fibre_routes.gpkg")
+    assert set(routes["trang_thai"]) == {"tuyến mới", "tuyến hiện có"}
+    new = routes[routes["trang_thai"] == "tuyến mới"]
+    assert new.geometry.geom_type.eq("LineString").all()
+    assert new["chieu_dai_km"].sum() == pytest.approx(fp.new_route_km, rel=1e-3)
+    # The cable of the new routes = the facilities' tree + the household paths (last mile apart).
+    v_new = np.nonzero(fp.village_after & ~fp.village_before)[0]
+    from phusong.plan.fibre import last_mile_cost
+
+    lm = last_mile_cost(r.scenario.fibre, np.array([r.villages[i].households for i in v_new], float)).sum()
+    assert new["chi_phi"].sum() == pytest.approx(fp.cost_facilities + fp.cost_households - lm, rel=1e-6)
+    nodes = pyogrio.read_dataframe(out / "fibre_nodes.shp")
+    spl = nodes[nodes["loai"].str.startswith("bộ chia quang")]
+    assert len(spl) == len(v_new) and spl["so_luong"].sum() == fp.splitters
+    assert (spl["ty_le"] == 32).all()
+    olts = nodes[nodes["loai"] == "OLT tại điểm rẽ trên trục"]
+    assert len(olts) == fp.olts >= 1
+    eq = fp.olts * 5.0e7 + fp.cabinets * 5.0e8 + int((fp.facility_after & ~fp.facility_before).sum()) * 5.0e6
+    assert fp.cost_equipment == pytest.approx(eq)
+    assert fp.total_cost == pytest.approx(fp.cost_facilities + fp.cost_households + fp.cost_equipment)
+    assert r.summary["fibre_plan_cost"] == pytest.approx(fp.total_cost)
+    assert r.summary["total_cost_4g_and_fibre"] == pytest.approx(fp.total_cost + r.plan.total_cost)
+    # Optical distances within the reach.
+    assert (spl["cq_km"].dropna() <= 20.0 + 1e-9).all()
+
+
+def test_every_facility_is_reached_and_the_household_target_met(run):
+    tmp, r, _ = run
+    fp = r.fibre
+    fac = pyogrio.read_dataframe(tmp / "out" / "facilities.gpkg")
+    assert len(fac) == 6
+    assert (fac["cap_quang_sau_qh"] == "có").all()
+    assert set(fac["loai_co_so"]) == {"UBND xã", "trường học", "trạm y tế"}
+    assert fp.households_after >= 0.60 * fp.households_total
+    assert fp.bound <= fp.cost_facilities + 1e-6 and fp.household_bound <= fp.cost_households + 1e-6
+    # The villages layer: fibre before/after, order and cost.
+    vl = pyogrio.read_dataframe(tmp / "out" / "villages.gpkg")
+    after = vl["cap_quang_sau_qh"] == "có"
+    assert after.sum() == int(fp.village_after.sum())
+    hh = vl["so_ho"].to_numpy(float)
+    assert hh[after.to_numpy()].sum() == pytest.approx(fp.households_after)
+    steps = vl["cap_quang_thu_tu"].to_numpy()
+    assert sorted(steps[steps > 0]) == list(range(1, int((steps > 0).sum()) + 1))
+
+
+def test_kpi_rows_have_numbers_and_the_curve_is_cumulative(run):
+    tmp, r, _ = run
+    rows = {x["indicator"]: x for x in csv.DictReader(open(tmp / "out" / "kpi_targets.csv", encoding="utf-8"))}
+    hh = rows["fibre to households (%)"]
+    assert hh["target"] == "60" and float(hh["after_plan"]) >= 60.0 > float(hh["before"])
+    assert float(rows["fibre to schools (%)"]["after_plan"]) == 100.0
+    curve = list(csv.DictReader(open(tmp / "out" / "fibre_curve.csv", encoding="utf-8")))
+    cost = [float(c["cost"]) for c in curve]
+    passed = [float(c["households_passed"]) for c in curve]
+    assert cost == sorted(cost) and passed == sorted(passed)
+    inside = [c for c in curve if c["within_target"] == "True"]
+    assert float(inside[-1]["households_passed_pct"]) == pytest.approx(float(hh["after_plan"]), abs=1e-6)
+    assert float(inside[-1]["cost"]) == pytest.approx(r.fibre.cost_households, rel=1e-9)
+    commune = list(csv.DictReader(open(tmp / "out" / "kpi_commune.csv", encoding="utf-8")))
+    assert "fibre_hh_after_pct" in commune[0] and "fibre_schools_after" in commune[0]
+
+
+def test_field_dictionary_has_the_fibre_fields(run):
+    tmp, _, _ = run
+    d = {(x["layer"], x["field"]) for x in csv.DictReader(open(tmp / "out" / "field_dictionary.csv", encoding="utf-8"))}
+    for layer in ("fibre_routes", "fibre_nodes", "facilities", "villages"):
+        for f in pyogrio.read_info(tmp / "out" / f"{layer}.shp")["fields"]:
+            assert (layer, f) in d, (layer, f)
+
+
+def test_new_routes_are_backhaul_for_nearby_sites(dem):
+    from shapely.geometry import LineString
+
+    from phusong.plan.backhaul import site_extras
+
+    sc = phusong.Scenario.model_validate({"name": "b", "inputs": {"dem": ["x"], "villages": "v", "towers": "t",
+                                                                   "fibre": "backbone.geojson"}})
+    s = _core.Site()
+    s.id, s.lon, s.lat, s.kind, s.height_m = "C1", 105.40, 21.10, "new_grid_hilltop", 40.0
+    new = [LineString([(105.401, 21.09), (105.401, 21.11)]).wkb]  # ~100 m away
+    import phusong.plan.backhaul as bh
+
+    far = LineString([(105.9, 21.9), (105.95, 21.9)])
+    saved = bh.read_lines
+    bh.read_lines = lambda path: far
+    try:
+        e_old = site_extras(sc, dem, [s], [])[0]
+        e_new = site_extras(sc, dem, [s], [], new)[0]
+    finally:
+        bh.read_lines = saved
+    assert e_new.backhaul_kind == "new_fibre" and e_new.backhaul_km < 0.2
+    assert e_new.backhaul < e_old.backhaul
+
+
+def test_same_plan_twice_and_exact_reports_a_bound(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp)
+    a = phusong.run_scenario(write(scenario_text()), out_dir=tmp / "a")
+    b = phusong.run_scenario(write(scenario_text()), out_dir=tmp / "b", threads=1)
+    assert a.fibre.total_cost == b.fibre.total_cost
+    assert (tmp / "a" / "fibre_routes.dbf").read_bytes() == (tmp / "b" / "fibre_routes.dbf").read_bytes()
+    e = phusong.run_scenario(write(scenario_text("exact")), out_dir=tmp / "e")
+    assert e.fibre.method.startswith("Steiner MILP")
+    assert e.fibre.bound <= e.fibre.cost_facilities + 1e-6
+    assert e.fibre.cost_facilities <= a.fibre.cost_facilities * (1 + 1e-9)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input.
+
+def test_unknown_kind_names_file_row_and_value(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp, kinds=("committee", "chợ"))
+    with pytest.raises(_core.InputError, match=r"facilities.csv: row 2 \(facility 'F1'\): field 'kind' = 'chợ'"):
+        phusong.run_scenario(write(scenario_text()))
+    assert not (tmp / "out").exists()
+
+
+def test_facility_outside_the_dem(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp, extra_rows=["X9,Xa,school,x,y,107.5,21.5,test"])
+    with pytest.raises(_core.InputError, match=r"facilities.csv: row 7 \(facility 'X9'\): point \(107.5, 21.5\) "
+                                               "lies outside the DEM"):
+        phusong.run_scenario(write(scenario_text()))
+
+
+def test_fibre_without_facilities_names_the_key(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp)
+    text = scenario_text().replace("  facilities: facilities.csv\n", "")
+    with pytest.raises(phusong.ScenarioError, match=r"'fibre.enabled' is true but 'inputs.facilities' is not given"):
+        phusong.load_scenario(write(text))
+
+
+def test_backbone_that_is_not_lines(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp)
+    pt = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+                                                     "geometry": {"type": "Point", "coordinates": [105.4, 21.1]}}]}
+    (tmp / "backbone.geojson").write_text(json.dumps(pt), encoding="utf-8")
+    with pytest.raises(_core.InputError, match=r"backbone.geojson: feature 1 is a Point"):
+        phusong.run_scenario(write(scenario_text()))
+
+
+def test_isolated_facilities_are_listed_not_dropped(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp)
+    # Slopes above 3 degrees impassable: most of the tile; facilities there are listed with a reason.
+    text = scenario_text().replace("  time_limit_s: 5\n", "  time_limit_s: 5\n  surface:\n    max_slope_deg: 3\n")
+    try:
+        r = phusong.run_scenario(write(text))
+    except _core.InputError as exc:  # the backbone itself may lie on impassable cells
+        assert "the fibre backbone crosses no passable cell" in str(exc)
+        return
+    fp = r.fibre
+    reached = fp.facility_after | fp.facility_before
+    assert all(fp.facility_reason.get(i) in ("isolated", "unreachable") for i in np.nonzero(~reached)[0])
+    fac = pyogrio.read_dataframe(tmp / "out" / "facilities.gpkg")
+    assert (fac["ly_do_khong_toi"].fillna("") != "").sum() == len(fp.facility_reason) > 0
+
+
+def test_backbone_that_no_target_can_reach_is_an_error(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp)
+    far = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {
+        "type": "LineString", "coordinates": [[107.2, 21.5], [107.3, 21.6]]}}]}  # off the DEM
+    (tmp / "backbone.geojson").write_text(json.dumps(far), encoding="utf-8")
+    with pytest.raises(_core.InputError, match=r"backbone.geojson: the fibre backbone crosses no passable cell"):
+        phusong.run_scenario(write(scenario_text()))
+
+
+def test_scenario_keys_are_checked(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp)
+    bad = scenario_text().replace("  graph_spacing_m: 600\n", "  graph_spacing_m: 600\n  splitter_ratio: 48\n")
+    with pytest.raises(phusong.ScenarioError, match="fibre.splitter_ratio"):
+        phusong.load_scenario(write(bad))
+    assert math.isfinite(phusong.load_scenario(write(scenario_text())).fibre.reach_km)
