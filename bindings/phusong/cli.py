@@ -135,11 +135,11 @@ def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) 
         click.echo(f"cost {s['plan_cost']:,.0f} {s['plan_cost_currency']} ({bound_text(s)}, gap {gap}"
                    f"{', proven optimal' if s['plan_proven_optimal'] else ''})")
     if "fibre_plan_cost" in s:
-        gap = "-" if s["fibre_facilities_gap"] is None else f"{100 * s['fibre_facilities_gap']:.2f}%"
+        gap = "-" if s["fibre_plan_gap"] is None else f"{100 * s['fibre_plan_gap']:.2f}%"
         click.echo(f"fibre: {s['fibre_new_route_km']:,.0f} km of new routes; households with fibre "
                    f"{s['fibre_households_before_pct']:.2f}% -> {s['fibre_households_after_pct']:.2f}% (target "
                    f"{s['fibre_households_target_pct']:g}%); cost {s['fibre_plan_cost']:,.0f} {result.fibre.currency} "
-                   f"(facilities' tree gap {gap})")
+                   f"(gap to the proven bound {gap}; facilities' tree {100 * s['fibre_facilities_gap']:.2f}%)")
         if "total_cost_4g_and_fibre" in s and "plan_cost" in s:
             click.echo(f"4G and fibre together: {s['total_cost_4g_and_fibre']:,.0f} {result.fibre.currency}")
     click.echo(f"wrote {len(result.files)} files to {result.files[0].parent if result.files else '-'}")

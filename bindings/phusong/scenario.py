@@ -198,6 +198,14 @@ class Fibre(_Strict):
                                                 description="land-cover class -> cable cost factor (NaN: impassable), "
                                                             "over the WorldCover defaults")
 
+    @field_validator("landcover_factors")
+    @classmethod
+    def _factors(cls, v):
+        for code, factor in v.items():
+            if not (factor >= 0 or math.isnan(factor)):
+                raise ValueError(f"class {code}: factor {factor} (must be >= 0, or NaN for impassable)")
+        return v
+
 
 class Outputs(_Strict):
     dir: str = "out"
@@ -396,9 +404,13 @@ def _generated_dem(sc: Scenario, key: str, name: str) -> list[str]:
     if all(p.is_file() for p in real):
         return [str(p) for p in real]
     try:
-        return [str(sonla.terrain_path(datasets.cache_dir(), int(seed) if seed else 2019))]
+        number = int(seed) if seed else 2019
     except ValueError:
         raise ScenarioError(f"{sc.path}: key '{key}': seed '{seed}' is not an integer") from None
+    try:
+        return [str(sonla.terrain_path(datasets.cache_dir(), number))]
+    except (ValueError, OSError) as exc:  # e.g. the district polygons it is made on cannot be found
+        raise ScenarioError(f"{sc.path}: key '{key}': cannot make the GENERATED Sơn La terrain: {exc}") from None
 
 
 @dataclass
@@ -558,13 +570,18 @@ def _summary(sc, villages, towers, broadband, cov, white, plan, fibre_plan=None)
         s.update({
             "fibre_plan_cost": fp.total_cost,
             "fibre_plan_method": fp.method,
+            "fibre_plan_bound": fp.total_bound,
+            "fibre_plan_gap": fp.total_gap,
             "fibre_facilities_cost": fp.cost_facilities,
+            "fibre_facilities_tree_objective": fp.tree_objective,
             "fibre_facilities_bound": fp.bound,
             "fibre_facilities_gap": fp.gap,
             "fibre_facilities_proven_optimal": fp.proven_optimal,
             "fibre_households_cost": fp.cost_households,
-            "fibre_households_bound": fp.household_bound,
-            "fibre_households_gap": fp.household_gap,
+            "fibre_households_objective": fp.household_objective,
+            "fibre_households_bound_given_facilities_tree": fp.household_bound,
+            "fibre_households_gap_given_facilities_tree": fp.household_gap,
+            "fibre_villages_unreachable": len(fp.village_reason),
             "fibre_equipment_cost": fp.cost_equipment,
             "fibre_new_route_km": fp.new_route_km,
             "fibre_olts": fp.olts,

@@ -117,7 +117,11 @@ def test_every_facility_is_reached_and_the_household_target_met(run):
     assert (fac["cap_quang_sau_qh"] == "có").all()
     assert set(fac["loai_co_so"]) == {"UBND xã", "trường học", "trạm y tế"}
     assert fp.households_after >= 0.60 * fp.households_total
-    assert fp.bound <= fp.cost_facilities + 1e-6 and fp.household_bound <= fp.cost_households + 1e-6
+    assert fp.bound <= fp.tree_objective + 1e-6 and fp.household_bound <= fp.household_objective + 1e-6
+    assert fp.total_bound <= fp.total_cost and 0 <= fp.total_gap < 1
+    # The tree's objective = its cable + an OLT per attachment to the backbone.
+    stage1_olts = fp.tree_objective - fp.cost_facilities
+    assert stage1_olts == pytest.approx(round(stage1_olts / 5.0e7) * 5.0e7)
     # The villages layer: fibre before/after, order and cost.
     vl = pyogrio.read_dataframe(tmp / "out" / "villages.gpkg")
     after = vl["cap_quang_sau_qh"] == "có"
@@ -140,7 +144,8 @@ def test_kpi_rows_have_numbers_and_the_curve_is_cumulative(run):
     assert cost == sorted(cost) and passed == sorted(passed)
     inside = [c for c in curve if c["within_target"] == "True"]
     assert float(inside[-1]["households_passed_pct"]) == pytest.approx(float(hh["after_plan"]), abs=1e-6)
-    assert float(inside[-1]["cost"]) == pytest.approx(r.fibre.cost_households, rel=1e-9)
+    # The curve's cost is the household steps' objective (cable, last mile, OLTs of new attachments).
+    assert float(inside[-1]["cost"]) == pytest.approx(r.fibre.household_objective, rel=1e-9)
     commune = list(csv.DictReader(open(tmp / "out" / "kpi_commune.csv", encoding="utf-8")))
     assert "fibre_hh_after_pct" in commune[0] and "fibre_schools_after" in commune[0]
 
@@ -186,8 +191,8 @@ def test_same_plan_twice_and_exact_reports_a_bound(scenario_dir):
     assert (tmp / "a" / "fibre_routes.dbf").read_bytes() == (tmp / "b" / "fibre_routes.dbf").read_bytes()
     e = phusong.run_scenario(write(scenario_text("exact")), out_dir=tmp / "e")
     assert e.fibre.method.startswith("Steiner MILP")
-    assert e.fibre.bound <= e.fibre.cost_facilities + 1e-6
-    assert e.fibre.cost_facilities <= a.fibre.cost_facilities * (1 + 1e-9)
+    assert e.fibre.bound <= e.fibre.tree_objective + 1e-6
+    assert e.fibre.tree_objective <= a.fibre.tree_objective * (1 + 1e-9)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,19 +234,17 @@ def test_backbone_that_is_not_lines(scenario_dir):
 
 def test_isolated_facilities_are_listed_not_dropped(scenario_dir):
     tmp, write = scenario_dir
-    fibre_inputs(tmp)
-    # Slopes above 3 degrees impassable: most of the tile; facilities there are listed with a reason.
-    text = scenario_text().replace("  time_limit_s: 5\n", "  time_limit_s: 5\n  surface:\n    max_slope_deg: 3\n")
-    try:
-        r = phusong.run_scenario(write(text))
-    except _core.InputError as exc:  # the backbone itself may lie on impassable cells
-        assert "the fibre backbone crosses no passable cell" in str(exc)
-        return
+    # A school on a DEM void of the real tile (SRTM -32768): no cable can be laid there.
+    fibre_inputs(tmp, extra_rows=["VOID,Trường trên ô trống,school,x,y,105.995833,21.864167,test"])
+    r = phusong.run_scenario(write(scenario_text()))
     fp = r.fibre
-    reached = fp.facility_after | fp.facility_before
-    assert all(fp.facility_reason.get(i) in ("isolated", "unreachable") for i in np.nonzero(~reached)[0])
+    k = [f.id for f in fp.facilities].index("VOID")
+    assert fp.facility_reason == {k: "isolated"}
+    assert not fp.facility_after[k] and fp.facility_after[:k].all()
     fac = pyogrio.read_dataframe(tmp / "out" / "facilities.gpkg")
-    assert (fac["ly_do_khong_toi"].fillna("") != "").sum() == len(fp.facility_reason) > 0
+    row = fac[fac["ma_co_so"] == "VOID"].iloc[0]
+    assert row["ly_do_khong_toi"].startswith("nằm trên ô không đi cáp được") and row["cap_quang_sau_qh"] == "không"
+    assert float(r.kpis["province"][0]["fibre_schools_after_pct"]) < 100.0
 
 
 def test_backbone_that_no_target_can_reach_is_an_error(scenario_dir):

@@ -39,6 +39,7 @@ def village_columns(fp) -> dict:
                                                                         fp.village_before)],
         "cq_chi": [round(float(c), 0) if a and not b else math.nan for c, a, b in zip(fp.village_cost, fp.village_after,
                                                                                        fp.village_before)],
+        "cq_ly_do": [FIBRE_REASON_VI.get(fp.village_reason.get(i, ""), "") for i in range(len(fp.village_before))],
     }
 
 

@@ -200,6 +200,8 @@ FIBRE_VILLAGE_FIELDS = [
       "order in which fibre reaches it (0: already there or unreachable)"),
     F("cq_chi", "cap_quang_chi_phi", "real", "chi phí kéo cáp tới bản (tuyến + thuê bao đầu cuối)",
       "cost of reaching it (route + last mile)", "tiền tệ"),
+    F("cq_ly_do", "cap_quang_ly_do", "string", "lý do cáp quang không tới được bản", "why fibre cannot reach the bản",
+      "", tuple(FIBRE_REASON_VI.values())),
 ]
 """Fields the villages layer gains when the scenario has a fibre plan."""
 FIBRE_LAYERS = ("fibre_routes", "fibre_nodes", "facilities")

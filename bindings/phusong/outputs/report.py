@@ -421,9 +421,11 @@ def _fibre_section(doc: list, h2, result, maps: dict, t: dict, f: _Fmt) -> None:
 
     new_v = fp.village_after & ~fp.village_before
     hh = sum(result.villages[i].households for i in new_v.nonzero()[0])
-    items = [t["fibre_solver"].format(method=fp.method, cost=ff.money(fp.cost_facilities), bound=ff.money(fp.bound),
+    items = [t["fibre_total"].format(cost=ff.money(fp.total_cost), bound=ff.money(fp.total_bound) if
+                                     math.isfinite(fp.total_bound) else "–", unit=ff.unit, gap=gap(fp.total_gap)),
+             t["fibre_solver"].format(method=fp.method, cost=ff.money(fp.tree_objective), bound=ff.money(fp.bound),
                                       unit=ff.unit, gap=gap(fp.gap), proven=t["proven"] if fp.proven_optimal else ""),
-             t["fibre_hh_line"].format(n=f.n(int(new_v.sum())), hh=f.n(hh), cost=ff.money(fp.cost_households),
+             t["fibre_hh_line"].format(n=f.n(int(new_v.sum())), hh=f.n(hh), cost=ff.money(fp.household_objective),
                                        bound=ff.money(fp.household_bound) if math.isfinite(fp.household_bound) else "–",
                                        unit=ff.unit, gap=gap(fp.household_gap)),
              t["fibre_net"].format(km=f.n(fp.new_route_km), olt=f.n(fp.olts), cab=f.n(fp.cabinets),
@@ -432,6 +434,9 @@ def _fibre_section(doc: list, h2, result, maps: dict, t: dict, f: _Fmt) -> None:
         items.append(t["fibre_combined"].format(total=ff.money(result.summary["total_cost_4g_and_fibre"]), unit=ff.unit))
     if fp.facility_reason:
         items.append(t["fibre_unreach"].format(ids=", ".join(fp.facilities[i].id for i in sorted(fp.facility_reason))))
+    if fp.village_reason:
+        ids = [result.villages[i].id for i in sorted(fp.village_reason)]
+        items.append(t["fibre_unreach_v"].format(n=f.n(len(ids)), ids=", ".join(ids[:40]) + (" …" if len(ids) > 40 else "")))
     doc.append(("ul", items))
     if "fibre" in maps:
         doc.append(("img", maps["fibre"].name, t["map_fibre"]))

@@ -100,10 +100,14 @@ T = {
         "fi_hh": "Tuyến cáp và thuê bao đầu cuối (bộ chia, cáp thuê bao) tới các bản",
         "fi_eq": "OLT, tủ OLT và đấu nối cơ sở",
         "fi_total": "Tổng chi phí cáp quang",
-        "fibre_solver": ("Cây Steiner tới các cơ sở: {method}; chi phí {cost} {unit}, cận dưới {bound} {unit}, "
-                         "khoảng cách tối ưu {gap}{proven}."),
-        "fibre_hh_line": ("Kéo tới hộ gia đình: {n} bản, {hh} hộ; chi phí {cost} {unit}, cận dưới {bound} {unit} "
-                          "(tính từ mạng tới các cơ sở), khoảng cách {gap}."),
+        "fibre_total": ("Tổng chi phí cáp quang {cost} {unit}; cận dưới đã chứng minh {bound} {unit} (cận dưới của cây "
+                        "Steiner tới các cơ sở + chi phí thuê bao đầu cuối nhỏ nhất đạt mục tiêu hộ + đấu nối cơ sở), "
+                        "khoảng cách tối ưu {gap}."),
+        "fibre_solver": ("Cây Steiner tới các cơ sở (cáp + một OLT mỗi điểm rẽ khỏi trục): {method}; chi phí {cost} {unit}, "
+                         "cận dưới {bound} {unit}, khoảng cách tối ưu {gap}{proven}."),
+        "fibre_hh_line": ("Kéo tới hộ gia đình: {n} bản, {hh} hộ; chi phí (cáp, thuê bao đầu cuối, OLT mới) {cost} {unit}, "
+                          "cận dưới {bound} {unit} khi đã có cây tới các cơ sở, khoảng cách {gap}."),
+        "fibre_unreach_v": "Bản cáp quang không tới được ({n}): {ids}.",
         "fibre_net": ("Mạng: {km} km tuyến mới, {olt} OLT tại điểm rẽ trên trục, {cab} tủ OLT mới (cự ly quang tối đa "
                       "{reach} km), {spl} bộ chia 1:{ratio}."),
         "fibre_combined": ("Tổng chi phí 4G và cáp quang (tuyến cáp mới dùng làm truyền dẫn cho trạm 4G, tính một lần): "
@@ -236,10 +240,14 @@ T = {
         "fi_hh": "Routes and last mile (splitters, drop cables) to the bản",
         "fi_eq": "OLTs, OLT cabinets and facility connections",
         "fi_total": "Total fibre cost",
-        "fibre_solver": ("Steiner tree to the facilities: {method}; cost {cost} {unit}, lower bound {bound} {unit}, "
-                         "optimality gap {gap}{proven}."),
-        "fibre_hh_line": ("To households: {n} bản, {hh} households; cost {cost} {unit}, lower bound {bound} {unit} (from "
-                          "the facilities' network), gap {gap}."),
+        "fibre_total": ("Total fibre cost {cost} {unit}; proven lower bound {bound} {unit} (the facilities' Steiner "
+                        "bound + the least last mile that reaches the household target + facility connections), gap "
+                        "{gap}."),
+        "fibre_solver": ("Steiner tree to the facilities (cable + an OLT where it leaves the backbone): {method}; cost "
+                         "{cost} {unit}, lower bound {bound} {unit}, optimality gap {gap}{proven}."),
+        "fibre_hh_line": ("To households: {n} bản, {hh} households; cost (cable, last mile, new OLTs) {cost} {unit}, lower "
+                          "bound {bound} {unit} given the facilities' tree, gap {gap}."),
+        "fibre_unreach_v": "Bản fibre cannot reach ({n}): {ids}.",
         "fibre_net": ("Network: {km} km of new routes, {olt} OLTs where routes leave the backbone, {cab} new OLT cabinets "
                       "(optical reach at most {reach} km), {spl} splitters 1:{ratio}."),
         "fibre_combined": "4G and fibre together (new routes are the 4G sites' backhaul, counted once): {total} {unit}.",

@@ -18,7 +18,9 @@ station, and to a target share of households, at least cost.
    bản.
 
 A facility or bản is "connected today" when it lies within ``fibre.connected_m`` of the existing
-backbone. Everything here is deterministic.
+backbone. The plan does not depend on the thread count or the machine's speed with the heuristic
+(its local search is bounded by a number of moves); with `method: exact` a solve stopped by the
+time limit may return another tree on a slower machine.
 """
 
 from __future__ import annotations
@@ -110,21 +112,25 @@ class FibrePlan:
     routes: list[Route]
     nodes: list[Node]
     currency: str
-    cost_facilities: float           #: cable of the facilities' tree
-    cost_households: float           #: paths and last mile of the bản up to the target
+    cost_facilities: float           #: cable of the facilities' tree (its OLTs are in cost_equipment)
+    cost_households: float           #: cable and last mile of the bản up to the target (OLTs: equipment)
     cost_equipment: float            #: OLTs, cabinets and facility connections
     total_cost: float
     method: str                      #: the Steiner solver, in words
-    bound: float                     #: lower bound on the facilities' tree
-    gap: float | None
+    tree_objective: float            #: the facilities' tree as solved: cable + an OLT per attachment
+    bound: float                     #: proven lower bound on tree_objective
+    gap: float | None                #: (tree_objective - bound) / tree_objective
     proven_optimal: bool
     status: str
     household_target_pct: float
     households_total: float
     households_before: float
     households_after: float
-    household_bound: float           #: lower bound on reaching the target from the facilities' tree
+    household_objective: float       #: the household steps: cable + last mile + OLTs of new attachments
+    household_bound: float           #: lower bound on household_objective, given the facilities' tree
     household_gap: float | None
+    total_bound: float               #: proven lower bound on total_cost (Steiner bound + least last mile + connections)
+    total_gap: float | None
     curve: list[tuple[float, float, int]]  #: (cumulative cost, households passed, bản passed) per step
     household_steps: int             #: the first steps of `curve` that the plan takes (to the target)
     olts: int
@@ -145,9 +151,9 @@ class FibrePlan:
 
 _MAX_IDS = 40  # ids listed per route (the counts are complete)
 
-REASON_VI = {"isolated": "nằm trên ô không đi cáp được (độ dốc, mặt nước, vùng cấm)",
-             "unreachable": "không có đường cáp tới trục hiện có"}
-"""Why a facility or bản cannot be reached (codes in FibrePlan.*_reason)."""
+REASONS = ("isolated", "unreachable")
+"""Why a facility or bản cannot be reached (FibrePlan.*_reason; the outputs say them in
+Vietnamese: outputs.layers.FIBRE_REASON_VI): on an impassable cell, or cut off from the backbone."""
 
 
 def read_facilities(path: str | Path) -> list[Facility]:
@@ -156,6 +162,8 @@ def read_facilities(path: str | Path) -> list[Facility]:
     health_station (or their Vietnamese names: UBND xã, trường học, trạm y tế). Errors name the
     file, the row and the value."""
     p = Path(path)
+    if p.suffix.lower() not in (".csv", ".txt", ".geojson", ".json"):
+        raise _core.InputError(f"{p}: facilities are read from CSV or GeoJSON, not '{p.suffix}' files")
     rows: list[tuple[int, dict, float | None, float | None]] = []
     try:
         text = p.read_bytes().decode("utf-8-sig")
@@ -166,12 +174,18 @@ def read_facilities(path: str | Path) -> list[Facility]:
             doc = json.loads(text)
         except json.JSONDecodeError as e:
             raise _core.InputError(f"{p}: not valid JSON: {e}") from None
-        for k, feat in enumerate(doc.get("features", []), start=1):
-            geom = feat.get("geometry") or {}
+        features = doc.get("features") if isinstance(doc, dict) else None
+        if not isinstance(features, list):
+            raise _core.InputError(f"{p}: not a GeoJSON FeatureCollection (no 'features' list)")
+        for k, feat in enumerate(features, start=1):
+            geom = (feat.get("geometry") if isinstance(feat, dict) else None) or {}
             if geom.get("type") != "Point":
                 raise _core.InputError(f"{p}: feature {k} is a {geom.get('type')}; facilities must be points")
-            lon, lat = geom["coordinates"][:2]
-            rows.append((k, dict(feat.get("properties") or {}), lon, lat))
+            xy = geom.get("coordinates")
+            if not (isinstance(xy, list) and len(xy) >= 2):
+                raise _core.InputError(f"{p}: feature {k}: point coordinates {xy!r} are not [lon, lat]")
+            props = feat.get("properties")
+            rows.append((k, dict(props) if isinstance(props, dict) else {}, xy[0], xy[1]))
     else:
         reader = csv.DictReader(text.splitlines())
         missing = [c for c in ("id", "kind", "lon", "lat") if c not in (reader.fieldnames or [])]
@@ -227,14 +241,21 @@ def _landcover_factors(sc, dem: _core.Dem, clutter: _core.Dem | None, rows: int,
     """Cost multiplier per DEM cell from the land-cover raster (nearest class), or None."""
     if clutter is None:
         return None
-    table = dict(WORLDCOVER_FACTORS)
+    if sc.radio.clutter_classes == "worldcover":
+        table = dict(WORLDCOVER_FACTORS)
+    elif sc.fibre.landcover_factors:
+        table = {}
+    else:
+        raise _core.InputError(f"{sc.path}: key 'fibre.landcover_factors': inputs.clutter uses the class table "
+                               f"{sc.radio.clutter_classes}, not WorldCover: give the cable cost factor of its classes "
+                               "(class code: factor)")
     table.update({int(k): float(v) for k, v in sc.fibre.landcover_factors.items()})
     gt = dem.geotransform
     cols_x = gt[0] + (np.arange(cols) + 0.5) * gt[1]
     rows_y = gt[3] + (np.arange(rows) + 0.5) * gt[5]
     x = np.broadcast_to(cols_x, (rows, cols)).ravel()
     y = np.broadcast_to(rows_y[:, None], (rows, cols)).ravel()
-    if dem.crs_wkt != clutter.crs_wkt:
+    if dem.crs_wkt != clutter.crs_wkt and not (dem.is_geographic and clutter.is_geographic):
         x, y = _core.transform(np.ascontiguousarray(x), np.ascontiguousarray(y), dem.crs_wkt, clutter.crs_wkt)
     cg = clutter.geotransform
     cls = np.asarray(clutter.heights_m)
@@ -295,12 +316,15 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     rows, cols = z.shape
     gt = list(dem.geotransform)
     crs = dem.crs_wkt
+    # Lines and points reach the grid in WGS84 lon/lat; a geographic DEM is read in lon/lat as it is
+    # (as phusong.Dem does), a projected one through its CRS.
+    lines_crs = "" if dem.is_geographic else crs
     backbone = _read_wkb(sc.inputs.fibre, "the fibre backbone (inputs.fibre)")
     masks = {}
     for key, ref in (("road", sc.inputs.roads), ("power", sc.inputs.power_grid), ("river", sc.inputs.rivers)):
         if ref:
             masks[key] = _core.rasterize_lines(_read_wkb(ref, f"inputs.{'power_grid' if key == 'power' else key + 's'}"),
-                                               gt, rows, cols, crs, ref)
+                                               gt, rows, cols, lines_crs, ref)
     s = f.surface
     surface = _core.routing_surface(z, gt, crs, road=masks.get("road"), power=masks.get("power"),
                                     river=masks.get("river"),
@@ -313,13 +337,16 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     p_lon = np.array([fa.lon for fa in facilities] + [v.lon for v in villages], float)
     p_lat = np.array([fa.lat for fa in facilities] + [v.lat for v in villages], float)
     px, py = _to_dem_xy(dem, p_lon, p_lat)
-    stride = max(1, int(round(f.graph_spacing_m / dem.cell_size_m)))
+    stride = int(round(f.graph_spacing_m / dem.cell_size_m))
+    if stride < 2:
+        raise _core.InputError(f"{sc.path}: key 'fibre.graph_spacing_m': {f.graph_spacing_m} m is less than two DEM "
+                               f"cells ({dem.cell_size_m:.1f} m each): the routing graph would hold a node per cell")
     graph = _core.routing_graph(surface, gt, crs, stride=stride, x=px.tolist(), y=py.tolist())
     nf, nv = len(facilities), len(villages)
     fac_node = np.array(graph.point_node[:nf], int)
     vil_node = np.array(graph.point_node[nf:], int)
     # The backbone root: one node joined at no cost to the lattice nodes whose block it crosses.
-    bb = np.asarray(_core.rasterize_lines(backbone, gt, rows, cols, crs, sc.inputs.fibre), bool)
+    bb = np.asarray(_core.rasterize_lines(backbone, gt, rows, cols, lines_crs, sc.inputs.fibre), bool)
     lr, lc = graph.lattice_rows, graph.lattice_cols
     padded = np.zeros((lr * stride, lc * stride), bool)
     padded[:rows, :cols] = bb
@@ -334,7 +361,8 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     root = graph.n_nodes
     eu = np.concatenate([np.asarray(graph.edge_u), np.full(len(bb_nodes), root)]).astype(int)
     ev = np.concatenate([np.asarray(graph.edge_v), bb_nodes]).astype(int)
-    ec = np.concatenate([np.asarray(graph.edge_cost), np.zeros(len(bb_nodes))])
+    # Leaving the backbone costs an OLT: the solvers weigh a new attachment against more cable.
+    ec = np.concatenate([np.asarray(graph.edge_cost), np.full(len(bb_nodes), f.costs.olt)])
     elen = np.concatenate([np.asarray(graph.edge_length_m), np.zeros(len(bb_nodes))])
     n_graph_edges = len(graph.edge_u)
     step(2, 6)
@@ -372,7 +400,8 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     else:
         tree_edges, tree_nodes = [], [root]
         bound, gap, proven, status, seconds_steiner = 0.0, 0.0, True, "optimal", 0.0
-    cost_fac = float(ec[tree_edges].sum()) if tree_edges else 0.0
+    tree_objective = float(ec[tree_edges].sum()) if tree_edges else 0.0  # cable + an OLT per attachment
+    cost_fac = float(ec[[e for e in tree_edges if e < n_graph_edges]].sum()) if tree_edges else 0.0  # cable
     step(3, 6)
 
     # Stage 2: households, from the facilities' tree.
@@ -405,9 +434,23 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
         if k < n_steps:
             vil_after[i] = True
             hh_edges += grow.step_edges[k]
-    cost_hh = float(sum(grow.step_cost[:n_steps]))
+    # The steps' objective: cable + last mile + an OLT for each new attachment to the backbone;
+    # the bound is on that objective, given the facilities' tree.
+    hh_objective = float(sum(grow.step_cost[:n_steps]))
+    hh_olts = sum(1 for e in hh_edges if e >= n_graph_edges)
+    cost_hh = hh_objective - hh_olts * f.costs.olt  # cable and last mile (the OLTs are equipment)
     hh_bound = float(grow.target_bound)
-    hh_gap = (cost_hh - hh_bound) / cost_hh if cost_hh > 0 and math.isfinite(hh_bound) else (0.0 if cost_hh == 0 else None)
+    hh_gap = ((hh_objective - hh_bound) / hh_objective if hh_objective > 0 and math.isfinite(hh_bound)
+              else (0.0 if hh_objective == 0 else None))
+    # A bound on the whole plan: any network joining the facilities costs at least the Steiner
+    # bound, and the bản passed pay at least the least last mile that reaches the target.
+    lm_bound, rest = 0.0, need
+    for i in sorted(cand, key=lambda i: (lm[i] / hh[i], i)):
+        if rest <= 0:
+            break
+        take = min(1.0, rest / hh[i])
+        lm_bound += take * lm[i]
+        rest -= take * hh[i]
     step(4, 6)
 
     # GPON on the whole tree.
@@ -423,10 +466,12 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     c = f.costs
     olt_of = np.asarray(gp.olt_of)  # (the engine's vectors convert on each access: once here)
     cabinets = list(gp.cabinets)
-    olt_nodes = sorted(set(olt_of[demand].tolist()) - set(cabinets)) if demand else []
+    olt_nodes = roots  # where the network leaves the backbone (each attachment paid an OLT)
     n_new_fac = len(todo)
     cost_equipment = len(olt_nodes) * c.olt + len(cabinets) * c.cabinet + n_new_fac * c.facility_connection
     total = cost_fac + cost_hh + cost_equipment
+    total_bound = bound + (lm_bound if rest <= 1e-9 * max(1.0, need) else math.inf) + n_new_fac * c.facility_connection
+    total_gap = (total - total_bound) / total if total > 0 and math.isfinite(total_bound) else None
     step(5, 6)
 
     # Geometry: node positions in WGS84.
@@ -438,8 +483,9 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     nodes = _nodes(olt_nodes, cabinets, olt_of, np.asarray(gp.optical_m), lon_n, lat_n, villages, vil_node,
                    vil_after & ~vil_before, hh, f)
     currency = sc.planning.costs.currency
-    method = {"heuristic": "Steiner heuristic (shortest paths, key-path exchange)",
-              "exact": "Steiner MILP (CBC, directed cuts)"}[f.method]
+    method = ("Steiner MILP (CBC, directed cuts)" if f.method == "exact" else
+              "Steiner heuristic (shortest paths from 8 roots, MST and pruning"
+              + (f", {f.improvement_moves} key-path moves at most)" if f.improvement_moves else ")"))
     new_km = sum(r.length_km for r in routes if r.status == "new")
     step(6, 6)
     return FibrePlan(
@@ -447,7 +493,9 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
         village_before=vil_before, village_after=vil_after, village_order=vil_order, village_cost=vil_cost,
         village_reason=vil_reason, routes=routes, nodes=nodes, currency=currency, cost_facilities=cost_fac,
         cost_households=cost_hh, cost_equipment=float(cost_equipment), total_cost=float(total), method=method,
-        bound=bound, gap=gap, proven_optimal=proven, status=status, household_target_pct=float(target_pct),
+        tree_objective=tree_objective, bound=bound, gap=gap, proven_optimal=proven, status=status,
+        household_objective=hh_objective, total_bound=float(total_bound), total_gap=total_gap,
+        household_target_pct=float(target_pct),
         households_total=hh_total, households_before=hh_before, households_after=float(hh[vil_after].sum()),
         household_bound=hh_bound, household_gap=hh_gap, curve=curve, household_steps=n_steps,
         olts=len(olt_nodes), cabinets=len(cabinets),

@@ -265,7 +265,7 @@ struct GrowResult {
   /// A lower bound on the cost of any set of edges that joins, to the initial tree, terminals
   /// whose prize reaches the target: the fractional knapsack of (extra + d/2) per prize, where d is
   /// the distance from a terminal to the nearest other terminal or tree node (disjoint balls).
-  double target_bound = 0;  ///< infinite when the reachable terminals cannot reach the target
+  double target_bound = 0;  ///< infinite when the terminals that can join the tree cannot reach the target
 };
 GrowResult grow_tree(const SteinerProblem& graph, const std::vector<int>& tree_nodes, const std::vector<int>& terminals,
                      const std::vector<double>& prize, const std::vector<double>& extra_cost, const GrowOptions& options,

@@ -100,6 +100,10 @@ std::vector<std::uint8_t> rasterize_lines(const terrain::Grid& g, const std::str
     std::vector<double> x(ls.getNumPoints()), y(ls.getNumPoints());
     for (int i = 0; i < ls.getNumPoints(); ++i) x[i] = ls.getX(i), y[i] = ls.getY(i);
     if (tr && !tr->is_identity() && !x.empty()) tr->transform(x, y);
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!std::isfinite(x[i]) || !std::isfinite(y[i]))
+        throw InputError(what + ": a vertex (" + limits::fmt(ls.getX(static_cast<int>(i))) + ", " +
+                         limits::fmt(ls.getY(static_cast<int>(i))) + ") cannot be placed on the grid");
     for (std::size_t i = 0; i < x.size(); ++i) {
       mark(x[i], y[i]);
       if (i + 1 == x.size()) break;
@@ -329,42 +333,50 @@ GrowResult grow_tree(const SteinerProblem& p, const std::vector<int>& tree_nodes
   const int n = p.n_nodes;
   GrowResult out;
 
+  // Greedy growth with distances kept to the current tree.
+  std::vector<double> dist(n, kInf);
+  std::vector<int> pred_edge(n, -1);
+  std::vector<char> in_tree(n, 0);
+  MinHeap heap;
+  for (int v : tree_nodes)
+    if (!in_tree[v]) in_tree[v] = 1, dist[v] = 0, heap.push({0.0, v});
+  dijkstra(p, a, heap, dist, pred_edge, [](int) {});
   // The lower bound: distance from each terminal to the nearest other terminal or tree node (the
   // Voronoi regions of one multi-source run; the nearest other site is across a boundary edge).
   {
-    std::vector<double> dist(n, kInf), d_other(nt, kInf);
-    std::vector<int> pred(n, -1), label(n, -2), first_at(n, -1);
-    MinHeap heap;
+    std::vector<double> vdist(n, kInf), d_other(nt, kInf);
+    std::vector<int> label(n, -2), first_at(n, -1);
+    MinHeap vheap;
     for (int v : tree_nodes)
-      if (label[v] != -1) label[v] = -1, dist[v] = 0, heap.push({0.0, v});
+      if (label[v] != -1) label[v] = -1, vdist[v] = 0, vheap.push({0.0, v});
     for (std::size_t t = 0; t < nt; ++t) {
       const int v = terminals[t];
       if (label[v] == -1) { d_other[t] = 0; continue; }
       if (first_at[v] >= 0) { d_other[t] = 0, d_other[first_at[v]] = 0; continue; }
-      first_at[v] = static_cast<int>(t), label[v] = static_cast<int>(t), dist[v] = 0, heap.push({0.0, v});
+      first_at[v] = static_cast<int>(t), label[v] = static_cast<int>(t), vdist[v] = 0, vheap.push({0.0, v});
     }
     // Labels follow the predecessor: a node takes the label of the site it is reached from.
-    while (!heap.empty()) {
-      const auto [d, v] = heap.top();
-      heap.pop();
-      if (d > dist[v]) continue;
+    while (!vheap.empty()) {
+      const auto [d, v] = vheap.top();
+      vheap.pop();
+      if (d > vdist[v]) continue;
       for (int k = a.start[v]; k < a.start[v + 1]; ++k) {
         const int w = a.nbr[k];
         const double nd = d + p.edge_cost[a.edge[k]];
-        if (nd < dist[w]) dist[w] = nd, label[w] = label[v], heap.push({nd, w});
+        if (nd < vdist[w]) vdist[w] = nd, label[w] = label[v], vheap.push({nd, w});
       }
     }
     for (std::size_t e = 0; e < p.edge_u.size(); ++e) {
       const int u = p.edge_u[e], v = p.edge_v[e];
       if (label[u] == -2 || label[v] == -2 || label[u] == label[v]) continue;
-      const double len = dist[u] + p.edge_cost[e] + dist[v];
+      const double len = vdist[u] + p.edge_cost[e] + vdist[v];
       if (label[u] >= 0) d_other[label[u]] = std::min(d_other[label[u]], len);
       if (label[v] >= 0) d_other[label[v]] = std::min(d_other[label[v]], len);
     }
-    // Fractional knapsack over the terminals that can join (finite distance to some other site).
+    // Fractional knapsack over the terminals that can join the tree (finite distance to it).
     std::vector<int> idx;
     for (std::size_t t = 0; t < nt; ++t)
-      if (std::isfinite(d_other[t]) && prize[t] > 0) idx.push_back(static_cast<int>(t));
+      if (std::isfinite(dist[terminals[t]]) && prize[t] > 0) idx.push_back(static_cast<int>(t));
     auto unit = [&](int t) { return (extra_cost[t] + 0.5 * d_other[t]) / prize[t]; };
     std::stable_sort(idx.begin(), idx.end(), [&](int x, int y) { return unit(x) < unit(y); });
     double need = o.target_prize, bound = 0;
@@ -377,14 +389,6 @@ GrowResult grow_tree(const SteinerProblem& p, const std::vector<int>& tree_nodes
     out.target_bound = need > 1e-9 * std::max(1.0, o.target_prize) ? kInf : bound;
   }
 
-  // Greedy growth with distances kept to the current tree.
-  std::vector<double> dist(n, kInf);
-  std::vector<int> pred_edge(n, -1);
-  std::vector<char> in_tree(n, 0);
-  MinHeap heap;
-  for (int v : tree_nodes)
-    if (!in_tree[v]) in_tree[v] = 1, dist[v] = 0, heap.push({0.0, v});
-  dijkstra(p, a, heap, dist, pred_edge, [](int) {});
   std::vector<char> joined(nt, 0);
   double prize_sum = 0, cost_sum = 0;
   if (o.target_prize <= 0) out.target_steps = 0;
@@ -442,8 +446,10 @@ Gpon gpon_cabinets(const SteinerProblem& p, const std::vector<double>& edge_leng
   }
   const Adjacency a(p, &alive);
   std::vector<char> demand(n, 0);
-  for (int v : demand_nodes)
-    if (v >= 0 && v < n) demand[v] = 1;
+  for (int v : demand_nodes) {
+    if (v < 0 || v >= n) throw InputError("GPON: demand node " + std::to_string(v) + " is not in the graph");
+    demand[v] = 1;
+  }
   // Rooted forest by BFS from the roots in order; children in node order.
   std::vector<int> parent(n, -2), parent_edge(n, -1), order;
   for (int r : roots) {
@@ -479,6 +485,9 @@ Gpon gpon_cabinets(const SteinerProblem& p, const std::vector<double>& edge_leng
       far[parent[v]] = std::max(far[parent[v]], up);
     }
   }
+  for (int v : demand_nodes)
+    if (parent[v] == -2)
+      throw InputError("GPON: demand node " + std::to_string(v) + " is not on the tree reached from the roots");
   Gpon out;
   out.olt_of.assign(n, -1);
   out.optical_m.assign(n, std::nan(""));

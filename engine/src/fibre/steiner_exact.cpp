@@ -433,11 +433,11 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
     if (std::floor(c) != c) integral = false;
   auto round_bound = [&](double b) { return integral && std::isfinite(b) ? std::ceil(b - 1e-6) : b; };
 
-  // Heuristic tree and bound.
+  // Bound (dual ascent to the end, as the heuristic solve does), then the heuristic tree.
+  double bound = round_bound(std::max(detail::heuristic_lower_bound(g, terminals),
+                                      detail::dual_ascent_bound(g, terminals, at(0.5 * o.time_limit_s))));
   std::vector<int> best = detail::heuristic_tree(g, terminals, o, at(std::min(0.25 * o.time_limit_s, 10.0)));
   double best_cost = detail::edges_cost(p, best);
-  double bound = round_bound(std::max(detail::heuristic_lower_bound(g, terminals),
-                                      detail::dual_ascent_bound(g, terminals, at(0.1 * o.time_limit_s))));
   auto closed = [&] { return best_cost <= bound + 1e-9 * std::max(1.0, bound); };
   auto within_gap = [&] { return best_cost - bound <= o.relative_gap * std::max(best_cost, 1e-9); };
   if (closed()) {
