@@ -9,6 +9,7 @@
 // goes first (Duin's rule; lazily re-evaluated, ties by node). Any prefix of the ascent is a valid
 // bound, so the deadline can stop it at any step.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <queue>
 #include <utility>
@@ -18,7 +19,9 @@
 
 namespace phusong::fibre::detail {
 
-double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Clock::time_point deadline) {
+double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Clock::time_point deadline,
+                         std::vector<double>* reduced) {
+  if (reduced) reduced->clear();
   if (terminals.size() < 2) return 0;
   const SteinerProblem& p = *g.p;
   const int root = terminals.front();
@@ -74,7 +77,53 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
     bound += delta;
     queue.push({cut.size(), t});
   }
+  if (reduced) *reduced = std::move(rc);
   return bound;
+}
+
+std::vector<char> reduced_cost_fixing(const Graph& g, const std::vector<int>& terminals, double bound,
+                                      const std::vector<double>& rc, double upper) {
+  const SteinerProblem& p = *g.p;
+  const std::size_t m = p.edge_u.size();
+  std::vector<char> keep(m, 1);
+  if (rc.size() != 2 * m || terminals.size() < 2) return keep;
+  auto arc_into = [&](int v, int k) {
+    const int e = g.edge[k];
+    return p.edge_v[e] == v ? 2 * e : 2 * e + 1;
+  };
+  auto arc_from = [&](int v, int k) {
+    const int e = g.edge[k];
+    return p.edge_u[e] == v ? 2 * e : 2 * e + 1;
+  };
+  using Item = std::pair<double, int>;
+  // Reduced-cost distances from the root (along arcs) and to the nearest other terminal.
+  auto run = [&](std::vector<int> sources, bool forward) {
+    std::vector<double> d(g.n, kInf);
+    std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap;
+    for (int s : sources) d[s] = 0, heap.push({0.0, s});
+    while (!heap.empty()) {
+      const auto [dv, v] = heap.top();
+      heap.pop();
+      if (dv > d[v]) continue;
+      for (int k = g.start[v]; k < g.start[v + 1]; ++k) {
+        const int w = g.nbr[k];
+        // forward: v -> w is the arc leaving v; backward: w -> v is the arc entering v.
+        const double c = forward ? rc[arc_from(v, k)] : rc[arc_into(v, k)];
+        if (dv + c < d[w]) d[w] = dv + c, heap.push({dv + c, w});
+      }
+    }
+    return d;
+  };
+  const std::vector<double> from_root = run({terminals.front()}, true);
+  const std::vector<double> to_terminal = run(std::vector<int>(terminals.begin() + 1, terminals.end()), false);
+  const double limit = upper + 1e-9 * std::max(1.0, std::abs(upper));
+  for (std::size_t e = 0; e < m; ++e) {
+    const int u = p.edge_u[e], v = p.edge_v[e];
+    const bool uv = bound + from_root[u] + rc[2 * e] + to_terminal[v] > limit;
+    const bool vu = bound + from_root[v] + rc[2 * e + 1] + to_terminal[u] > limit;
+    if (uv && vu) keep[e] = 0;
+  }
+  return keep;
 }
 
 }  // namespace phusong::fibre::detail

@@ -434,8 +434,9 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
   auto round_bound = [&](double b) { return integral && std::isfinite(b) ? std::ceil(b - 1e-6) : b; };
 
   // Bound (dual ascent to the end, as the heuristic solve does), then the heuristic tree.
-  double bound = round_bound(std::max(detail::heuristic_lower_bound(g, terminals),
-                                      detail::dual_ascent_bound(g, terminals, at(0.5 * o.time_limit_s))));
+  std::vector<double> rc;
+  const double ascent = detail::dual_ascent_bound(g, terminals, at(0.5 * o.time_limit_s), &rc);
+  double bound = round_bound(std::max(detail::heuristic_lower_bound(g, terminals), ascent));
   std::vector<int> best = detail::heuristic_tree(g, terminals, o, at(std::min(0.25 * o.time_limit_s, 10.0)));
   double best_cost = detail::edges_cost(p, best);
   auto closed = [&] { return best_cost <= bound + 1e-9 * std::max(1.0, bound); };
@@ -452,7 +453,16 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
   const std::vector<char> comp = detail::component_of(g, terminals.front());
   std::vector<char> alive(p.edge_u.size(), 0);
   for (std::size_t e = 0; e < alive.size(); ++e) alive[e] = comp[p.edge_u[e]];
-  if (o.reduce) reduce(g, is_terminal, alive, at(0.5 * o.time_limit_s));
+  if (o.reduce) {
+    // Edges no tree cheaper than the heuristic's can use (reduced costs of the dual ascent),
+    // the heuristic tree's own kept as the incumbent; then the graph reductions.
+    const std::vector<char> keep = detail::reduced_cost_fixing(g, terminals, ascent, rc, best_cost);
+    std::vector<char> in_best(alive.size(), 0);
+    for (int e : best) in_best[e] = 1;
+    for (std::size_t e = 0; e < alive.size(); ++e)
+      if (!keep[e] && !in_best[e]) alive[e] = 0;
+    reduce(g, is_terminal, alive, at(0.5 * o.time_limit_s));
+  }
   std::vector<int> kept;
   for (std::size_t e = 0; e < alive.size(); ++e)
     if (alive[e]) kept.push_back(static_cast<int>(e));

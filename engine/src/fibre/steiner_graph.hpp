@@ -112,7 +112,16 @@ double heuristic_lower_bound(const Graph& g, const std::vector<int>& terminals);
 
 /// Wong's dual ascent on the directed cut formulation rooted at terminals[0] (dual_ascent.cpp): a
 /// proven lower bound; stopping at `deadline` leaves a smaller but still valid bound.
-double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Clock::time_point deadline);
+/// `reduced`, when given, receives the arcs' reduced costs (arc 2e: edge_u -> edge_v, 2e + 1 back).
+double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Clock::time_point deadline,
+                         std::vector<double>* reduced = nullptr);
+
+/// Reduced-cost fixing (dual_ascent.cpp): an edge is kept unless both its arcs a = (u, v) have
+/// bound + rc-distance(root, u) + rc(a) + rc-distance(v, nearest other terminal) > upper: every
+/// tree using the arc would cost more than `upper` (a tree's cost is at least the dual bound plus
+/// the reduced costs of its arcs). Returns a keep flag per edge.
+std::vector<char> reduced_cost_fixing(const Graph& g, const std::vector<int>& terminals, double bound,
+                                      const std::vector<double>& rc, double upper);
 
 /// The best heuristic tree (edges ascending) joining `terminals` (all in one component of `g`).
 std::vector<int> heuristic_tree(const Graph& g, const std::vector<int>& terminals, const SteinerOptions& o,
