@@ -62,6 +62,15 @@ NOTEBOOKS = {
                       'share = lambda g: 100 * np.mean(np.nan_to_num(g.heights_m, nan=-999) >= thr)\n'
                       'print(f"cells >= {thr:g} dBm: {share(before):.1f}% before, {share(after):.1f}% after")\n'
                       'assert share(after) > share(before)'),
+        new_markdown_cell("## Bringing an operator's site list\n\nPlanners' tables come with their own headers, sheets and "
+                          "VN-2000 coordinates. `phusong.inputs.tables` (and `inputs.towers: {file, sheet, columns, crs}` in a "
+                          "scenario) reads them as they are; here the Vietnamese template of `datasets/templates/`."),
+        new_code_cell('from phusong.inputs import tables\n'
+                      'csv_path = tables.normalise("../datasets/templates/sites_template_vi.xlsx", OUT / "sites.csv", "sites",\n'
+                      '                            columns="vi", crs="VN2000-TM3-104", sheet="Trạm")\n'
+                      'sites = pd.read_csv(csv_path)\n'
+                      'assert sites.lon.between(102, 110).all() and sites.lat.between(8, 24).all()  # VN-2000 -> WGS84\n'
+                      'sites'),
     ],
     "02-erasing-white-villages.ipynb": [
         new_markdown_cell("# 2. Erasing the white villages\n\nThe least-cost set of sites — 4G upgrades of own "

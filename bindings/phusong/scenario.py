@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from . import _core
 from .inputs import datasets
@@ -32,10 +32,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False)
 
 
+class TableInput(_Strict):
+    """A villages or sites table as planners have it (phusong.inputs.tables): CSV, XLSX (a sheet),
+    GeoJSON, Shapefile or GeoPackage, with its own headers and coordinates."""
+    file: str
+    sheet: str | None = Field(None, description="XLSX: the sheet's name (default: the first)")
+    columns: dict[str, str] | Literal["vi"] | None = Field(
+        None, description="canonical name -> the table's header (e.g. lon: KINH_DO), or 'vi' for the Vietnamese "
+                          "templates' headers")
+    crs: str | None = Field(None, description="CRS of the x/y (or lon/lat) columns: VN2000-TM3-104, EPSG:n, ...")
+
+
 class Inputs(_Strict):
     dem: list[str] = Field(min_length=1, description="DEM files (data:NAME, generated:sonla-terrain, or paths)")
-    villages: str
-    towers: str
+    villages: str | TableInput = Field(description="a CSV the engine reads, or a table with sheet/columns/crs")
+    towers: str | TableInput = Field(description="a CSV the engine reads, or a table with sheet/columns/crs")
     admin: str | None = Field(None, description="district polygons (dvhcvn GIS JSON), e.g. data:admin/sonla_districts.json")
     clutter: str | None = Field(None, description="land-cover raster of class codes (e.g. ESA WorldCover)")
     fibre: str | None = Field(None, description="fibre backbone routes (lines), for backhaul costs")
@@ -253,6 +264,9 @@ class Scenario(_Strict):
     published: Published = Field(default_factory=Published)
     threads: int = Field(0, ge=0)
     path: Path | None = Field(None, exclude=True)
+    #: inputs.villages / inputs.towers given as tables: key -> TableInput (its file resolved); the
+    #: run reads them through phusong.inputs.tables.
+    _tables: dict = PrivateAttr(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:
@@ -369,8 +383,17 @@ def _resolve_inputs(sc: Scenario) -> None:
         else:
             dems.append(one(f"inputs.dem.{i}", d))
     sc.inputs.dem = dems
-    sc.inputs.villages = one("inputs.villages", sc.inputs.villages)
-    sc.inputs.towers = one("inputs.towers", sc.inputs.towers)
+    for key in ("villages", "towers"):
+        ref = getattr(sc.inputs, key)
+        if isinstance(ref, TableInput):
+            ref.file = one(f"inputs.{key}.file", ref.file)
+            sc._tables[key] = ref
+            setattr(sc.inputs, key, ref.file)
+        else:
+            path = one(f"inputs.{key}", ref)
+            setattr(sc.inputs, key, path)
+            if Path(path).suffix.lower() in (".xlsx", ".xlsm"):  # the engine reads CSV/vector files, not workbooks
+                sc._tables[key] = TableInput(file=path)
     if sc.inputs.admin is not None:
         sc.inputs.admin = one("inputs.admin", sc.inputs.admin)
     for key in ("clutter", "fibre", "power_grid", "facilities", "roads", "rivers"):
@@ -466,8 +489,8 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
         return lambda done, total: progress(name, done, total)
 
     dem = _core.Dem.open(sc.inputs.dem)
-    villages = _core.read_villages(sc.inputs.villages)
-    towers = _core.read_sites(sc.inputs.towers, sc.radio.bandwidth_mhz)
+    villages = _core.read_villages(_engine_table(sc, "villages"))
+    towers = _core.read_sites(_engine_table(sc, "towers"), sc.radio.bandwidth_mhz)
     for kind, items, fname in (("village", villages, sc.inputs.villages), ("tower", towers, sc.inputs.towers)):
         for it in items:
             if not dem.contains_lonlat(it.lon, it.lat):
@@ -518,6 +541,29 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
                        fibre_plan)
     result.files = outputs.write_all(folder, result, dem)
     return result
+
+
+def _engine_table(sc: Scenario, key: str) -> str:
+    """The file the engine reads for inputs.villages / inputs.towers: the file itself, or, for a
+    table with a sheet, column mapping or CRS (or a workbook), the CSV phusong.inputs.tables
+    writes from it into the cache folder (named by the table's sha256 and options). Errors name
+    the original file, row, column and value."""
+    t = sc._tables.get(key)
+    if t is None:
+        return getattr(sc.inputs, key)
+    import hashlib
+    import json
+
+    from .inputs import tables
+
+    h = hashlib.sha256(Path(t.file).read_bytes())
+    h.update(json.dumps([key, t.sheet, t.columns, t.crs], sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    out = datasets.cache_dir() / "tables" / f"{Path(t.file).stem}-{h.hexdigest()[:16]}.csv"
+    if not out.is_file():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tables.normalise(t.file, out, "villages" if key == "villages" else "sites", columns=t.columns, crs=t.crs,
+                         sheet=t.sheet)
+    return str(out)
 
 
 def input_files(sc: Scenario) -> list[str]:
