@@ -41,6 +41,8 @@ class TableInput(_Strict):
         None, description="canonical name -> the table's header (e.g. lon: KINH_DO), or 'vi' for the Vietnamese "
                           "templates' headers")
     crs: str | None = Field(None, description="CRS of the x/y (or lon/lat) columns: VN2000-TM3-104, EPSG:n, ...")
+    format: Literal["table", "opencellid"] = Field(
+        "table", description="opencellid: an OpenCelliD cell_towers.csv (towers only; MCC 452, cells grouped into sites)")
 
 
 class Inputs(_Strict):
@@ -267,6 +269,8 @@ class Scenario(_Strict):
     #: inputs.villages / inputs.towers given as tables: key -> TableInput (its file resolved); the
     #: run reads them through phusong.inputs.tables.
     _tables: dict = PrivateAttr(default_factory=dict)
+    #: warnings about input rows skipped while reading (named by file, row and value): input_warnings.csv
+    _warnings: list = PrivateAttr(default_factory=list)
 
     @property
     def base_dir(self) -> Path:
@@ -489,6 +493,7 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
         return lambda done, total: progress(name, done, total)
 
     dem = _core.Dem.open(sc.inputs.dem)
+    sc._warnings = []
     villages = _core.read_villages(_engine_table(sc, "villages"))
     towers = _core.read_sites(_engine_table(sc, "towers"), sc.radio.bandwidth_mhz)
     for kind, items, fname in (("village", villages, sc.inputs.villages), ("tower", towers, sc.inputs.towers)):
@@ -557,10 +562,17 @@ def _engine_table(sc: Scenario, key: str) -> str:
     from .inputs import tables
 
     h = hashlib.sha256(Path(t.file).read_bytes())
-    h.update(json.dumps([key, t.sheet, t.columns, t.crs], sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    h.update(json.dumps([key, t.sheet, t.columns, t.crs, t.format], sort_keys=True, ensure_ascii=False).encode("utf-8"))
     out = datasets.cache_dir() / "tables" / f"{Path(t.file).stem}-{h.hexdigest()[:16]}.csv"
-    if not out.is_file():
-        out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if t.format == "opencellid":
+        if key != "towers":
+            raise ScenarioError(f"{sc.path}: key 'inputs.{key}.format': opencellid is a towers format")
+        from .inputs import opencellid
+
+        # Rows of other countries' networks are skipped and listed (input_warnings.csv).
+        sc._warnings += opencellid.convert(t.file, out).warnings
+    elif not out.is_file():
         tables.normalise(t.file, out, "villages" if key == "villages" else "sites", columns=t.columns, crs=t.crs,
                          sheet=t.sheet)
     return str(out)
@@ -595,6 +607,7 @@ def _summary(sc, villages, towers, broadband, cov, white, plan, fibre_plan=None)
         "covered_population_pct": 100.0 * (pop - white_pop) / pop if pop else math.nan,
         "threshold_dbm": sc.radio.threshold_dbm,
         "model": sc.radio.model,
+        "input_warnings": len(sc._warnings),
     }
     if plan is not None:
         s.update({

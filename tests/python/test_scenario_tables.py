@@ -84,3 +84,32 @@ def test_unknown_key_in_a_table_input(scenario_dir):
     write_vi_towers_xlsx(tmp)
     with pytest.raises(phusong.ScenarioError, match="inputs.towers"):
         phusong.load_scenario(write(scenario(TABLE + "    sheets: x\n")))
+
+
+def test_opencellid_towers_in_a_scenario(tmp_path):
+    """An OpenCelliD extract as the towers of a Sơn La scenario: cells grouped into sites, the
+    rows of other networks listed in input_warnings.csv (file, row, value), never silently."""
+    from conftest import ROOT
+
+    sample = ROOT / "tests" / "data" / "opencellid" / "cell_towers_sample.csv"
+    villages = ROOT / "datasets" / "generated" / "sonla_villages.GENERATED.csv"
+    p = tmp_path / "s.yaml"
+    p.write_text(f"""name: ocid
+inputs:
+  dem: [generated:sonla-terrain]
+  villages: {villages}
+  towers:
+    file: {sample}
+    format: opencellid
+planning:
+  enabled: false
+outputs:
+  dir: out
+""", encoding="utf-8")
+    r = phusong.run_scenario(p)
+    ops = sorted({t.operator for t in r.towers})
+    assert "Viettel" in ops and "VNPT" in ops
+    assert r.summary["input_warnings"] == 5
+    rows = list(csv.DictReader(open(tmp_path / "out" / "input_warnings.csv", encoding="utf-8")))
+    assert len(rows) == 5 and any("457" in w["warning"] and "row 9" in w["warning"] for w in rows)
+    assert all("cell_towers_sample.csv" in w["warning"] for w in rows)

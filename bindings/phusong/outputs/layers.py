@@ -329,7 +329,7 @@ def planned_names(sc) -> list[str]:
             ext = DRIVERS[fmt][1]
             names += [layer + e for e in ((".shp", ".shx", ".dbf", ".prj", ".cpg") if fmt == "shapefile" else (ext,))]
     names += [f"kpi_{lv}.csv" for lv in ("province", "district", "commune", "targets")]
-    names += ["kpi.xlsx", "plan_curve.csv", "links.csv", "summary.csv", "field_dictionary.csv",
+    names += ["kpi.xlsx", "plan_curve.csv", "links.csv", "summary.csv", "field_dictionary.csv", "input_warnings.csv",
               "report.md", "report.html", "report.pdf", "map.html", "project.qgz", "raster_servers.csv"]
     if sc.fibre.enabled:
         names += ["fibre_curve.csv"]
@@ -523,6 +523,8 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
              "villages_covered": pt.villages}
             for k, pt in enumerate(plan.curve)], enc))
     files.append(_write_links(staging / "links.csv", result, enc))
+    if sc._warnings:  # input rows skipped while reading (each names the file, the row and the value)
+        files.append(_write_csv(staging / "input_warnings.csv", [{"warning": w} for w in sc._warnings], enc))
     files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()], enc))
     files.append(_write_csv(staging / "field_dictionary.csv",
                             dictionary_rows(op_fields, fibre=fp is not None), enc))
