@@ -57,6 +57,10 @@ class Inputs(_Strict):
                                                      "kind committee, school or health_station)")
     roads: str | None = Field(None, description="roads (lines, e.g. an OSM highway layer): cheaper fibre corridors")
     rivers: str | None = Field(None, description="rivers (lines): fibre crossings cost more")
+    communes: str | None = Field(None, description="communes of 2025 (two-tier government): a folder of one vector "
+                                                   "file per commune (data:admin2025/sonla_communes) or a vector "
+                                                   "file with commune_name_field; KPIs and the report follow them")
+    commune_name_field: str | None = Field(None, description="the field naming each commune in inputs.communes")
 
     @field_validator("dem", mode="before")
     @classmethod
@@ -400,6 +404,14 @@ def _resolve_inputs(sc: Scenario) -> None:
                 sc._tables[key] = TableInput(file=path)
     if sc.inputs.admin is not None:
         sc.inputs.admin = one("inputs.admin", sc.inputs.admin)
+    if sc.inputs.communes is not None:  # a file or a folder of files
+        try:
+            p = datasets.resolve(sc.inputs.communes, sc.base_dir)
+        except _core.InputError as exc:
+            raise ScenarioError(f"{sc.path}: key 'inputs.communes': {exc}") from None
+        if not p.exists():
+            raise ScenarioError(f"{sc.path}: key 'inputs.communes': '{p}' not found")
+        sc.inputs.communes = str(p)
     for key in ("clutter", "fibre", "power_grid", "facilities", "roads", "rivers"):
         if getattr(sc.inputs, key) is not None:
             setattr(sc.inputs, key, one(f"inputs.{key}", getattr(sc.inputs, key)))
@@ -457,6 +469,7 @@ class RunResult:
     kpis: dict = field(default_factory=dict)
     rasters: object | None = None  #: coverage.scenario_rasters.ScenarioRasters when outputs.rasters
     fibre: object | None = None    #: plan.fibre.FibrePlan when fibre.enabled
+    communes: object | None = None  #: inputs.admin2025.VillageCommunes when inputs.communes
 
 
 def _broadband(site: _core.Site, techs: list[str]) -> bool:
@@ -502,6 +515,12 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
                 raise _core.InputError(
                     f"{fname}: row {it.row} ({kind} id '{it.id}'): point ({it.lon}, {it.lat}) "
                     f"lies outside the DEM ({', '.join(Path(p).name for p in sc.inputs.dem)})")
+    communes = None
+    if sc.inputs.communes:  # the communes of 2025: each bản in the one its point lies in
+        from .inputs import admin2025
+
+        communes = admin2025.village_communes(sc.inputs.communes, villages, sc.inputs.commune_name_field)
+        sc._warnings += communes.warnings
     broadband = [t for t in towers if _broadband(t, sc.radio.technologies)]
     outputs.preflight(sc, villages, broadband)
     if sc.radio.freq_mhz is None:
@@ -541,9 +560,9 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
 
         rasters = scenario_rasters.compute(sc, dem, broadband, candidates, plan, step("rasters"))
     summary = _summary(sc, villages, towers, broadband, cov, white, plan, fibre_plan)
-    kpis = kpi.tables(sc, villages, cov, white, plan, operators, fibre_plan)
+    kpis = kpi.tables(sc, villages, cov, white, plan, operators, fibre_plan, communes)
     result = RunResult(sc, villages, broadband, cov, white, plan, candidates, summary, [], operators, kpis, rasters,
-                       fibre_plan)
+                       fibre_plan, communes)
     result.files = outputs.write_all(folder, result, dem)
     return result
 
@@ -584,6 +603,9 @@ def input_files(sc: Scenario) -> list[str]:
     files += list(sc.inputs.dem) + [sc.inputs.villages, sc.inputs.towers]
     files += [f for f in (sc.inputs.admin, sc.inputs.clutter, sc.inputs.fibre, sc.inputs.power_grid,
                           sc.inputs.facilities, sc.inputs.roads, sc.inputs.rivers) if f]
+    if sc.inputs.communes:
+        c = Path(sc.inputs.communes)
+        files += sorted(str(f) for f in c.iterdir() if f.is_file()) if c.is_dir() else [str(c)]
     if sc.inputs.clutter and sc.radio.clutter_classes != "worldcover":
         files.append(sc.radio.clutter_classes)
     files += [c for c in sc.planning.candidates if c not in CANDIDATE_KINDS]

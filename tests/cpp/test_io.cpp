@@ -224,6 +224,8 @@ TEST(IoLimits, EveryGeneratedDatasetStillReads) {
     std::string header;
     std::getline(f, header);
     const std::string p = e.path().string();
+    // Facilities (id, kind, lon, lat: the fibre plan's points) are read by phusong.plan.fibre.
+    if (has(header, "kind") && !has(header, "population") && !has(header, "operator")) continue;
     if (has(header, "operator")) {
       EXPECT_NO_THROW(EXPECT_FALSE(io::read_sites(p).empty())) << p << ": " << error_of([&] { io::read_sites(p); });
     } else {

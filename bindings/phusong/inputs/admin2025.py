@@ -586,3 +586,99 @@ def carry_census(communes: Sequence[Commune] | None = None, province: str | None
                                "communes of 2025 (add them to the table of changes):\n  "
                                + "\n  ".join(u.message() for u in unmatched))
     return carry
+
+
+# ---------------------------------------------------------------------------------------------
+# The bản of a run in the communes of 2025
+
+@dataclass
+class VillageCommunes:
+    """Each bản's commune of 2025 (``index[i]`` into ``communes``): through the official mapping
+    from its pre-2025 commune (its `commune` and `district` fields) when that commune went to one
+    new commune; by location among the successors when it was split; by the polygon its point lies
+    in (else the nearest within ``NEAREST_M``) when it names no known pre-2025 commune. Also the
+    census of 2019 carried to each commune, and warnings naming the bản left outside every one."""
+
+    communes: list[Commune]
+    index: list[int]                     # per bản: its commune, -1 outside every commune
+    census: dict[str, CommuneCensus]     # commune code -> the 2019 census carried to it
+    warnings: list[str]
+
+    def name_of(self, i: int) -> str:
+        return self.communes[self.index[i]].name if self.index[i] >= 0 else ""
+
+
+NEAREST_M = 1000.0
+
+
+def village_communes(path_or_dir: str | Path, villages: Sequence, name_field: str | None = None) -> VillageCommunes:
+    """The communes of 2025 of a run's bản (`villages`: objects with id, row, lon, lat)."""
+    import math
+
+    import numpy as np
+    from shapely import STRtree, points
+
+    communes = read_communes(path_or_dir, name_field=name_field)
+    try:
+        carried_all = carry_census(communes)
+        carried = carried_all.by_code()
+    except _core.InputError:  # a province without the census files: by location only
+        carried_all, carried = None, {}
+    code_index = {c.code: k for k, c in enumerate(communes)}
+
+    def key(commune: str, district: str) -> str:
+        d = re.sub(r"^(Huyện|Thành phố|Thị xã)\s+", "", unicodedata.normalize("NFC", district or ""))
+        return (re.sub(r"\s+", "", unicodedata.normalize("NFC", commune or "")) + "(" + re.sub(r"\s+", "", d) +
+                ")").casefold()
+
+    successors: dict[str, list[int]] = {}
+    for cc in (carried_all.communes if carried_all else []):
+        for part, _share in cc.parts:
+            successors.setdefault(key(*re.match(r"^(.*?)\s*\((.*)\)$", part).groups()), []).append(
+                code_index[cc.code])
+    tree = STRtree([c.geometry for c in communes])
+    lon = np.array([v.lon for v in villages], float)
+    lat = np.array([v.lat for v in villages], float)
+    pts = points(lon, lat)
+    index = [-1] * len(villages)
+    inside: dict[int, list[int]] = {}
+    hit_v, hit_c = tree.query(pts, predicate="intersects")
+    for v, c in sorted(zip(hit_v.tolist(), hit_c.tolist())):
+        inside.setdefault(v, []).append(c)
+    for i, v in enumerate(villages):
+        succ = sorted(set(successors.get(key(getattr(v, "commune", ""), getattr(v, "district", "")), [])))
+        if len(succ) == 1:
+            index[i] = succ[0]
+        elif succ:  # a split commune: the successor its point lies in, else the nearest successor
+            within = [c for c in inside.get(i, []) if c in succ]
+            index[i] = within[0] if within else min(succ, key=lambda c: communes[c].geometry.distance(pts[i]))
+        elif inside.get(i):
+            index[i] = inside[i][0]
+    warnings = []
+    for i, v in enumerate(villages):
+        if index[i] >= 0:
+            continue
+        j = int(tree.nearest(pts[i]))
+        d_deg = communes[j].geometry.distance(pts[i])
+        d_m = d_deg * 111320.0 * max(0.2, math.cos(math.radians(v.lat)))
+        if d_m <= NEAREST_M:
+            index[i] = j
+        else:
+            warnings.append(f"{path_or_dir}: bản '{v.id}' (row {v.row}) at ({v.lon}, {v.lat}) lies in no commune of "
+                            f"2025 (nearest: {communes[j].name}, {d_m:.0f} m away): counted in no commune")
+    return VillageCommunes(communes, index, carried, warnings)
+
+
+def village_communes_of_points(vc: VillageCommunes, lon: Sequence[float], lat: Sequence[float]) -> list[str]:
+    """The commune of 2025 (name; "" outside all) of other points, e.g. a run's facilities."""
+    import numpy as np
+    from shapely import STRtree, points
+
+    tree = STRtree([c.geometry for c in vc.communes])
+    out = [""] * len(lon)
+    if len(lon):
+        hit_p, hit_c = tree.query(points(np.asarray(lon, float), np.asarray(lat, float)), predicate="intersects")
+        for p, c in sorted(zip(hit_p.tolist(), hit_c.tolist())):
+            if not out[p]:
+                out[p] = vc.communes[c].name
+    return out

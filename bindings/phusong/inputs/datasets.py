@@ -56,10 +56,19 @@ def cache_dir() -> Path:
 
 
 def fetch(name: str) -> Path:
-    """Local path of registered file `name` (e.g. ``dem/N21E105.hgt``), verified by sha256."""
+    """Local path of registered file `name` (e.g. ``dem/N21E105.hgt``), verified by sha256; or of a
+    registered folder (e.g. ``admin2025/sonla_communes``), every file in it verified."""
     reg = registry()
     if name not in reg:
-        raise InputError(f"data file '{name}' is not in the registry (known: {', '.join(sorted(reg))})")
+        folder = name.rstrip("/") + "/"
+        inside = sorted(k for k in reg if k.startswith(folder))
+        if inside:  # a registered folder: every file in it, each verified
+            for k in inside:
+                fetch(k)
+            return data_dir() / name.rstrip("/")
+        known = sorted({k.split("/")[0] + "/" + (k.split("/")[1] + "/" if k.count("/") > 1 else "") for k in reg})
+        raise InputError(f"data file '{name}' is not in the registry ({len(reg)} files in: {', '.join(known)}; "
+                         "see datasets/registry.toml)")
     entry = reg[name]
     import pooch
 

@@ -82,9 +82,12 @@ def _fibre_columns(row: dict, idx: np.ndarray, villages, fp, fac_idx: list[int])
             row[f"fibre_{key}_{when}"] = f"{sum(bool(flags[i]) for i in ks)}/{len(ks)}" if ks else ""
 
 
-def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dict, fibre=None) -> dict:
+def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dict, fibre=None, communes=None) -> dict:
     """{'province': [row], 'district': [rows], 'commune': [rows], 'targets': [rows]}; with a fibre
-    plan (plan.fibre.FibrePlan), the fibre columns too."""
+    plan (plan.fibre.FibrePlan), the fibre columns too. With the communes of 2025
+    (inputs.admin2025.VillageCommunes) the commune rows are those communes (district empty: the
+    two-tier government has none), with the 2019 census carried to each beside the bản's sums."""
+    by_2025 = communes
     n = len(villages)
     before = np.asarray(cov["covered"], bool)
     after = before.copy()
@@ -97,11 +100,19 @@ def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dic
     communes: dict = OrderedDict()
     for i, v in enumerate(villages):
         districts.setdefault(v.district, []).append(i)
-        communes.setdefault((v.district, v.commune), []).append(i)
+        key = ("", by_2025.name_of(i)) if by_2025 is not None else (v.district, v.commune)
+        communes.setdefault(key, []).append(i)
     out["district"] = [_row({"district": d}, np.array(ix), villages, before, after, operators)
                        for d, ix in sorted(districts.items())]
     out["commune"] = [_row({"district": d, "commune": c}, np.array(ix), villages, before, after, operators)
                       for (d, c), ix in sorted(communes.items())]
+    if by_2025 is not None:
+        code = {c.name: c.code for c in by_2025.communes}
+        for r in out["commune"]:
+            carried = by_2025.census.get(code.get(r["commune"], ""))
+            r["commune_code"] = code.get(r["commune"], "")
+            r["census_2019_population"] = carried.population if carried else ""
+            r["census_2019_households"] = carried.households if carried else ""
     p = out["province"][0]
     if plan is not None:
         p["plan_sites"] = len(plan.chosen)
@@ -117,6 +128,13 @@ def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dic
         _fibre_columns(p, all_idx, villages, fibre, list(range(len(fibre.facilities))))
         for r, (d, ix) in zip(out["district"], sorted(districts.items())):
             _fibre_columns(r, np.array(ix), villages, fibre, fac_d.get(d, []))
+        if by_2025 is not None:  # facilities by the commune of 2025 their point lies in
+            from ..inputs.admin2025 import village_communes_of_points
+
+            names = village_communes_of_points(by_2025, [f.lon for f in fibre.facilities], [f.lat for f in fibre.facilities])
+            fac_c = OrderedDict()
+            for k, name in enumerate(names):
+                fac_c.setdefault(("", name), []).append(k)
         for r, (key, ix) in zip(out["commune"], sorted(communes.items())):
             _fibre_columns(r, np.array(ix), villages, fibre, fac_c.get(key, []))
         from ..plan.fibre import kpi_rows

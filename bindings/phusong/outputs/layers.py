@@ -204,6 +204,9 @@ FIBRE_VILLAGE_FIELDS = [
       "", tuple(FIBRE_REASON_VI.values())),
 ]
 """Fields the villages layer gains when the scenario has a fibre plan."""
+COMMUNE_2025_FIELDS = [F("xa_2025", "xa_phuong_2025", "string", "xã/phường từ 1/7/2025 (chính quyền hai cấp)",
+                         "commune of 2025 (two-tier local government)")]
+"""Field the villages layer gains with inputs.communes."""
 FIBRE_LAYERS = ("fibre_routes", "fibre_nodes", "facilities")
 del F
 
@@ -478,6 +481,9 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
     for f, d in zip(op_fields, result.operators.values()):
         cols[f.dbf] = [YES_NO[0] if c else YES_NO[1] for c in d["covered"]]
     extra = list(op_fields)
+    if getattr(result, "communes", None) is not None:
+        cols["xa_2025"] = [result.communes.name_of(i) for i in range(len(villages))]
+        extra += COMMUNE_2025_FIELDS
     fp = getattr(result, "fibre", None)
     if fp is not None:
         from .fibre import village_columns
@@ -527,7 +533,8 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         files.append(_write_csv(staging / "input_warnings.csv", [{"warning": w} for w in sc._warnings], enc))
     files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()], enc))
     files.append(_write_csv(staging / "field_dictionary.csv",
-                            dictionary_rows(op_fields, fibre=fp is not None), enc))
+                            dictionary_rows(op_fields, fibre=fp is not None,
+                                            communes=getattr(result, "communes", None) is not None), enc))
     if sc.outputs.report or sc.outputs.report_pdf:
         from . import report
 
@@ -575,14 +582,15 @@ def proposed_site_columns(result, join_ids=";".join) -> dict:
     }
 
 
-def dictionary_rows(op_fields=(), fibre: bool = False) -> list[dict]:
+def dictionary_rows(op_fields=(), fibre: bool = False, communes: bool = False) -> list[dict]:
     """field_dictionary.csv: every field of every layer written with both names, meaning, unit and
     values (the fibre layers and fields when the run has a fibre plan)."""
     rows = []
     for layer, specs in FIELDS.items():
         if layer in FIBRE_LAYERS and not fibre:
             continue
-        for f in specs + (list(op_fields) + (FIBRE_VILLAGE_FIELDS if fibre else []) if layer == "villages" else []):
+        extra = list(op_fields) + (COMMUNE_2025_FIELDS if communes else []) + (FIBRE_VILLAGE_FIELDS if fibre else [])
+        for f in specs + (extra if layer == "villages" else []):
             rows.append({"layer": layer, "field": f.dbf, "full_name": f.full, "type": f.type, "nghia": f.vi,
                          "meaning": f.en, "unit": f.unit, "values": " | ".join(f.values)})
     return rows

@@ -298,8 +298,14 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
     h2("s_commune")
     heads = [t["c_district"], t["c_commune"], t["c_ban"], t["c_pop"], t["c_hh"], t["c_white_b"], t["c_pct_b"],
              t["c_white_a"], t["c_pct_a"]]
-    doc.append(("table", heads, [[r["district"]] + kpi_row(r["commune"], r) for r in result.kpis["commune"]],
-                {"num": set(range(2, len(heads))), "cls": "small"}))
+    communes = result.kpis["commune"]
+    if communes and all(r["district"] == "" for r in communes):  # the communes of 2025: no districts
+        doc.append(("p", t["communes_2025"]))
+        doc.append(("table", heads[1:], [kpi_row(r["commune"], r) for r in communes],
+                    {"num": set(range(1, len(heads) - 1)), "cls": "small"}))
+    else:
+        doc.append(("table", heads, [[r["district"]] + kpi_row(r["commune"], r) for r in communes],
+                    {"num": set(range(2, len(heads))), "cls": "small"}))
 
     if fp is not None:
         _fibre_section(doc, h2, result, maps, t, f)

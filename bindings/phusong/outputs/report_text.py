@@ -88,6 +88,8 @@ T = {
                    "fibre to commune seats (%)": "Tỷ lệ xã (UBND xã) có cáp quang (%)",
                    "fibre to schools (%)": "Tỷ lệ trường học có cáp quang (%)",
                    "fibre to health stations (%)": "Tỷ lệ trạm y tế có cáp quang (%)"},
+        "communes_2025": ("Theo các xã, phường từ ngày 1/7/2025 (chính quyền địa phương hai cấp); mỗi bản thuộc xã mới "
+                          "theo bảng sắp xếp chính thức từ xã cũ của bản (theo vị trí khi xã cũ được chia)."),
         "s_fibre": "Cáp quang",
         "sum_fibre": ("Cáp quang: {fac} cơ sở (UBND xã, trường, trạm y tế) được kéo cáp mới; hộ có cáp quang từ {b} "
                       "lên {a} (mục tiêu {target}); {km} km tuyến mới; chi phí {cost} {unit}."),
@@ -228,6 +230,9 @@ T = {
                    "fibre to commune seats (%)": "Commune seats with fibre (%)",
                    "fibre to schools (%)": "Schools with fibre (%)",
                    "fibre to health stations (%)": "Health stations with fibre (%)"},
+        "communes_2025": ("By the communes and wards in force since 1 July 2025 (two-tier local government); each bản "
+                          "goes to its pre-2025 commune's successor by the official mapping (by location when that "
+                          "commune was split)."),
         "s_fibre": "Fibre",
         "sum_fibre": ("Fibre: {fac} facilities (commune seats, schools, health stations) newly connected; households "
                       "with fibre from {b} to {a} (target {target}); {km} km of new routes; cost {cost} {unit}."),

@@ -1,0 +1,46 @@
+"""The Sơn La scenarios report by the 75 communes of 2025 (inputs.communes): every bản in one
+commune, the province total unchanged, the 2019 census carried through the official mapping beside
+the bản's sums, the villages layer and the field dictionary naming the commune of 2025."""
+
+import csv
+
+import pyogrio
+import pytest
+
+import phusong
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    out = tmp_path_factory.mktemp("baseline-2025")
+    sc = phusong.load_scenario(ROOT / "scenarios" / "sonla-baseline.yaml")
+    sc.outputs.formats = ["gpkg"]
+    return out, phusong.run_scenario(sc, out_dir=out)
+
+
+def test_kpi_rows_are_the_75_communes_of_2025(baseline):
+    out, r = baseline
+    rows = list(csv.DictReader(open(out / "kpi_commune.csv", encoding="utf-8")))
+    assert len(rows) == 75 and all(x["district"] == "" for x in rows)
+    assert len({x["commune_code"] for x in rows}) == 75
+    assert sum(int(float(x["ban"])) for x in rows) == len(r.villages)
+    # The province total is unchanged, from the bản and from the census carried to the communes.
+    pop = sum(float(x["population"]) for x in rows)
+    assert pop == sum(v.population for v in r.villages) == sum(int(x["census_2019_population"]) for x in rows) == 1248415
+    # Most communes' bản add up to the census carried to them (the GENERATED bản of a commune split
+    # in 2025 are placed by location; the census splits it by the mapping's rule).
+    close = [x for x in rows if abs(float(x["population"]) - int(x["census_2019_population"]))
+             <= 0.02 * int(x["census_2019_population"])]
+    assert len(close) >= 60
+    assert r.summary["input_warnings"] == 0  # no bản outside every commune
+
+
+def test_villages_layer_names_the_commune_of_2025(baseline):
+    out, r = baseline
+    df = pyogrio.read_dataframe(out / "villages.gpkg")
+    names = {c.name for c in r.communes.communes}
+    assert set(df["xa_phuong_2025"]) <= names and df["xa_phuong_2025"].ne("").all()
+    assert "Phường Chiềng An" in names  # UTF-8 kept
+    d = {(x["layer"], x["field"]) for x in csv.DictReader(open(out / "field_dictionary.csv", encoding="utf-8"))}
+    assert ("villages", "xa_2025") in d
