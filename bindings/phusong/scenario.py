@@ -41,8 +41,10 @@ class TableInput(_Strict):
         None, description="canonical name -> the table's header (e.g. lon: KINH_DO), or 'vi' for the Vietnamese "
                           "templates' headers")
     crs: str | None = Field(None, description="CRS of the x/y (or lon/lat) columns: VN2000-TM3-104, EPSG:n, ...")
-    format: Literal["table", "opencellid"] = Field(
-        "table", description="opencellid: an OpenCelliD cell_towers.csv (towers only; MCC 452, cells grouped into sites)")
+    format: Literal["table", "opencellid", "osm_places"] = Field(
+        "table", description="opencellid: an OpenCelliD cell_towers.csv (towers; MCC 452, cells grouped into sites); "
+                             "osm_places: OSM populated places (villages; populations estimated from the census "
+                             "carried to inputs.communes)")
 
 
 class Inputs(_Strict):
@@ -591,6 +593,15 @@ def _engine_table(sc: Scenario, key: str) -> str:
 
         # Rows of other countries' networks are skipped and listed (input_warnings.csv).
         sc._warnings += opencellid.convert(t.file, out).warnings
+    elif t.format == "osm_places":
+        if key != "villages":
+            raise ScenarioError(f"{sc.path}: key 'inputs.{key}.format': osm_places is a villages format")
+        if not sc.inputs.communes:
+            raise ScenarioError(f"{sc.path}: key 'inputs.villages.format': osm_places needs inputs.communes (the "
+                                "census of 2019 is carried to the communes of 2025 and shared over their places)")
+        from .inputs import osm
+
+        sc._warnings += osm.villages_from_places(t.file, sc.inputs.communes, out, sc.inputs.commune_name_field).warnings
     elif not out.is_file():
         tables.normalise(t.file, out, "villages" if key == "villages" else "sites", columns=t.columns, crs=t.crs,
                          sheet=t.sheet)

@@ -44,3 +44,34 @@ def test_villages_layer_names_the_commune_of_2025(baseline):
     assert "Phường Chiềng An" in names  # UTF-8 kept
     d = {(x["layer"], x["field"]) for x in csv.DictReader(open(out / "field_dictionary.csv", encoding="utf-8"))}
     assert ("villages", "xa_2025") in d
+
+
+def test_villages_from_osm_places_with_census_estimates(tmp_path):
+    """The real OSM places of Sơn La as the bản of a scenario: populations ESTIMATED from the census
+    carried to the communes of 2025 (shared equally between each commune's places); communes with no
+    place listed in input_warnings.csv, never dropped silently."""
+    towers = ROOT / "datasets" / "generated" / "sonla_towers.GENERATED.csv"
+    p = tmp_path / "s.yaml"
+    p.write_text(f"""name: osm
+inputs:
+  dem: [generated:sonla-terrain]
+  villages:
+    file: data:osm/gis.osm_places_free_1.shp
+    format: osm_places
+  towers: {towers}
+  communes: data:admin2025/sonla_communes
+planning:
+  enabled: false
+outputs:
+  dir: out
+""", encoding="utf-8")
+    r = phusong.run_scenario(p)
+    assert 30 <= len(r.villages) <= 57  # of the 57 OSM places in Sơn La, the villages, hamlets and towns
+    assert all(v.id.startswith("OSM-") for v in r.villages)
+    rows = list(csv.DictReader(open(tmp_path / "out" / "kpi_commune.csv", encoding="utf-8")))
+    for x in rows:  # each commune with places: its bản add up to the census carried to it
+        assert int(float(x["population"])) == int(x["census_2019_population"])
+    warnings = [w["warning"] for w in csv.DictReader(open(tmp_path / "out" / "input_warnings.csv", encoding="utf-8"))]
+    assert any("communes have no OSM place" in w for w in warnings)
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8") as f:
+        assert any(row["key"] == "input_warnings" and int(row["value"]) >= 1 for row in csv.DictReader(f))

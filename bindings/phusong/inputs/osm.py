@@ -1,0 +1,111 @@
+"""OpenStreetMap inputs: villages from populated places (Geofabrik ``gis.osm_places_free_1``),
+with populations ESTIMATED from the 2019 census carried to the communes of 2025, and towers from
+OSM communication towers. OSM data is © OpenStreetMap contributors, ODbL.
+
+Rule for the villages (documented in README): every point of class village, hamlet or town
+(``PLACE_CLASSES``) inside a commune of 2025 is one bản; the 2019 census carried to that commune
+(:func:`phusong.inputs.admin2025.carry_census`) is shared equally between its places, people and
+households each as integers that add up exactly (largest remainder). Places outside every commune
+are left out and counted; communes without any place are listed (their people are not represented
+by any bản) -- never silently.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import _core
+
+PLACE_CLASSES = ("village", "hamlet", "town")
+SOURCE = ("OpenStreetMap (ODbL) place '{fclass}' {osm_id}; population ESTIMATED: the 2019 census carried to "
+          "{commune} shared equally over its {n} OSM places")
+
+
+@dataclass
+class OsmVillages:
+    """The result of :func:`villages_from_places`."""
+
+    path: Path
+    villages: int
+    outside: int                         # places outside every commune (left out)
+    empty_communes: list[str] = field(default_factory=list)  # communes with no place (people not represented)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _split(total: int, n: int) -> list[int]:
+    base, rest = divmod(int(total), n)
+    return [base + (1 if k < rest else 0) for k in range(n)]
+
+
+def villages_from_places(places: str | Path, communes_path: str | Path, out_csv: str | Path,
+                         name_field: str | None = None) -> OsmVillages:
+    """Writes the OSM places inside the communes of `communes_path` as a villages CSV the engine
+    reads (see the module's rule). InputError naming the file when it has no place of the kept
+    classes inside the communes."""
+    import numpy as np
+    from shapely import STRtree, from_wkb, points
+
+    from . import admin2025
+    from .tables import read_attributes
+
+    places = Path(places)
+    header, rows = read_attributes(places)
+    for need in ("osm_id", "fclass"):
+        if need not in header:
+            raise _core.InputError(f"{places}: missing field '{need}' (a Geofabrik places layer has osm_id, code, "
+                                   "fclass, population, name)")
+    geoms = {k: from_wkb(w) for k, w in _core.read_geometries(str(places))}  # feature numbers from 1
+    i_id, i_cls = header.index("osm_id"), header.index("fclass")
+    i_name = header.index("name") if "name" in header else None
+    kept = [(k, r) for k, r in enumerate(rows, start=1) if str(r[i_cls]) in PLACE_CLASSES and k in geoms]
+    communes = admin2025.read_communes(communes_path, name_field=name_field)
+    carried = admin2025.carry_census(communes).by_code()
+    tree = STRtree([c.geometry for c in communes])
+    lon = np.array([geoms[k].x for k, _ in kept], float)
+    lat = np.array([geoms[k].y for k, _ in kept], float)
+    owner = [-1] * len(kept)
+    if kept:
+        hit_p, hit_c = tree.query(points(lon, lat), predicate="intersects")
+        for p, c in sorted(zip(hit_p.tolist(), hit_c.tolist())):
+            if owner[p] < 0:
+                owner[p] = c
+    by_commune: dict[int, list[int]] = {}
+    for p, c in enumerate(owner):
+        if c >= 0:
+            by_commune.setdefault(c, []).append(p)
+    if not by_commune:
+        raise _core.InputError(f"{places}: no place of class {', '.join(PLACE_CLASSES)} lies in the communes of "
+                               f"{communes_path}")
+    out_rows = []
+    for c, members in sorted(by_commune.items()):
+        com = communes[c]
+        census = carried.get(com.code)
+        pop = _split(census.population if census else 0, len(members))
+        hh = _split(census.households if census else 0, len(members))
+        for k, p in enumerate(members):
+            feat, r = kept[p]
+            name = str(r[i_name]) if i_name is not None and r[i_name] else f"OSM {r[i_id]}"
+            out_rows.append([f"OSM-{r[i_id]}", name, com.name, "", com.code, "", max(pop[k], 1),
+                             min(max(hh[k], 1), max(pop[k], 1)), f"{lon[p]:.7f}", f"{lat[p]:.7f}",
+                             SOURCE.format(fclass=r[i_cls], osm_id=r[i_id], commune=com.name, n=len(members))])
+    empty = [communes[c].name for c in range(len(communes)) if c not in by_commune]
+    outside = sum(1 for c in owner if c < 0)
+    warnings = []
+    if outside:
+        warnings.append(f"{places}: {outside} places of class {', '.join(PLACE_CLASSES)} lie outside the communes of "
+                        f"{communes_path}: left out")
+    if empty:
+        warnings.append(f"{places}: {len(empty)} communes have no OSM place, so no bản stands for their people: "
+                        + ", ".join(empty))
+    out = Path(out_csv)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "name", "commune", "district", "commune_code", "district_code", "population", "households",
+                    "lon", "lat", "source"])
+        w.writerows(out_rows)
+    tmp.replace(out)
+    return OsmVillages(out, len(out_rows), outside, empty, warnings)
