@@ -75,3 +75,14 @@ outputs:
     assert any("communes have no OSM place" in w for w in warnings)
     with open(tmp_path / "out" / "summary.csv", encoding="utf-8") as f:
         assert any(row["key"] == "input_warnings" and int(row["value"]) >= 1 for row in csv.DictReader(f))
+
+
+def test_communes_layer_with_kpis(baseline):
+    out, r = baseline
+    df = pyogrio.read_dataframe(out / "communes.gpkg")
+    assert len(df) == 75 and df.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    assert int(df["dan_so_tdt_2019"].sum()) == 1248415 == int(df["dan_so"].sum())
+    assert int(df["so_ban"].sum()) == len(r.villages)
+    assert int(df["ban_trang_hien_nay"].sum()) == r.summary["white_villages"]
+    d = {(x["layer"], x["field"]) for x in csv.DictReader(open(out / "field_dictionary.csv", encoding="utf-8"))}
+    assert ("communes", "ds_2019") in d and ("communes", "ma_xa") in d

@@ -153,6 +153,22 @@ FIELDS = {
         F("phu_sau", "ty_le_phu_sau_qh_pct", "real", "tỷ lệ dân được phủ sóng sau quy hoạch",
           "people covered after the plan", "%"),
     ],
+    "communes": [
+        F("ma_xa", "ma_xa", "string", "mã xã/phường (2025)", "commune code (2025)"),
+        F("ten_xa", "ten_xa", "string", "tên xã/phường (2025)", "commune name (2025)"),
+        F("so_ban", "so_ban", "integer", "số bản", "villages", "bản"),
+        F("dan_so", "dan_so", "integer", "dân số (tổng các bản)", "population (sum of the bản)", "người"),
+        F("so_ho", "so_ho", "integer", "số hộ (tổng các bản)", "households (sum of the bản)", "hộ"),
+        F("ds_2019", "dan_so_tdt_2019", "integer", "dân số theo Tổng điều tra 2019 chuyển sang xã mới",
+          "2019 census population carried to the commune", "người"),
+        F("ban_trang", "ban_trang_hien_nay", "integer", "số bản trắng hiện nay", "white villages today", "bản"),
+        F("phu_truoc", "ty_le_phu_hien_nay_pct", "real", "tỷ lệ dân được phủ sóng hiện nay", "people covered today",
+          "%"),
+        F("trang_sau", "ban_trang_sau_qh", "integer", "số bản trắng sau quy hoạch", "white villages after the plan",
+          "bản"),
+        F("phu_sau", "ty_le_phu_sau_qh_pct", "real", "tỷ lệ dân được phủ sóng sau quy hoạch",
+          "people covered after the plan", "%"),
+    ],
     "fibre_routes": [
         F("ma_tuyen", "ma_tuyen", "string", "mã tuyến cáp", "route id"),
         F("trang_thai", "trang_thai", "string", "tuyến mới hay hiện có", "new or existing", "", tuple(ROUTE_VI.values())),
@@ -326,7 +342,8 @@ def run_date() -> _dt.datetime:
 def planned_names(sc) -> list[str]:
     """Names of the files a run of `sc` writes (to check them before computing)."""
     names = []
-    layers = ("villages", "towers", "proposed_sites", "districts") + (FIBRE_LAYERS if sc.fibre.enabled else ())
+    layers = (("villages", "towers", "proposed_sites", "districts") + (("communes",) if sc.inputs.communes else ())
+              + (FIBRE_LAYERS if sc.fibre.enabled else ()))
     for layer in layers:
         for fmt in sc.outputs.formats:
             ext = DRIVERS[fmt][1]
@@ -510,6 +527,8 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
                           proposed_site_columns(result, _join_ids), styles=sstyle, name_field="ma_tram")
     if sc.inputs.admin:
         files += _write_districts(staging, result)
+    if getattr(result, "communes", None) is not None:
+        files += _write_communes(staging, result)
     if fp is not None:
         from . import fibre as fibre_out
 
@@ -587,7 +606,7 @@ def dictionary_rows(op_fields=(), fibre: bool = False, communes: bool = False) -
     values (the fibre layers and fields when the run has a fibre plan)."""
     rows = []
     for layer, specs in FIELDS.items():
-        if layer in FIBRE_LAYERS and not fibre:
+        if (layer in FIBRE_LAYERS and not fibre) or (layer == "communes" and not communes):
             continue
         extra = list(op_fields) + (COMMUNE_2025_FIELDS if communes else []) + (FIBRE_VILLAGE_FIELDS if fibre else [])
         for f in specs + (extra if layer == "villages" else []):
@@ -632,6 +651,28 @@ def _write_districts(staging: Path, result) -> list[Path]:
         cols["phu_sau"].append(round(r.get("covered_pop_after_pct", math.nan), 3))
     return _write_layer(staging, "districts", result.scenario, [], [], cols, wkb=wkb,
                         styles=["PEN(c:#37474F,w:2px);BRUSH(fc:#90A4AE40)"] * len(wkb), name_field="ten_huyen")
+
+
+def _write_communes(staging: Path, result) -> list[Path]:
+    """The communes of 2025 (inputs.communes) with their KPI attributes."""
+    kpi = {r["commune"]: r for r in result.kpis["commune"]}
+    wkb, cols = [], {f.dbf: [] for f in FIELDS["communes"]}
+    for c in result.communes.communes:
+        r = kpi.get(c.name, {})
+        census = result.communes.census.get(c.code)
+        wkb.append(c.geometry.wkb)
+        cols["ma_xa"].append(c.code)
+        cols["ten_xa"].append(c.name)
+        cols["so_ban"].append(r.get("ban", 0))
+        cols["dan_so"].append(r.get("population", 0.0))
+        cols["so_ho"].append(r.get("households", 0.0))
+        cols["ds_2019"].append(census.population if census else math.nan)
+        cols["ban_trang"].append(r.get("white_ban_before", 0))
+        cols["phu_truoc"].append(round(r.get("covered_pop_before_pct", math.nan), 3))
+        cols["trang_sau"].append(r.get("white_ban_after", 0))
+        cols["phu_sau"].append(round(r.get("covered_pop_after_pct", math.nan), 3))
+    return _write_layer(staging, "communes", result.scenario, [], [], cols, wkb=wkb,
+                        styles=["PEN(c:#5D4037,w:1px);BRUSH(fc:#BCAAA420)"] * len(wkb), name_field="ten_xa")
 
 
 def _xlsx_cell(v):

@@ -51,7 +51,8 @@ SITE_SHAPES = {"upgrade": ("#EF6C00", "triangle"), "colocation": ("#F9A825", "tr
 LAYER_TITLES = {"villages": "Bản (trạng thái sau quy hoạch)", "proposed_sites": "Trạm đề xuất",
                 "towers": "Trạm 4G/5G hiện có", "districts": "Ranh giới huyện",
                 "fibre_routes": "Tuyến cáp quang (hiện có, mới)", "fibre_nodes": "OLT, tủ OLT, bộ chia quang",
-                "facilities": "UBND xã, trường, trạm y tế (cáp quang sau quy hoạch)"}
+                "facilities": "UBND xã, trường, trạm y tế (cáp quang sau quy hoạch)",
+                "communes": "Ranh giới xã, phường (từ 1/7/2025)"}
 COVERAGE_COLOURS = {"before": "46,125,50", "after": "21,101,192"}
 FORMAT_ORDER = ("gpkg", "shapefile", "geojson", "kml")
 
@@ -332,6 +333,10 @@ def district_style() -> ET.Element:
     return single("fill", "SimpleFill", _fill("144,164,174,0", "no", "55,71,79,255", 0.6))
 
 
+def commune_style() -> ET.Element:
+    return single("fill", "SimpleFill", _fill("188,170,164,0", "no", "93,64,55,255", 0.3))
+
+
 def coverage_style(stem: str) -> ET.Element:
     rgb = COVERAGE_COLOURS["after" if "after" in stem else "before" if "before" in stem else "after"]
     return single("fill", "SimpleFill", _fill(f"{rgb},70", "solid", f"{rgb},160", 0.1))
@@ -377,9 +382,10 @@ def collect_layers(staging: Path, result, files: list[Path]) -> list[Layer]:
     wgs84 = _core.crs_wkt("WGS84")
     styles = {"villages": lambda: village_style(sc), "proposed_sites": lambda: site_style(sc),
               "towers": tower_style, "districts": district_style, "facilities": lambda: facility_style(sc),
-              "fibre_nodes": node_style, "fibre_routes": lambda: route_style(sc)}
-    geoms = {"districts": "Polygon", "fibre_routes": "LineString"}
-    for name in ("villages", "proposed_sites", "facilities", "fibre_nodes", "towers", "fibre_routes", "districts"):
+              "fibre_nodes": node_style, "fibre_routes": lambda: route_style(sc), "communes": commune_style}
+    geoms = {"districts": "Polygon", "communes": "Polygon", "fibre_routes": "LineString"}
+    for name in ("villages", "proposed_sites", "facilities", "fibre_nodes", "towers", "fibre_routes", "communes",
+                 "districts"):
         if fmt is None:
             break
         ext = L.DRIVERS[fmt][1]
