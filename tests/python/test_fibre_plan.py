@@ -264,3 +264,27 @@ def test_scenario_keys_are_checked(scenario_dir):
     with pytest.raises(phusong.ScenarioError, match="fibre.splitter_ratio"):
         phusong.load_scenario(write(bad))
     assert math.isfinite(phusong.load_scenario(write(scenario_text())).fibre.reach_km)
+
+
+def test_towers_on_new_routes_become_microwave_hubs(dem):
+    from shapely.geometry import LineString
+
+    import phusong.plan.backhaul as bh
+
+    sc = phusong.Scenario.model_validate({"name": "b", "inputs": {"dem": ["x"], "villages": "v", "towers": "t",
+                                                                   "fibre": "backbone.geojson"}})
+    s = _core.Site()
+    s.id, s.lon, s.lat, s.kind, s.height_m = "C1", 105.40, 21.10, "new_grid_hilltop", 300.0
+    t = _core.Site()
+    t.id, t.lon, t.lat, t.height_m = "T1", 105.435, 21.10, 300.0  # 3.6 km east, beyond fibre_max_km
+    new = [LineString([(105.435, 21.05), (105.435, 21.15)]).wkb]  # a new route through the tower
+    saved = bh.read_lines
+    bh.read_lines = lambda path: LineString([(105.9, 21.9), (105.95, 21.9)])  # the backbone, far away
+    try:
+        before = bh.site_extras(sc, dem, [s], [t])[0]
+        after = bh.site_extras(sc, dem, [s], [t], new)[0]
+    finally:
+        bh.read_lines = saved
+    assert before.backhaul_kind == "fibre_no_los"  # no hub: the tower is far from the backbone
+    assert after.backhaul_kind == "microwave" and after.backhaul_hub == "T1"
+    assert after.backhaul < before.backhaul

@@ -99,16 +99,19 @@ def site_extras(sc, dem: _core.Dem, cands: list, towers: list, new_fibre: list[b
         fibre = read_lines(sc.inputs.fibre)
         d_f = distance_km(fibre, lon, lat)
         new = np.zeros(n, bool)
+        t_lon = np.array([t.lon for t in towers])
+        t_lat = np.array([t.lat for t in towers])
+        d_hub = distance_km(fibre, t_lon, t_lat)
         if new_fibre:
             from shapely import from_wkb
             from shapely.ops import unary_union
 
-            d_new = distance_km(unary_union([from_wkb(w) for w in new_fibre]), lon, lat)
+            new_lines = unary_union([from_wkb(w) for w in new_fibre])
+            d_new = distance_km(new_lines, lon, lat)
             new = d_new < d_f
             d_f = np.minimum(d_f, d_new)
-        t_lon = np.array([t.lon for t in towers])
-        t_lat = np.array([t.lat for t in towers])
-        connected = distance_km(fibre, t_lon, t_lat) <= c.fibre_connected_km
+            d_hub = np.minimum(d_hub, distance_km(new_lines, t_lon, t_lat))  # towers on new routes are hubs too
+        connected = d_hub <= c.fibre_connected_km
         hubs = [t for t, ok in zip(towers, connected) if ok]
         h_lon = np.array([t.lon for t in hubs])
         h_lat = np.array([t.lat for t in hubs])
