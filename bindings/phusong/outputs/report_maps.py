@@ -104,10 +104,9 @@ def _short_name(name: str) -> str:
     return name
 
 
-def village_map(path: Path, result, dem, statuses, title: str, lang: str, sites=None, towers=False) -> Path:
-    """One map of the villages coloured by `statuses` (keys of COLORS), with proposed `sites`."""
+def _start(result, dem):
+    """A map's figure: the hillshade of the DEM and the district boundaries (when given)."""
     plt = _plt()
-    t = T[lang]
     shade, extent = _hillshade(dem)
     fig, ax = plt.subplots(figsize=(8.0, 7.2), dpi=DPI)
     ax.imshow(shade, cmap="gray", extent=extent, alpha=0.55, interpolation="bilinear")
@@ -115,6 +114,13 @@ def village_map(path: Path, result, dem, statuses, title: str, lang: str, sites=
     for d in districts:
         for ring in d.rings():
             ax.plot(ring[:, 0], ring[:, 1], color="#37474f", lw=0.8, zorder=2)
+    return fig, ax, districts
+
+
+def village_map(path: Path, result, dem, statuses, title: str, lang: str, sites=None, towers=False) -> Path:
+    """One map of the villages coloured by `statuses` (keys of COLORS), with proposed `sites`."""
+    t = T[lang]
+    fig, ax, districts = _start(result, dem)
     lon = np.array([v.lon for v in result.villages])
     lat = np.array([v.lat for v in result.villages])
     st = np.array(statuses)
@@ -185,16 +191,9 @@ def _finish(fig, ax, path: Path, result, districts, lon, lat, title: str, lang: 
 def fibre_map(path: Path, result, dem, title: str, lang: str) -> Path:
     """The fibre plan: existing and new routes, facilities by fibre status after the plan and the
     bản the plan passes, over the hillshade and district boundaries."""
-    plt = _plt()
     t = T[lang]
     fp = result.fibre
-    shade, extent = _hillshade(dem)
-    fig, ax = plt.subplots(figsize=(8.0, 7.2), dpi=DPI)
-    ax.imshow(shade, cmap="gray", extent=extent, alpha=0.55, interpolation="bilinear")
-    districts = admin.read_districts(result.scenario.inputs.admin) if result.scenario.inputs.admin else ()
-    for d in districts:
-        for ring in d.rings():
-            ax.plot(ring[:, 0], ring[:, 1], color="#37474f", lw=0.8, zorder=2)
+    fig, ax, districts = _start(result, dem)
     styles = {("existing", ""): ("#1565c0", 1.2), ("new", "facilities"): ("#e65100", 1.4),
               ("new", "households"): ("#ffb300", 1.0)}
     labelled = set()

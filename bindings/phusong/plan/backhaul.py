@@ -22,23 +22,30 @@ def _km_scale(lat: float) -> tuple[float, float]:
     return 111.32 * math.cos(math.radians(lat)), 110.57
 
 
-def read_lines(path: str):
-    """A MultiLineString (WGS84) from a vector file of lines (GeoJSON, Shapefile, GeoPackage, any
-    CRS: the engine's OGR reader reprojects). A feature that is not a line is an InputError
-    naming the file and the feature."""
+def read_line_wkbs(path: str, what: str = "fibre and power routes") -> list[bytes]:
+    """The features of a vector file of lines (GeoJSON, Shapefile, GeoPackage, any CRS: the
+    engine's OGR reader reprojects to WGS84) as WKB. A feature that is not a line, or a file with
+    none, is an InputError naming the file and the feature."""
     from shapely import from_wkb
-    from shapely.ops import unary_union
 
-    lines = []
+    out = []
     for feature, wkb in _core.read_geometries(path):
         g = from_wkb(wkb)
         if g.geom_type not in ("LineString", "MultiLineString"):
-            raise _core.InputError(f"{path}: feature {feature} is a {g.geom_type}; fibre and power routes must be "
-                                   "lines (LineString or MultiLineString)")
-        lines.append(g)
-    if not lines:
-        raise _core.InputError(f"{path}: has no line features (fibre/power routes must be lines)")
-    return unary_union(lines)
+            raise _core.InputError(f"{path}: feature {feature} is a {g.geom_type}; {what} must be lines "
+                                   "(LineString or MultiLineString)")
+        out.append(bytes(wkb))
+    if not out:
+        raise _core.InputError(f"{path}: has no line features ({what} must be lines)")
+    return out
+
+
+def read_lines(path: str):
+    """A MultiLineString (WGS84) from a vector file of lines (see read_line_wkbs)."""
+    from shapely import from_wkb
+    from shapely.ops import unary_union
+
+    return unary_union([from_wkb(w) for w in read_line_wkbs(path)])
 
 
 def distance_km(lines, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -221,22 +221,6 @@ def read_facilities(path: str | Path) -> list[Facility]:
     return out
 
 
-def _read_wkb(path: str, what: str) -> list[bytes]:
-    """Line WKBs (WGS84) of a vector file; a feature that is not a line is an InputError naming it."""
-    from shapely import from_wkb
-
-    out = []
-    for feature, wkb in _core.read_geometries(path):
-        g = from_wkb(wkb)
-        if g.geom_type not in ("LineString", "MultiLineString"):
-            raise _core.InputError(f"{path}: feature {feature} is a {g.geom_type}; {what} must be lines "
-                                   "(LineString or MultiLineString)")
-        out.append(bytes(wkb))
-    if not out:
-        raise _core.InputError(f"{path}: has no line features ({what} must be lines)")
-    return out
-
-
 def _landcover_factors(sc, dem: _core.Dem, clutter: _core.Dem | None, rows: int, cols: int) -> np.ndarray | None:
     """Cost multiplier per DEM cell from the land-cover raster (nearest class), or None."""
     if clutter is None:
@@ -295,7 +279,7 @@ def last_mile_cost(f, households: np.ndarray) -> np.ndarray:
 
 def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = None, progress=None) -> FibrePlan:
     """The fibre plan of scenario `sc` (``fibre:`` section) for these villages. See the module."""
-    from .backhaul import distance_km
+    from .backhaul import distance_km, read_line_wkbs
 
     t0 = time.perf_counter()
     f = sc.fibre
@@ -319,11 +303,11 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     # Lines and points reach the grid in WGS84 lon/lat; a geographic DEM is read in lon/lat as it is
     # (as phusong.Dem does), a projected one through its CRS.
     lines_crs = "" if dem.is_geographic else crs
-    backbone = _read_wkb(sc.inputs.fibre, "the fibre backbone (inputs.fibre)")
+    backbone = read_line_wkbs(sc.inputs.fibre, "the fibre backbone (inputs.fibre)")
     masks = {}
     for key, ref in (("road", sc.inputs.roads), ("power", sc.inputs.power_grid), ("river", sc.inputs.rivers)):
         if ref:
-            masks[key] = _core.rasterize_lines(_read_wkb(ref, f"inputs.{'power_grid' if key == 'power' else key + 's'}"),
+            masks[key] = _core.rasterize_lines(read_line_wkbs(ref, f"inputs.{'power_grid' if key == 'power' else key + 's'}"),
                                                gt, rows, cols, lines_crs, ref)
     s = f.surface
     surface = _core.routing_surface(z, gt, crs, road=masks.get("road"), power=masks.get("power"),
@@ -368,9 +352,10 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     step(2, 6)
 
     # Connected today: within connected_m of the backbone.
-    from .backhaul import read_lines
+    from shapely import from_wkb
+    from shapely.ops import unary_union
 
-    lines = read_lines(sc.inputs.fibre)
+    lines = unary_union([from_wkb(w) for w in backbone])
     d_km = distance_km(lines, p_lon, p_lat) if len(p_lon) else np.zeros(0)
     fac_before = d_km[:nf] <= f.connected_m / 1000.0
     vil_before = d_km[nf:] <= f.connected_m / 1000.0
