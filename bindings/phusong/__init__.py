@@ -54,6 +54,21 @@ from ._core import (  # noqa: F401
     write_polygons,
     write_raster,
 )
-from .scenario import RunResult, Scenario, ScenarioError, load_scenario, run_scenario  # noqa: F401
 
 __version__ = _core.__version__  # written once, in pyproject.toml
+
+# The scenario layer (pydantic, PyYAML) is imported on first use, so that `import phusong` and
+# every CLI command that does not run a scenario start quickly (the engine alone imports in ~0.07 s).
+_SCENARIO_NAMES = ("RunResult", "Scenario", "ScenarioError", "load_scenario", "run_scenario")
+
+
+def __getattr__(name: str):
+    if name in _SCENARIO_NAMES:
+        from . import scenario
+
+        return getattr(scenario, name)
+    raise AttributeError(f"module 'phusong' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_SCENARIO_NAMES))
