@@ -86,3 +86,45 @@ def test_communes_layer_with_kpis(baseline):
     assert int(df["ban_trang_hien_nay"].sum()) == r.summary["white_villages"]
     d = {(x["layer"], x["field"]) for x in csv.DictReader(open(out / "field_dictionary.csv", encoding="utf-8"))}
     assert ("communes", "ds_2019") in d and ("communes", "ma_xa") in d
+
+
+def test_a_scenario_built_only_from_planners_data(tmp_path):
+    """Issue 16's end-to-end case: an XLSX site list with VN-2000 TM-3 104° x/y (here the first 300
+    GENERATED Sơn La towers written as an operator would), the OSM places extract as the bản and
+    the 2025 commune polygons, with a plan; the KPIs by commune add up to the census carried."""
+    from openpyxl import Workbook
+
+    from phusong.inputs.tables import VI_COLUMNS
+
+    src = list(csv.DictReader(open(ROOT / "datasets" / "generated" / "sonla_towers.GENERATED.csv", encoding="utf-8")))
+    src = src[:300]
+    x, y = phusong.transform([float(r["lon"]) for r in src], [float(r["lat"]) for r in src], "WGS84", "VN2000-TM3-104")
+    h = VI_COLUMNS["sites"]
+    cols = ["id", "operator", "technologies", "height_m", "freq_mhz", "eirp_dbm", "x", "y"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Trạm"
+    ws.append([h[c] for c in cols])
+    for r, xe, yn in zip(src, x, y):
+        ws.append([r["id"], r["operator"], r["technologies"].replace(";", ", "), float(r["height_m"]),
+                   float(r["freq_mhz"]), float(r["eirp_dbm"]), round(float(xe), 2), round(float(yn), 2)])
+    wb.save(tmp_path / "tram.xlsx")
+    p = tmp_path / "s.yaml"
+    p.write_text("""name: planners-data
+inputs:
+  dem: [generated:sonla-terrain]
+  villages: {file: "data:osm/gis.osm_places_free_1.shp", format: osm_places}
+  towers: {file: tram.xlsx, sheet: Trạm, columns: vi, crs: VN2000-TM3-104}
+  communes: data:admin2025/sonla_communes
+planning:
+  candidates: [upgrade, colocation]
+  method: greedy
+outputs:
+  dir: out
+  formats: [gpkg]
+""", encoding="utf-8")
+    r = phusong.run_scenario(p)
+    assert len(r.villages) == 56 and len(r.towers) > 0
+    rows = list(csv.DictReader(open(tmp_path / "out" / "kpi_commune.csv", encoding="utf-8")))
+    assert all(int(float(x["population"])) == int(x["census_2019_population"]) for x in rows)
+    assert (tmp_path / "out" / "communes.gpkg").is_file() and (tmp_path / "out" / "proposed_sites.gpkg").is_file()
