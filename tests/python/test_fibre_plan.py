@@ -288,3 +288,25 @@ def test_towers_on_new_routes_become_microwave_hubs(dem):
     assert before.backhaul_kind == "fibre_no_los"  # no hub: the tower is far from the backbone
     assert after.backhaul_kind == "microwave" and after.backhaul_hub == "T1"
     assert after.backhaul < before.backhaul
+
+
+def test_web_map_shows_the_fibre_plan(scenario_dir):
+    """map.html with the fibre plan: routes and facilities drawn, toggled, no console error."""
+    from test_webmap import CHROMIUM, Dom, chromium, console_errors, page_data
+
+    if CHROMIUM is None:
+        pytest.skip("headless Chromium not installed (Debian package 'chromium', installed by scripts/install.sh)")
+    tmp, write = scenario_dir
+    fibre_inputs(tmp)
+    r = phusong.run_scenario(write(scenario_text().replace("  tables: [csv]\n", "  tables: [csv]\n  web_map: true\n")))
+    page = tmp / "out" / "map.html"
+    data = page_data(page)
+    assert len(data["cap_quang"]) == len(r.fibre.routes) and len(data["co_so"]) == len(r.fibre.facilities)
+    res = chromium(page, tmp, "--dump-dom")
+    assert res.returncode == 0 and not console_errors(res.stderr), res.stderr[-2000:]
+    dom = Dom()
+    dom.feed(res.stdout)
+    assert any(a.get("data-phusong-ready") == "1" for _, a in dom.attrs)
+    drawn = len(r.villages) + len(r.towers) + len(data["cap_quang"]) + len(data["co_so"])
+    assert dom.tags.get("path", 0) == drawn + sum(len(d["poly"]) for d in data["huyen"])
+    assert "Tuyến cáp quang" in res.stdout and "UBND, trường, trạm y tế" in res.stdout

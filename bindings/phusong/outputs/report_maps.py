@@ -110,6 +110,12 @@ def _start(result, dem):
     shade, extent = _hillshade(dem)
     fig, ax = plt.subplots(figsize=(8.0, 7.2), dpi=DPI)
     ax.imshow(shade, cmap="gray", extent=extent, alpha=0.55, interpolation="bilinear")
+    communes = getattr(result, "communes", None)
+    for c in (communes.communes if communes is not None else ()):  # the communes of 2025, thin
+        for poly in getattr(c.geometry, "geoms", [c.geometry]):
+            for ring in [poly.exterior, *poly.interiors]:
+                xy = np.asarray(ring.coords)
+                ax.plot(xy[:, 0], xy[:, 1], color="#8d6e63", lw=0.35, zorder=2)
     districts = admin.read_districts(result.scenario.inputs.admin) if result.scenario.inputs.admin else ()
     for d in districts:
         for ring in d.rings():

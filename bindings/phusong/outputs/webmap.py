@@ -203,8 +203,20 @@ def map_data(staging: Path, result) -> dict:
         if rings:
             cv.append({"ten": p.stem, "nhan": _coverage_label(p.stem, result),
                        "sau": "before" not in p.stem, "poly": rings})
+    cq, cs = [], []  # the fibre plan: routes and facilities
+    fp = getattr(result, "fibre", None)
+    if fp is not None:
+        for r in fp.routes:
+            cq.append({"moi": r.status == "new", "giai_doan": L.STAGE_VI.get(r.stage, ""), "km": _r(r.length_km, 2),
+                       "chi_phi": _r(r.cost, 0) if r.status == "new" else None, "so_ho": int(round(r.households)),
+                       "toa_do": [[round(y, COORD_DECIMALS), round(x, COORD_DECIMALS)] for x, y in r.coords]})
+        for k, f in enumerate(fp.facilities):
+            cs.append({"lon": round(f.lon, COORD_DECIMALS), "lat": round(f.lat, COORD_DECIMALS), "id": f.id,
+                       "ten": f.name, "loai": L.FACILITY_VI[f.kind], "truoc": bool(fp.facility_before[k]),
+                       "sau": bool(fp.facility_after[k]), "lydo": L.FIBRE_REASON_VI.get(fp.facility_reason.get(k, ""), "")})
     return {"ten": sc.name, "mo_ta": sc.description.strip(), "ngay": L.run_date().strftime("%d/%m/%Y"),
             "nguong": _r(sc.radio.threshold_dbm), "ban": vs, "tram": ts, "de_xuat": ps, "huyen": ds,
+            "cap_quang": cq, "co_so": cs, "tien_te": sc.planning.costs.currency,
             "vung_phu": cv, "trang_thai": L.STATUS, "loai_tram": {k: L.KIND_VI[k] for k in
                                                                   ("upgrade", "colocation", "new_grid_hilltop",
                                                                    "commune_centre", "candidate")},
@@ -353,9 +365,31 @@ PAGE_JS = r"""
     bounds.extend([s.lat, s.lon]);
   });
 
-  // Drawing order: coverage at the bottom, then districts, towers, bản, proposed sites.
+  // The fibre plan: existing (blue) and new (orange) routes, facilities (green: fibre after the plan).
+  var capQuang = L.layerGroup();
+  D.cap_quang.forEach(function (r) {
+    var l = L.polyline(r.toa_do, {color: r.moi ? "#E65100" : "#1565C0", weight: r.moi ? 2.5 : 2, opacity: 0.9});
+    l.bindPopup(table(r.moi ? "Tuyến cáp quang mới" : "Tuyến cáp quang hiện có", [
+      ["Chiều dài", num(r.km, 2) + " km"], ["Phục vụ", esc(r.giai_doan)],
+      ["Chi phí cáp", r.chi_phi === null ? "–" : num(r.chi_phi) + " " + esc(D.tien_te)],
+      ["Số hộ có cáp mới phía sau", num(r.so_ho)]]));
+    l.addTo(capQuang);
+  });
+  var coSo = L.layerGroup();
+  D.co_so.forEach(function (f) {
+    var m = L.circleMarker([f.lat, f.lon], {radius: 4, color: "#111", weight: 0.8,
+                                            fillColor: f.sau ? "#2E7D32" : "#C62828", fillOpacity: 1});
+    m.bindPopup(table(f.ten + " (" + f.id + ")", [["Loại", esc(f.loai)],
+      ["Cáp quang hiện nay", f.truoc ? "có" : "không"], ["Sau quy hoạch", f.sau ? "có" : "không"],
+      ["Lý do không tới được", esc(f.lydo)]]));
+    m.addTo(coSo);
+  });
+
+  // Drawing order: coverage at the bottom, then districts, fibre, towers, bản, proposed sites.
   vung.forEach(function (v) { v[1].addTo(map); overlays[v[0]] = v[1]; });
   if (D.huyen.length) { huyen.addTo(map); overlays["Ranh giới huyện"] = huyen; }
+  if (D.cap_quang.length) { capQuang.addTo(map); overlays["Tuyến cáp quang (" + D.cap_quang.length + ")"] = capQuang; }
+  if (D.co_so.length) { coSo.addTo(map); overlays["UBND, trường, trạm y tế (" + D.co_so.length + ")"] = coSo; }
   tram.addTo(map); overlays["Trạm 4G/5G hiện có (" + D.tram.length + ")"] = tram;
   ban.addTo(map); overlays["Bản – trạng thái sau quy hoạch (" + D.ban.length + ")"] = ban;
   deXuat.addTo(map); overlays["Trạm đề xuất (" + D.de_xuat.length + ")"] = deXuat;
