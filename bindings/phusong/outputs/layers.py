@@ -75,6 +75,20 @@ class FieldSpec:
 
 
 F = FieldSpec
+# The KPI attributes of an area layer (districts, communes of 2025), by the KPI row's keys.
+_AREA_KPI_FIELDS = (
+    F("so_ban", "so_ban", "integer", "số bản", "villages", "bản"),
+    F("dan_so", "dan_so", "integer", "dân số (tổng các bản)", "population (sum of the bản)", "người"),
+    F("so_ho", "so_ho", "integer", "số hộ (tổng các bản)", "households (sum of the bản)", "hộ"),
+    F("ban_trang", "ban_trang_hien_nay", "integer", "số bản trắng hiện nay", "white villages today", "bản"),
+    F("phu_truoc", "ty_le_phu_hien_nay_pct", "real", "tỷ lệ dân được phủ sóng hiện nay", "people covered today", "%"),
+    F("trang_sau", "ban_trang_sau_qh", "integer", "số bản trắng sau quy hoạch", "white villages after the plan", "bản"),
+    F("phu_sau", "ty_le_phu_sau_qh_pct", "real", "tỷ lệ dân được phủ sóng sau quy hoạch", "people covered after the plan",
+      "%"),
+)
+_AREA_KPI_KEYS = {"so_ban": ("ban", 0), "dan_so": ("population", 0.0), "so_ho": ("households", 0.0),
+                  "ban_trang": ("white_ban_before", 0), "phu_truoc": ("covered_pop_before_pct", math.nan),
+                  "trang_sau": ("white_ban_after", 0), "phu_sau": ("covered_pop_after_pct", math.nan)}
 FIELDS = {
     "villages": [
         F("ma_ban", "ma_ban", "string", "mã bản", "village id"),
@@ -142,32 +156,14 @@ FIELDS = {
     "districts": [
         F("ma_huyen", "ma_huyen", "string", "mã huyện", "district code"),
         F("ten_huyen", "ten_huyen", "string", "tên huyện", "district name"),
-        F("so_ban", "so_ban", "integer", "số bản", "villages", "bản"),
-        F("dan_so", "dan_so", "integer", "dân số", "population", "người"),
-        F("so_ho", "so_ho", "integer", "số hộ", "households", "hộ"),
-        F("ban_trang", "ban_trang_hien_nay", "integer", "số bản trắng hiện nay", "white villages today", "bản"),
-        F("phu_truoc", "ty_le_phu_hien_nay_pct", "real", "tỷ lệ dân được phủ sóng hiện nay", "people covered today",
-          "%"),
-        F("trang_sau", "ban_trang_sau_qh", "integer", "số bản trắng sau quy hoạch", "white villages after the plan",
-          "bản"),
-        F("phu_sau", "ty_le_phu_sau_qh_pct", "real", "tỷ lệ dân được phủ sóng sau quy hoạch",
-          "people covered after the plan", "%"),
+        *_AREA_KPI_FIELDS,
     ],
     "communes": [
         F("ma_xa", "ma_xa", "string", "mã xã/phường (2025)", "commune code (2025)"),
         F("ten_xa", "ten_xa", "string", "tên xã/phường (2025)", "commune name (2025)"),
-        F("so_ban", "so_ban", "integer", "số bản", "villages", "bản"),
-        F("dan_so", "dan_so", "integer", "dân số (tổng các bản)", "population (sum of the bản)", "người"),
-        F("so_ho", "so_ho", "integer", "số hộ (tổng các bản)", "households (sum of the bản)", "hộ"),
         F("ds_2019", "dan_so_tdt_2019", "integer", "dân số theo Tổng điều tra 2019 chuyển sang xã mới",
           "2019 census population carried to the commune", "người"),
-        F("ban_trang", "ban_trang_hien_nay", "integer", "số bản trắng hiện nay", "white villages today", "bản"),
-        F("phu_truoc", "ty_le_phu_hien_nay_pct", "real", "tỷ lệ dân được phủ sóng hiện nay", "people covered today",
-          "%"),
-        F("trang_sau", "ban_trang_sau_qh", "integer", "số bản trắng sau quy hoạch", "white villages after the plan",
-          "bản"),
-        F("phu_sau", "ty_le_phu_sau_qh_pct", "real", "tỷ lệ dân được phủ sóng sau quy hoạch",
-          "people covered after the plan", "%"),
+        *_AREA_KPI_FIELDS,
     ],
     "fibre_routes": [
         F("ma_tuyen", "ma_tuyen", "string", "mã tuyến cáp", "route id"),
@@ -632,6 +628,13 @@ def _write_links(path: Path, result, encoding: str = "utf-8") -> Path:
     return path
 
 
+def _area_kpis(cols: dict, r: dict) -> None:
+    """Appends a KPI row's values to an area layer's columns (_AREA_KPI_FIELDS)."""
+    for dbf, (key, empty) in _AREA_KPI_KEYS.items():
+        v = r.get(key, empty)
+        cols[dbf].append(round(v, 3) if dbf.startswith("phu_") else v)
+
+
 def _write_districts(staging: Path, result) -> list[Path]:
     from ..inputs import admin
 
@@ -642,13 +645,7 @@ def _write_districts(staging: Path, result) -> list[Path]:
         wkb.append(d.geometry.wkb)
         cols["ma_huyen"].append(d.code)
         cols["ten_huyen"].append(d.name)
-        cols["so_ban"].append(r.get("ban", 0))
-        cols["dan_so"].append(r.get("population", 0.0))
-        cols["so_ho"].append(r.get("households", 0.0))
-        cols["ban_trang"].append(r.get("white_ban_before", 0))
-        cols["phu_truoc"].append(round(r.get("covered_pop_before_pct", math.nan), 3))
-        cols["trang_sau"].append(r.get("white_ban_after", 0))
-        cols["phu_sau"].append(round(r.get("covered_pop_after_pct", math.nan), 3))
+        _area_kpis(cols, r)
     return _write_layer(staging, "districts", result.scenario, [], [], cols, wkb=wkb,
                         styles=["PEN(c:#37474F,w:2px);BRUSH(fc:#90A4AE40)"] * len(wkb), name_field="ten_huyen")
 
@@ -663,14 +660,8 @@ def _write_communes(staging: Path, result) -> list[Path]:
         wkb.append(c.geometry.wkb)
         cols["ma_xa"].append(c.code)
         cols["ten_xa"].append(c.name)
-        cols["so_ban"].append(r.get("ban", 0))
-        cols["dan_so"].append(r.get("population", 0.0))
-        cols["so_ho"].append(r.get("households", 0.0))
         cols["ds_2019"].append(census.population if census else math.nan)
-        cols["ban_trang"].append(r.get("white_ban_before", 0))
-        cols["phu_truoc"].append(round(r.get("covered_pop_before_pct", math.nan), 3))
-        cols["trang_sau"].append(r.get("white_ban_after", 0))
-        cols["phu_sau"].append(round(r.get("covered_pop_after_pct", math.nan), 3))
+        _area_kpis(cols, r)
     return _write_layer(staging, "communes", result.scenario, [], [], cols, wkb=wkb,
                         styles=["PEN(c:#5D4037,w:1px);BRUSH(fc:#BCAAA420)"] * len(wkb), name_field="ten_xa")
 
