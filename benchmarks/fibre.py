@@ -210,7 +210,7 @@ def bench_cost_distance(cost: np.ndarray, gt_geo: tuple, repeat: int) -> None:
 # ---------------------------------------------------------------------------------------------
 # 3. The Sơn La fibre plan end to end.
 
-def bench_plan(methods: list[str]) -> None:
+def bench_plan(methods: list[str], moves: list[int] = ()) -> None:
     import phusong
     from phusong.plan import fibre
 
@@ -219,15 +219,18 @@ def bench_plan(methods: list[str]) -> None:
     sc = phusong.load_scenario(root / "scenarios" / "sonla-white-villages.yaml")
     dem = _core.Dem.open(sc.inputs.dem)
     villages = _core.read_villages(sc.inputs.villages)
-    for method in methods:
+    runs = [(m, 0) for m in methods] + [("heuristic", k) for k in moves]
+    for method, k in runs:
         sc.fibre.method = method
+        sc.fibre.improvement_moves = k
         if method == "exact":
             sc.fibre.time_limit_s = 60.0
         t0 = time.perf_counter()
         fp = fibre.plan_fibre(sc, dem, villages)
         dt = time.perf_counter() - t0
         new_fac = int((fp.facility_after & ~fp.facility_before).sum())
-        print(f"{method}: {dt:.1f} s (Steiner {fp.stats['steiner_seconds']:.1f} s); graph {fp.graph_nodes} nodes, "
+        print(f"{method}{f' with {k} improvement moves' if k else ''}: {dt:.1f} s "
+              f"(Steiner {fp.stats['steiner_seconds']:.1f} s); graph {fp.graph_nodes} nodes, "
               f"{fp.graph_edges} edges; {new_fac} facilities joined; facilities' tree (cable + {fp.olts} OLTs in all) "
               f"{fp.tree_objective / 1e9:.2f} bn VND, bound {fp.bound / 1e9:.2f}, gap {100 * fp.gap:.2f} %"
               f"{' (proven)' if fp.proven_optimal else ''}; "
@@ -244,6 +247,8 @@ def main() -> int:
     ap.add_argument("--only", default="steiner,cost,plan", help="comma-separated parts: steiner, cost, plan")
     ap.add_argument("--quick", action="store_true", help="fewer Steiner instances")
     ap.add_argument("--repeat", type=int, default=1, help="timing runs of the cost distance (best kept)")
+    ap.add_argument("--moves", default="", help="plan: also the heuristic with these numbers of local-search moves, "
+                                                  "comma-separated (e.g. 5,20)")
     a = ap.parse_args()
     parts = set(a.only.split(","))
     t0 = time.perf_counter()
@@ -255,7 +260,7 @@ def main() -> int:
     if "cost" in parts:
         bench_cost_distance(cost.copy(), gt, a.repeat)
     if "plan" in parts:
-        bench_plan(["heuristic"] if a.quick else ["heuristic", "exact"])
+        bench_plan(["heuristic"] if a.quick else ["heuristic", "exact"], [int(k) for k in a.moves.split(",") if k])
     return 0
 
 

@@ -128,3 +128,24 @@ outputs:
     rows = list(csv.DictReader(open(tmp_path / "out" / "kpi_commune.csv", encoding="utf-8")))
     assert all(int(float(x["population"])) == int(x["census_2019_population"]) for x in rows)
     assert (tmp_path / "out" / "communes.gpkg").is_file() and (tmp_path / "out" / "proposed_sites.gpkg").is_file()
+
+
+def test_bad_commune_and_osm_inputs_name_the_key(tmp_path):
+    towers = ROOT / "datasets" / "generated" / "sonla_towers.GENERATED.csv"
+    base = f"""name: bad
+inputs:
+  dem: [generated:sonla-terrain]
+  villages: {{file: "data:osm/gis.osm_places_free_1.shp", format: osm_places}}
+  towers: {towers}
+planning:
+  enabled: false
+"""
+    p = tmp_path / "a.yaml"
+    p.write_text(base, encoding="utf-8")  # osm_places without inputs.communes
+    with pytest.raises(phusong.ScenarioError, match=r"'inputs.villages.format': osm_places needs inputs.communes"):
+        phusong.run_scenario(p, out_dir=tmp_path / "a")
+    p.write_text(base.replace(f"  towers: {towers}\n", f"  towers: {towers}\n  communes: no_such_folder\n"),
+                 encoding="utf-8")
+    with pytest.raises(phusong.ScenarioError, match=r"'inputs.communes': '.*no_such_folder' not found"):
+        phusong.load_scenario(p)
+    assert not (tmp_path / "a").exists()
