@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "fibre/steiner_graph.hpp"
 #include "grid_metric.hpp"
 #include "phusong/error.hpp"
 #include "phusong/fibre.hpp"
@@ -263,24 +264,8 @@ RoutingGraph routing_graph(const terrain::Grid& g, const std::string& crs_wkt, c
 
 namespace {
 
-struct Adjacency {
-  std::vector<int> start, nbr, edge;
-  Adjacency(const SteinerProblem& p, const std::vector<char>* alive = nullptr) {
-    start.assign(p.n_nodes + 1, 0);
-    const int m = static_cast<int>(p.edge_u.size());
-    for (int e = 0; e < m; ++e)
-      if (!alive || (*alive)[e]) ++start[p.edge_u[e] + 1], ++start[p.edge_v[e] + 1];
-    for (int v = 0; v < p.n_nodes; ++v) start[v + 1] += start[v];
-    nbr.resize(start[p.n_nodes]), edge.resize(start[p.n_nodes]);
-    std::vector<int> fill(start.begin(), start.end() - 1);
-    for (int e = 0; e < m; ++e) {
-      if (alive && !(*alive)[e]) continue;
-      const int u = p.edge_u[e], v = p.edge_v[e];
-      nbr[fill[u]] = v, edge[fill[u]++] = e;
-      nbr[fill[v]] = u, edge[fill[v]++] = e;
-    }
-  }
-};
+// The CSR adjacency of the Steiner solvers (edges keep their problem indices; `alive` filters).
+using Adjacency = detail::Graph;
 
 using Item = std::pair<double, int>;
 using MinHeap = std::priority_queue<Item, std::vector<Item>, std::greater<Item>>;
