@@ -222,6 +222,7 @@ class SolveOptions:
     """Options of solve_cover (planning::SolveOptions). The defaults are the C++ header's;
     keywords set fields by name (InputError for an unknown one)."""
     budget: float
+    target_weight: float
     time_limit_s: float
     threads: int
     seed: int
@@ -267,10 +268,20 @@ class SolveResult:
 def solve_cover(sets: Sequence[Sequence[int]], cost: Sequence[float], weight: Sequence[float], method: str = "local",
                 group: Sequence[int] = ..., required: Sequence[int] = ..., params: SolveOptions | None = None,
                 **kwargs: Any) -> SolveResult:
-    """Set cover or, with a finite budget, budgeted maximal covering. `params` and/or SolveOptions
-    fields as keywords (budget, time_limit_s, threads, seed, ...); defaults SolveOptions()'s."""
+    """Set cover, with a finite budget budgeted maximal covering, or with target_weight > 0 partial
+    cover. `params` and/or SolveOptions fields as keywords (budget, target_weight, time_limit_s,
+    threads, seed, ...); defaults SolveOptions()'s."""
     ...
 def read_orlib_scp(path: str) -> dict: ...
+def solve_milp(objective: npt.ArrayLike, row_start: npt.ArrayLike, column: npt.ArrayLike,
+               value: npt.ArrayLike, row_lb: npt.ArrayLike, row_ub: npt.ArrayLike,
+               col_lb: npt.ArrayLike, col_ub: npt.ArrayLike, integer: npt.ArrayLike, *,
+               sense: str = "min", time_limit_s: float = 60.0, relative_gap: float = 1e-9,
+               start: npt.ArrayLike | None = None, threads: int = 1) -> dict:
+    """A mixed-integer program with CBC: min/max objective.x s.t. row_lb <= A x <= row_ub (A in
+    compressed rows), col_lb <= x <= col_ub, `integer` columns integral. Returns status, x,
+    objective, bound, gap, proven_optimal, seconds (phusong.plan.milp.Milp builds the arrays)."""
+    ...
 
 # fibre
 def cost_moves() -> list[tuple[int, int]]:

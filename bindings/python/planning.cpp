@@ -40,6 +40,8 @@ Returns:
       m, "SolveOptions", "Options of solve_cover (planning::SolveOptions); the defaults are the C++ header's.")
       .field("budget", &planning::SolveOptions::budget,
              "Finite: budgeted maximal covering; infinite: least-cost set cover.")
+      .field("target_weight", &planning::SolveOptions::target_weight,
+             "> 0 (no budget): partial cover, the least cost covering at least this weight.")
       .field("time_limit_s", &planning::SolveOptions::time_limit_s, "Wall-clock limit of the exact solve (a cap for the others).")
       .field("threads", &planning::SolveOptions::threads, "CBC threads for the exact solve.")
       .field("seed", &planning::SolveOptions::seed, "Local search is deterministic for a given seed.")
@@ -116,8 +118,9 @@ Returns:
       },
       py::arg("sets"), py::arg("cost"), py::arg("weight"), py::arg("method") = "local",
       py::arg("group") = std::vector<int>{}, py::arg("required") = std::vector<int>{}, py::arg("params") = py::none(),
-      R"doc(Set cover (least cost covering every coverable item) or, with a finite budget, budgeted
-maximal covering, by "greedy" (lazy greedy), "local" (Lagrangian heuristic + local search) or
+      R"doc(Set cover (least cost covering every coverable item), with a finite budget budgeted
+maximal covering, or with a target_weight > 0 partial cover (least cost covering at least that
+weight), by "greedy" (lazy greedy), "local" (Lagrangian heuristic + local search) or
 "exact" (MILP with CBC, warm-started, within time_limit_s).
 
 Options: `params` (a SolveOptions) and/or its fields as keywords (budget, time_limit_s, threads,
@@ -127,6 +130,74 @@ Returns:
     SolveResult: method, status (a SolveStatus, equal to its name), chosen, cost, covered_weight,
     objective, bound, gap, proven_optimal, seconds, uncovered, uncoverable; r["status"] etc. read
     as the former dict (the status as its name).)doc");
+  m.def(
+      "solve_milp",
+      [](py::array_t<double, py::array::c_style | py::array::forcecast> objective,
+         py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> row_start,
+         py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> column,
+         py::array_t<double, py::array::c_style | py::array::forcecast> value,
+         py::array_t<double, py::array::c_style | py::array::forcecast> row_lb,
+         py::array_t<double, py::array::c_style | py::array::forcecast> row_ub,
+         py::array_t<double, py::array::c_style | py::array::forcecast> col_lb,
+         py::array_t<double, py::array::c_style | py::array::forcecast> col_ub,
+         py::array_t<bool, py::array::c_style | py::array::forcecast> integer, const std::string& sense,
+         double time_limit_s, double relative_gap, const py::object& start, int threads) {
+        auto vec = [](const auto& a) { return std::vector<typename std::decay_t<decltype(a)>::value_type>(
+                                           a.data(), a.data() + a.size()); };
+        planning::MilpProblem p;
+        p.objective = vec(objective);
+        p.row_start = vec(row_start);
+        p.column.reserve(column.size());
+        for (py::ssize_t k = 0; k < column.size(); ++k) {
+          const auto c = column.data()[k];
+          if (c < 0 || c > std::numeric_limits<int>::max())
+            throw InputError("MILP: matrix entry " + std::to_string(k) + ": column " + std::to_string(c) + " out of range");
+          p.column.push_back(static_cast<int>(c));
+        }
+        p.value = vec(value);
+        p.row_lb = vec(row_lb);
+        p.row_ub = vec(row_ub);
+        p.col_lb = vec(col_lb);
+        p.col_ub = vec(col_ub);
+        p.integer.assign(integer.data(), integer.data() + integer.size());
+        if (sense != "min" && sense != "max") throw InputError("MILP: sense '" + sense + "' (expected 'min' or 'max')");
+        p.maximise = sense == "max";
+        planning::MilpOptions o;
+        o.time_limit_s = time_limit_s;
+        o.relative_gap = relative_gap;
+        o.threads = threads;
+        if (!start.is_none()) {
+          auto s = start.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
+          o.start.assign(s.data(), s.data() + s.size());
+        }
+        planning::MilpResult r;
+        {
+          py::gil_scoped_release nogil;
+          r = planning::solve_milp(p, o);
+        }
+        py::dict d;
+        d["status"] = planning::to_string(r.status);
+        d["x"] = py::array_t<double>(static_cast<py::ssize_t>(r.x.size()), r.x.data());
+        d["objective"] = r.objective;
+        d["bound"] = r.bound;
+        d["gap"] = r.gap;
+        d["proven_optimal"] = r.proven_optimal;
+        d["seconds"] = r.seconds;
+        return d;
+      },
+      py::arg("objective"), py::arg("row_start"), py::arg("column"), py::arg("value"), py::arg("row_lb"),
+      py::arg("row_ub"), py::arg("col_lb"), py::arg("col_ub"), py::arg("integer"), py::kw_only(),
+      py::arg("sense") = "min", py::arg("time_limit_s") = 60.0, py::arg("relative_gap") = 1e-9,
+      py::arg("start") = py::none(), py::arg("threads") = 1,
+      R"doc(Solves a mixed-integer program with CBC (Clp alone when no column is integer):
+min (sense="min") or max objective.x s.t. row_lb <= A x <= row_ub, col_lb <= x <= col_ub, the
+columns flagged in `integer` integral; A in compressed rows (row_start of length rows + 1,
+column, value). Infinite bounds are +-inf. `start`: a feasible solution to begin from.
+phusong.plan.milp.Milp builds these arrays.
+
+Returns:
+    dict: status ("optimal", "feasible", "infeasible", "no_solution"), x (NaN without a
+    solution), objective, bound, gap, proven_optimal, seconds.)doc");
   m.def(
       "read_orlib_scp",
       [](const std::string& path) {

@@ -366,6 +366,160 @@ TEST(Solvers, BudgetedCoverMatchesBruteForce) {
   }
 }
 
+// Partial cover: the least cost covering at least T weight (and the required items), by an
+// enumeration of every subset, independent of the solvers. NaN when no subset reaches T.
+double brute_partial(const CoverProblem& p, double T) {
+  const int n = static_cast<int>(p.sets.size());
+  const int m = static_cast<int>(p.weight.size());
+  std::vector<char> coverable(m, 0);  // a required item no candidate covers is reported, not a constraint
+  for (const auto& s : p.sets)
+    for (int i : s) coverable[i] = 1;
+  double best = NAN;
+  for (unsigned mask = 0; mask < (1u << n); ++mask) {
+    double cost = 0, w = 0;
+    std::vector<char> cov(m, 0);
+    std::vector<int> used(64, 0);
+    bool ok = true;
+    for (int j = 0; j < n; ++j)
+      if (mask >> j & 1) {
+        cost += p.cost[j];
+        for (int i : p.sets[j]) cov[i] = 1;
+        if (!p.group.empty() && p.group[j] >= 0 && used[p.group[j]]++) ok = false;
+      }
+    for (int i : p.required) ok = ok && (cov[i] || !coverable[i]);
+    for (int i = 0; i < m; ++i) w += cov[i] ? p.weight[i] : 0.0;
+    if (ok && w >= T - 1e-9 && (std::isnan(best) || cost < best)) best = cost;
+  }
+  return best;
+}
+
+TEST(Solvers, PartialCoverMatchesBruteForce) {
+  std::mt19937_64 rng(314);
+  int checked = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const int n = 4 + static_cast<int>(rng() % 11);
+    const int m = 3 + static_cast<int>(rng() % 8);
+    const CoverProblem p = random_problem(rng, n, m, trial % 4 == 1, trial % 4 == 3);
+    double total = 0;
+    for (double w : p.weight) total += w;
+    SolveOptions o;
+    o.target_weight = std::max(1.0, std::floor(total * (0.3 + 0.6 * ((rng() % 100) / 100.0))));
+    const double best = brute_partial(p, o.target_weight);
+    const SolveResult e = solve_exact(p, o);
+    if (std::isnan(best)) {
+      EXPECT_NE(e.status, "optimal") << "trial " << trial;
+      EXPECT_NE(e.status, "feasible") << "trial " << trial;
+      continue;
+    }
+    ++checked;
+    EXPECT_EQ(e.status, "optimal") << "trial " << trial;
+    EXPECT_NEAR(e.cost, best, 1e-9) << "trial " << trial;
+    EXPECT_GE(e.covered_weight, o.target_weight - 1e-9) << "trial " << trial;
+    EXPECT_LE(lp_relaxation_bound(p, kInf, o.target_weight), best + 1e-9) << "trial " << trial;
+    for (Method meth : {Method::greedy, Method::local}) {
+      const SolveResult h = solve(p, meth, o);
+      if (h.status == "partial") continue;  // a heuristic blocked by the groups or a required item
+      EXPECT_GE(h.covered_weight, o.target_weight - 1e-9) << h.method << " trial " << trial;
+      EXPECT_GE(h.cost, best - 1e-9) << h.method << " trial " << trial;
+      EXPECT_LE(h.bound, best + 1e-9) << h.method << " trial " << trial;
+    }
+  }
+  EXPECT_GT(checked, 30);
+}
+
+TEST(Solvers, PartialCoverByHand) {
+  // Items worth 5, 3, 2 (total 10). Candidates: A {0} cost 4, B {1,2} cost 3, C {0,1,2} cost 8.
+  CoverProblem p{{{0}, {1, 2}, {0, 1, 2}}, {4, 3, 8}, {5, 3, 2}};
+  SolveOptions o;
+  o.target_weight = 5;  // B covers 5 for 3
+  for (Method meth : {Method::greedy, Method::local, Method::exact}) {
+    const SolveResult r = solve(p, meth, o);
+    EXPECT_EQ(r.chosen, std::vector<int>{1}) << to_string(meth);
+    EXPECT_DOUBLE_EQ(r.cost, 3) << to_string(meth);
+  }
+  o.target_weight = 10;  // A + B (7) beats C (8)
+  EXPECT_EQ(solve_exact(p, o).chosen, (std::vector<int>{0, 1}));
+  o.target_weight = 11;  // more than all candidates cover
+  EXPECT_EQ(solve_exact(p, o).status, "infeasible");
+  EXPECT_EQ(solve_greedy(p, o).status, "infeasible");
+  EXPECT_TRUE(std::isnan(lp_relaxation_bound(p, kInf, 11)));
+  o.budget = 5;
+  o.target_weight = 5;
+  EXPECT_THROW(solve_exact(p, o), InputError);  // a budget and a target together
+  o.budget = kInf;
+  o.target_weight = -1;
+  EXPECT_THROW(solve_greedy(p, o), InputError);
+}
+
+// A general MILP: a knapsack and an assignment, checked against enumeration.
+TEST(Milp, KnapsackMatchesEnumeration) {
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int n = 3 + static_cast<int>(rng() % 9);
+    MilpProblem p;
+    p.maximise = true;
+    std::vector<double> w(n), v(n);
+    for (int j = 0; j < n; ++j) {
+      w[j] = 1 + static_cast<double>(rng() % 10);
+      v[j] = 1 + static_cast<double>(rng() % 20);
+    }
+    const double cap = 5 + static_cast<double>(rng() % 20);
+    p.objective = v;
+    for (int j = 0; j < n; ++j) {
+      p.column.push_back(j);
+      p.value.push_back(w[j]);
+    }
+    p.row_start = {0, static_cast<std::int64_t>(n)};
+    p.row_lb = {-kInf};
+    p.row_ub = {cap};
+    p.col_lb.assign(n, 0);
+    p.col_ub.assign(n, 1);
+    p.integer.assign(n, 1);
+    double best = 0;
+    for (unsigned mask = 0; mask < (1u << n); ++mask) {
+      double ww = 0, vv = 0;
+      for (int j = 0; j < n; ++j)
+        if (mask >> j & 1) ww += w[j], vv += v[j];
+      if (ww <= cap) best = std::max(best, vv);
+    }
+    const MilpResult r = solve_milp(p);
+    EXPECT_EQ(r.status, "optimal") << trial;
+    EXPECT_NEAR(r.objective, best, 1e-9) << trial;
+    EXPECT_NEAR(r.bound, best, 1e-9) << trial;
+    double ww = 0;
+    for (int j = 0; j < n; ++j) ww += w[j] * r.x[j];
+    EXPECT_LE(ww, cap + 1e-9) << trial;
+    MilpOptions o;  // a start (the empty knapsack) changes nothing
+    o.start.assign(n, 0.0);
+    EXPECT_NEAR(solve_milp(p, o).objective, best, 1e-9) << trial;
+  }
+}
+
+TEST(Milp, InfeasibleLinearAndBadInput) {
+  MilpProblem p;  // x0 + x1 >= 3 with x in [0, 1]
+  p.objective = {1, 1};
+  p.row_start = {0, 2};
+  p.column = {0, 1};
+  p.value = {1, 1};
+  p.row_lb = {3};
+  p.row_ub = {kInf};
+  p.col_lb = {0, 0};
+  p.col_ub = {1, 1};
+  p.integer = {1, 1};
+  EXPECT_EQ(solve_milp(p).status, "infeasible");
+  p.integer = {0, 0};
+  EXPECT_EQ(solve_milp(p).status, "infeasible");
+  p.row_lb = {1.5};  // an LP: min x0 + x1 with x0 + x1 >= 1.5
+  const MilpResult lp = solve_milp(p);
+  EXPECT_EQ(lp.status, "optimal");
+  EXPECT_NEAR(lp.objective, 1.5, 1e-9);
+  p.column = {0, 7};
+  EXPECT_THROW(solve_milp(p), InputError);
+  p.column = {0, 1};
+  p.col_ub = {1};
+  EXPECT_THROW(solve_milp(p), InputError);
+}
+
 TEST(Solvers, LocalSearchIsDeterministicForASeed) {
   std::mt19937_64 rng(99);
   CoverProblem p;

@@ -89,6 +89,10 @@ struct SolveOptions {
   /// Finite: budgeted maximal covering (maximise covered weight with total cost <= budget).
   /// Infinite: least-cost set cover of every coverable item with positive weight.
   double budget = std::numeric_limits<double>::infinity();
+  /// > 0 (with an infinite budget): partial cover, the least-cost plan covering at least this
+  /// much weight (e.g. the people still needed to reach a 99.56 % target), required items
+  /// included; 0: no target.
+  double target_weight = 0;
   double time_limit_s = 60;   ///< wall-clock limit of the exact solve (and a cap for the others)
   int threads = 1;            ///< CBC threads for the exact solve
   std::uint64_t seed = 1;     ///< local search is deterministic for a given seed
@@ -144,14 +148,54 @@ SolveResult solve_exact(const CoverProblem& problem, const SolveOptions& options
 /// `bound` (a lower bound on the cost when `budget` is infinite, an upper bound on the covered
 /// weight otherwise; NaN if none) and the status (partial when a constraint is not met: an
 /// item to cover left uncovered, two candidates of one group, the budget exceeded).
+/// With `target_weight` > 0 (partial cover) the objective is the cost, `bound` a lower bound on it,
+/// and a plan covering less than the target is partial.
 SolveResult evaluate_plan(const CoverProblem& problem, const std::vector<int>& chosen,
-                          double budget, double bound, const std::string& method);
+                          double budget, double bound, const std::string& method, double target_weight = 0);
 
 /// Bound from the LP relaxation (solved with Clp): a lower bound on the least cost (infinite
 /// budget) or an upper bound on the covered weight (finite budget). NaN if the LP is infeasible
 /// (e.g. required items that no plan within the budget covers).
+/// With `target_weight` > 0: a lower bound on the least cost covering that weight (NaN if the
+/// target exceeds what all candidates together cover).
 double lp_relaxation_bound(const CoverProblem& problem,
-                           double budget = std::numeric_limits<double>::infinity());
+                           double budget = std::numeric_limits<double>::infinity(), double target_weight = 0);
+
+/// Checks the budget (>= 0, not NaN) and the target weight (>= 0, finite, not with a finite
+/// budget); InputError naming the value otherwise.
+void check_objective(const SolveOptions& options);
+
+/// A general mixed-integer program: min (or max) objective.x subject to
+/// row_lb <= A x <= row_ub and col_lb <= x <= col_ub, the flagged columns integer; A in
+/// compressed rows (row_start, column, value). Infinite bounds are +-infinity.
+struct MilpProblem {
+  std::vector<double> objective;
+  std::vector<std::int64_t> row_start{0};
+  std::vector<int> column;
+  std::vector<double> value;
+  std::vector<double> row_lb, row_ub, col_lb, col_ub;
+  std::vector<char> integer;
+  bool maximise = false;
+};
+struct MilpOptions {
+  double time_limit_s = 60;
+  double relative_gap = 1e-9;
+  int threads = 1;
+  std::vector<double> start{};  ///< a feasible solution to begin from (one value per column), or empty
+  bool log = false;
+};
+struct MilpResult {
+  SolveStatus status = SolveStatus::no_solution;  ///< optimal, feasible, infeasible or no_solution
+  std::vector<double> x;  ///< one value per column (NaN without a solution); integers rounded
+  double objective = 0;   ///< objective.x of x, in the problem's sense
+  double bound = 0;       ///< best proven bound on the objective
+  double gap = 0;         ///< |objective - bound| / max(|objective|, 1e-9); 0 when proven optimal
+  bool proven_optimal = false;
+  double seconds = 0;
+};
+/// Solves the program with CBC (Clp alone when no column is integer), within the time limit.
+/// Throws InputError on sizes or values that do not describe a program (naming the row/column).
+MilpResult solve_milp(const MilpProblem& problem, const MilpOptions& options = {});
 
 /// Dispatch on the method.
 SolveResult solve(const CoverProblem& problem, Method method, const SolveOptions& options = {});

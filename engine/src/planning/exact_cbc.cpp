@@ -11,6 +11,11 @@
 //                      sum_{j covers i} x_j >= 1           required items
 //                      sum_{j in g} x_j <= 1              every group g
 //                      x_j in {0,1}, 0 <= y_i <= 1        (y integral at an optimum)
+// Partial cover:  min  sum_j c_j x_j                        (target weight T > 0)
+//                 s.t. y_i - sum_{j covers i} x_j <= 0     items with w_i > 0
+//                      sum_i w_i y_i >= T
+//                      required rows and group rows as above
+//                      x_j in {0,1}, 0 <= y_i <= 1        (y fractional only where it costs nothing)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -35,12 +40,14 @@ struct Milp {
   CoinPackedMatrix matrix{false, 0, 0};
   std::vector<double> col_lb, col_ub, obj, row_lb, row_ub;
   bool budgeted = false;
+  bool target = false;
   bool integral_objective = true;
 };
 
-Milp build_milp(const CoverProblem& p, double budget) {
+Milp build_milp(const CoverProblem& p, double budget, double target_weight) {
   Milp M;
   M.budgeted = std::isfinite(budget);
+  M.target = target_weight > 0;
   const int n = static_cast<int>(p.sets.size());
   const int m = static_cast<int>(p.weight.size());
   M.n_x = n;
@@ -59,7 +66,7 @@ Milp build_milp(const CoverProblem& p, double budget) {
     v.erase(std::unique(v.begin(), v.end()), v.end());
   }
   int n_cols = n;
-  if (M.budgeted)
+  if (M.budgeted || M.target)
     for (int i = 0; i < m; ++i)
       if (coverable[i] && p.weight[i] > 0) {
         M.y_item.push_back(i);
@@ -69,7 +76,7 @@ Milp build_milp(const CoverProblem& p, double budget) {
   M.col_ub.assign(n_cols, 1.0);
   M.obj.assign(n_cols, 0.0);
   M.matrix.setDimensions(0, n_cols);
-  if (!M.budgeted) {
+  if (!M.budgeted) {  // set cover and partial cover: the cost
     for (int j = 0; j < n; ++j) {
       M.obj[j] = p.cost[j];
       if (std::floor(p.cost[j]) != p.cost[j]) M.integral_objective = false;
@@ -86,7 +93,7 @@ Milp build_milp(const CoverProblem& p, double budget) {
     M.row_lb.push_back(lb);
     M.row_ub.push_back(ub);
   };
-  if (!M.budgeted) {
+  if (!M.budgeted && !M.target) {
     for (int i = 0; i < m; ++i) {
       if (!coverable[i] || !(p.weight[i] > 0 || required[i])) continue;
       CoinPackedVector v;
@@ -101,8 +108,13 @@ Milp build_milp(const CoverProblem& p, double budget) {
       add_row(v, -COIN_DBL_MAX, 0.0);
     }
     CoinPackedVector b;
-    for (int j = 0; j < n; ++j) b.insert(j, p.cost[j]);
-    add_row(b, -COIN_DBL_MAX, budget);
+    if (M.budgeted) {
+      for (int j = 0; j < n; ++j) b.insert(j, p.cost[j]);
+      add_row(b, -COIN_DBL_MAX, budget);
+    } else {
+      for (std::size_t k = 0; k < M.y_item.size(); ++k) b.insert(n + static_cast<int>(k), p.weight[M.y_item[k]]);
+      add_row(b, target_weight, COIN_DBL_MAX);
+    }
     for (int i = 0; i < m; ++i) {
       if (!required[i] || !coverable[i]) continue;
       CoinPackedVector v;
@@ -132,11 +144,13 @@ void load(OsiClpSolverInterface& solver, const Milp& M) {
 
 }  // namespace
 
-double lp_relaxation_bound(const CoverProblem& p, double budget) {
+double lp_relaxation_bound(const CoverProblem& p, double budget, double target_weight) {
   validate(p);
-  if (std::isnan(budget) || budget < 0)
-    throw InputError("cover problem: budget " + std::to_string(budget) + " (must be >= 0)");
-  const Milp M = build_milp(p, budget);
+  SolveOptions o;
+  o.budget = budget;
+  o.target_weight = target_weight;
+  check_objective(o);
+  const Milp M = build_milp(p, budget, target_weight);
   if (M.matrix.getNumRows() == 0) return 0.0;
   OsiClpSolverInterface solver;
   load(solver, M);
@@ -149,10 +163,10 @@ double lp_relaxation_bound(const CoverProblem& p, double budget) {
 SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
   const auto t0 = Clock::now();
   validate(p);
-  if (std::isnan(o.budget) || o.budget < 0)
-    throw InputError("cover problem: budget " + std::to_string(o.budget) + " (must be >= 0)");
+  check_objective(o);
   const bool budgeted = std::isfinite(o.budget);
-  const Milp M = build_milp(p, o.budget);
+  const double T = o.target_weight;
+  const Milp M = build_milp(p, o.budget, T);
 
   // The heuristic plan: a first incumbent for CBC and a fallback if CBC finds none in time.
   SolveResult heuristic;
@@ -169,7 +183,7 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
     }
   }
   if (M.matrix.getNumRows() == 0) {  // nothing to cover or nothing to gain
-    SolveResult r = evaluate_plan(p, {}, o.budget, budgeted ? 0.0 : 0.0, "exact");
+    SolveResult r = evaluate_plan(p, {}, o.budget, 0.0, "exact", T);
     r.seconds = since(t0);
     return r;
   }
@@ -217,18 +231,19 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
     have_plan = true;
   }
   if (have_heuristic) {
-    const SolveResult cbc_plan = evaluate_plan(p, chosen, o.budget, bound, "exact");
+    const SolveResult cbc_plan = evaluate_plan(p, chosen, o.budget, bound, "exact", T);
     const bool heuristic_better =
-        !have_plan || (budgeted ? heuristic.objective > cbc_plan.objective + 1e-9
+        !have_plan || cbc_plan.status == SolveStatus::partial ||
+        (budgeted ? heuristic.objective > cbc_plan.objective + 1e-9
                                 : heuristic.objective < cbc_plan.objective - 1e-9);
     if (heuristic_better) {
       chosen = heuristic.chosen;
       have_plan = true;
     }
   }
-  SolveResult r = evaluate_plan(p, chosen, o.budget, bound, "exact");
+  SolveResult r = evaluate_plan(p, chosen, o.budget, bound, "exact", T);
   if (infeasible) {
-    r = evaluate_plan(p, {}, o.budget, std::numeric_limits<double>::quiet_NaN(), "exact");
+    r = evaluate_plan(p, {}, o.budget, std::numeric_limits<double>::quiet_NaN(), "exact", T);
     r.status = SolveStatus::infeasible;
     r.proven_optimal = false;
   } else if (!have_plan) {

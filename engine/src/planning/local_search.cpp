@@ -556,6 +556,98 @@ BudgetState local_search_budget(const Model& M, BudgetState start, double budget
 }
 
 // ---------------------------------------------------------------------------------------------
+// Partial cover (a target weight T): the state of the budgeted variant, filled until it covers T.
+
+// Lexicographic: fewer uncovered required items, the target met (or nearer), less cost.
+int compare_target(const BudgetState& a, const BudgetState& b, double T) {
+  if (a.req_uncovered != b.req_uncovered) return a.req_uncovered < b.req_uncovered ? 1 : -1;
+  const double tol = 1e-9 * std::max(1.0, T);
+  const double short_a = std::max(0.0, T - a.covered), short_b = std::max(0.0, T - b.covered);
+  if (short_a < short_b - tol) return 1;
+  if (short_a > short_b + tol) return -1;
+  if (a.cost < b.cost - 1e-9) return 1;
+  if (a.cost > b.cost + 1e-9) return -1;
+  return 0;
+}
+
+// The partial-cover greedy: required items first (count per cost), then the candidate with the
+// most of the still-needed weight, min(new weight, T - covered), per cost, until T is covered.
+void target_fill(BudgetState& s, double T, const std::vector<double>* factor) {
+  const Model& M = *s.M;
+  const double tol = 1e-9 * std::max(1.0, T);
+  for (int phase = 0; phase < 2; ++phase) {
+    for (;;) {
+      if (phase == 0 ? s.req_uncovered == 0 : s.covered >= T - tol) break;
+      int best = -1;
+      double best_ratio = 0;
+      for (int j = 0; j < M.n; ++j) {
+        if (s.in[j] || !s.group_ok(j)) continue;
+        double gain = 0;
+        for (int i : M.cols[j])
+          if (s.cnt[i] == 0) gain += phase == 0 ? (M.required[i] ? 1.0 : 0.0) : std::max(0.0, M.weight[i]);
+        if (phase == 1) gain = std::min(gain, T - s.covered);
+        if (gain <= 0) continue;
+        const double ratio = gain / (M.cost[j] * (factor ? (*factor)[j] : 1.0));
+        if (ratio > best_ratio) {
+          best_ratio = ratio;
+          best = j;
+        }
+      }
+      if (best < 0) break;
+      s.add(best);
+    }
+  }
+}
+
+// Drops chosen candidates, dearest first, while the plan still covers T and every required item.
+void target_prune(BudgetState& s, double T) {
+  const Model& M = *s.M;
+  std::vector<int> S = s.chosen();
+  std::stable_sort(S.begin(), S.end(), [&](int a, int b) { return M.cost[a] > M.cost[b]; });
+  const double tol = 1e-9 * std::max(1.0, T);
+  for (int j : S) {
+    const int req = s.req_uncovered;
+    s.remove(j);
+    if (s.req_uncovered > req || s.covered < T - tol) s.add(j);
+  }
+}
+
+BudgetState local_search_target(const Model& M, BudgetState start, double T, int iterations, std::uint64_t seed,
+                                double time_cap_s, double lower_bound) {
+  std::mt19937_64 rng(seed);
+  auto uniform = [&]() { return (rng() >> 11) * 0x1.0p-53; };
+  BudgetState cur = start, best = start;
+  std::vector<double> factor(M.n, 1.0);
+  const auto t0 = Clock::now();
+  int stall = 0;
+  for (int it = 0; it < iterations; ++it) {
+    if (best.req_uncovered == 0 && best.covered >= T - 1e-9 * std::max(1.0, T) &&
+        best.cost <= lower_bound * (1 + 1e-9))
+      break;
+    if (time_cap_s > 0 && (it & 7) == 0 && since(t0) > time_cap_s) break;
+    std::vector<int> S = cur.chosen();
+    BudgetState saved = cur;
+    const int k = S.empty() ? 0 : 1 + static_cast<int>(rng() % std::min<std::size_t>(3, S.size()));
+    std::shuffle(S.begin(), S.end(), rng);
+    for (int q = 0; q < k; ++q) cur.remove(S[q]);
+    const double noise = 0.3 * uniform();
+    for (int j = 0; j < M.n; ++j) factor[j] = 1.0 + noise * uniform();
+    for (int q = 0; q < k; ++q) factor[S[q]] *= 1.5;
+    target_fill(cur, T, &factor);
+    target_prune(cur, T);
+    if (compare_target(cur, saved, T) < 0) cur = std::move(saved);
+    if (compare_target(cur, best, T) > 0) {
+      best = cur;
+      stall = 0;
+    } else if (++stall >= 200) {
+      cur = best;
+      stall = 0;
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Result assembly.
 
 }  // namespace
@@ -563,13 +655,35 @@ BudgetState local_search_budget(const Model& M, BudgetState start, double budget
 namespace {
 
 SolveResult make_result(const CoverProblem& p, const std::vector<int>& chosen, const std::string& method,
-                        double budget, double bound) {
-  return evaluate_plan(p, chosen, budget, bound, method);
+                        double budget, double bound, double target_weight = 0) {
+  return evaluate_plan(p, chosen, budget, bound, method, target_weight);
 }
 
-void check_budget(double budget) {
-  if (std::isnan(budget) || budget < 0)
-    throw InputError("cover problem: budget " + std::to_string(budget) + " (must be >= 0)");
+// Partial cover by greedy (with_local: then the local search), bound from the LP relaxation.
+SolveResult target_impl(const CoverProblem& p, const SolveOptions& o, const Model& M, const std::string& method,
+                        bool with_bound, bool with_local, const std::vector<int>* start) {
+  const auto t0 = Clock::now();
+  const double T = o.target_weight;
+  BudgetState s(M);
+  if (start) {
+    for (int j : *start) {
+      if (j < 0 || j >= M.n)
+        throw InputError("cover problem: start plan names candidate " + std::to_string(j) + " out of range");
+      if (!s.in[j]) s.add(j);
+    }
+  }
+  target_fill(s, T, nullptr);
+  target_prune(s, T);
+  const double lb = with_bound ? lp_relaxation_bound(p, kInf, T) : std::numeric_limits<double>::quiet_NaN();
+  if (with_local && !std::isnan(lb)) {
+    const int iters = std::min(o.local_iterations, 1500);
+    s = local_search_target(M, s, T, iters, o.seed, std::max(0.0, o.time_limit_s - since(t0)), lb);
+  }
+  const double bound = std::isfinite(lb) ? round_bound(M, lb) : lb;
+  SolveResult r = make_result(p, s.chosen(), method, kInf, bound, T);
+  if (with_bound && std::isnan(lb)) r.status = SolveStatus::infeasible;  // the target exceeds all coverable weight
+  r.seconds = since(t0);
+  return r;
 }
 
 CoverState cover_state_from(const Model& M, const std::vector<int>& chosen) {
@@ -589,9 +703,10 @@ CoverState cover_state_from(const Model& M, const std::vector<int>& chosen) {
 SolveResult greedy_impl(const CoverProblem& p, const SolveOptions& o, bool with_bound) {
   const auto t0 = Clock::now();
   validate(p);
-  check_budget(o.budget);
+  check_objective(o);
   const bool budgeted = std::isfinite(o.budget);
   const Model M = build_model(p);
+  if (o.target_weight > 0) return target_impl(p, o, M, "greedy", with_bound, false, nullptr);
   std::vector<int> chosen;
   double bound = std::numeric_limits<double>::quiet_NaN();
   if (!budgeted) {
@@ -641,9 +756,10 @@ SolveResult solve_greedy(const CoverProblem& problem, const SolveOptions& option
 SolveResult solve_local(const CoverProblem& p, const SolveOptions& o, const std::vector<int>* start) {
   const auto t0 = Clock::now();
   validate(p);
-  check_budget(o.budget);
+  check_objective(o);
   const bool budgeted = std::isfinite(o.budget);
   const Model M = build_model(p);
+  if (o.target_weight > 0) return target_impl(p, o, M, "local", true, true, start);
   const double cap = o.time_limit_s;
   if (!budgeted) {
     CoverState s = start ? cover_state_from(M, *start) : cover_state_from(M, greedy_cover(p).chosen);

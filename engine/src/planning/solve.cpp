@@ -61,9 +61,20 @@ SolveResult solve(const CoverProblem& problem, Method method, const SolveOptions
   throw InputError("solver method out of range");
 }
 
+void check_objective(const SolveOptions& o) {
+  if (std::isnan(o.budget) || o.budget < 0)
+    throw InputError("cover problem: budget " + std::to_string(o.budget) + " (must be >= 0)");
+  if (!std::isfinite(o.target_weight) || o.target_weight < 0)
+    throw InputError("cover problem: target weight " + std::to_string(o.target_weight) + " (must be >= 0 and finite)");
+  if (o.target_weight > 0 && std::isfinite(o.budget))
+    throw InputError("cover problem: a budget (" + std::to_string(o.budget) + ") and a target weight (" +
+                     std::to_string(o.target_weight) + ") together: give one (budgeted covering or partial cover)");
+}
+
 SolveResult evaluate_plan(const CoverProblem& p, const std::vector<int>& chosen_in,
-                          double budget, double bound, const std::string& method) {
+                          double budget, double bound, const std::string& method, double target_weight) {
   const bool budgeted = std::isfinite(budget);
+  const bool target = target_weight > 0;
   SolveResult r;
   r.method = method;
   r.chosen = chosen_in;
@@ -88,7 +99,7 @@ SolveResult evaluate_plan(const CoverProblem& p, const std::vector<int>& chosen_
     if (!coverable[i]) r.uncoverable.push_back(static_cast<int>(i));
     else if (!covered[i]) {
       r.uncovered.push_back(static_cast<int>(i));
-      if (is_required[i] || (!budgeted && p.weight[i] > 0)) complete = false;
+      if (is_required[i] || (!budgeted && !target && p.weight[i] > 0)) complete = false;
     }
   }
   if (!p.group.empty()) {
@@ -101,6 +112,7 @@ SolveResult evaluate_plan(const CoverProblem& p, const std::vector<int>& chosen_
     }
   }
   if (budgeted && r.cost > budget + 1e-9 * std::max(1.0, budget)) complete = false;
+  if (target && r.covered_weight < target_weight - 1e-9 * std::max(1.0, target_weight)) complete = false;
   r.objective = budgeted ? r.covered_weight : r.cost;
   r.bound = bound;
   if (std::isnan(bound)) {
