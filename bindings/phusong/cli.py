@@ -134,6 +134,14 @@ def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) 
         gap = "-" if s["plan_gap"] is None else f"{100 * s['plan_gap']:.2f}%"
         click.echo(f"cost {s['plan_cost']:,.0f} {s['plan_cost_currency']} ({bound_text(s)}, gap {gap}"
                    f"{', proven optimal' if s['plan_proven_optimal'] else ''})")
+        if "target_pct" in s:
+            of = "people" if s["target_of"] == "population" else "households"
+            state = "reached" if s["target_reached"] else \
+                f"NOT reachable: every coverable white bản gives {s['target_reachable_pct']:.2f}%"
+            click.echo(f"target {s['target_pct']:g}% of {of}: {s['target_after_pct']:.2f}% after the plan ({state}); "
+                       f"covering every coverable white bản costs {s['full_cover_cost']:,.0f} "
+                       f"{s['plan_cost_currency']} ({s['full_cover_sites']} sites), "
+                       f"{s['extra_cost_target_to_full']:,.0f} more")
     if "fibre_plan_cost" in s:
         gap = "-" if s["fibre_plan_gap"] is None else f"{100 * s['fibre_plan_gap']:.2f}%"
         click.echo(f"fibre: {s['fibre_new_route_km']:,.0f} km of new routes; households with fibre "

@@ -141,14 +141,58 @@ class Costs(_Strict):
         1.0e7, ge=0, description="preference for sharing: added to a new tower's cost per bản already covered "
                                  "by another operator within sharing_penalty_radius_km (duplicated coverage)")
     sharing_penalty_radius_km: float = Field(5.0, ge=0)
+    # The second pass (planning.options): estimates for planning, not quotations.
+    small_cell: float = Field(5.0e8, ge=0, description="CAPEX of a small cell next to a bản (radio, 15 m mast, works)")
+    opex_small_cell_per_year: float = Field(6.0e7, ge=0)
+    repeater: float = Field(2.0e8, ge=0, description="CAPEX of a repeater (donor and service antennas, mast, works)")
+    opex_repeater_per_year: float = Field(3.0e7, ge=0)
+    mast_per_m: float = Field(1.2e7, ge=0, description="a taller mast: cost per extra metre")
+    low_band_equipment: float = Field(3.0e8, ge=0, description="radio and antennas of the lower band on one site")
+    satellite_backhaul: float = Field(2.5e8, ge=0, description="CAPEX of a site's VSAT/LEO backhaul terminal")
+    opex_satellite_backhaul_per_year: float = Field(1.2e8, ge=0, description="its capacity lease")
+    satellite_household: float = Field(1.2e7, ge=0, description="a household satellite terminal, installed")
+    opex_satellite_household_per_year: float = Field(6.0e6, ge=0, description="its subscription")
+
+    @property
+    def annuity(self) -> float:
+        """Present value of 1 paid at the end of each year of the horizon."""
+        return sum(1.0 / (1.0 + self.discount_rate) ** t for t in range(1, self.horizon_years + 1))
 
     def total(self, kind: str) -> tuple[float, float, float]:
         """(capex, opex present value, total) of a candidate kind."""
-        capex = {"upgrade": self.upgrade, "colocation": self.colocation}.get(kind, self.new_tower)
-        opex = {"upgrade": self.opex_upgrade_per_year, "colocation": self.opex_colocation_per_year}.get(
+        capex = {"upgrade": self.upgrade, "colocation": self.colocation, "small_cell": self.small_cell,
+                 "repeater": self.repeater}.get(kind, self.new_tower)
+        opex = {"upgrade": self.opex_upgrade_per_year, "colocation": self.opex_colocation_per_year,
+                "small_cell": self.opex_small_cell_per_year, "repeater": self.opex_repeater_per_year}.get(
             kind, self.opex_new_tower_per_year)
-        annuity = sum(1.0 / (1.0 + self.discount_rate) ** t for t in range(1, self.horizon_years + 1))
+        annuity = self.annuity
         return capex, opex * annuity, capex + opex * annuity
+
+
+class PlanOptions(_Strict):
+    """The planner's second pass (phusong.plan.options): more kinds of candidate for the white bản
+    that no first-pass candidate reaches, so that every bản gets an answer."""
+    enabled: bool = False
+    mast_heights_m: list[float] = Field(default_factory=lambda: [60.0],
+                                        description="taller masts tried on first-pass sites near those bản")
+    low_band_mhz: float | None = Field(900.0, ge=20, le=6000, description="a lower band tried on the same sites "
+                                       "(None: not tried)")
+    low_band_operators: list[str] = Field(default_factory=list, description="operators holding the lower band "
+                                          "(empty: all)")
+    small_cell: bool = True
+    small_cell_height_m: float = Field(15.0, gt=0, le=100)
+    small_cell_eirp_dbm: float = Field(53.0, ge=-30, le=100)
+    small_cell_freq_mhz: float | None = Field(None, ge=20, le=100000, description="default planning.freq_mhz")
+    small_cell_search_m: float = Field(300.0, gt=0, description="highest ground within this of the bản")
+    repeater: bool = True
+    repeater_height_m: float = Field(12.0, gt=0, le=100)
+    repeater_eirp_dbm: float = Field(50.0, ge=-30, le=100)
+    repeater_donor_dbm: float = Field(-95.0, ge=-150, le=0, description="RSRP an existing site must give at the "
+                                      "repeater's donor antenna")
+    repeater_search_m: float = Field(1500.0, gt=0)
+    satellite_backhaul: bool = Field(True, description="VSAT/LEO backhaul where it is cheaper than fibre or microwave")
+    satellite_households: bool = Field(True, description="the last resort: satellite terminals for the households "
+                                       "of a bản nothing else reaches (broadband, not 4G/5G coverage)")
 
 
 class Planning(_Strict):
@@ -163,10 +207,16 @@ class Planning(_Strict):
     costs: Costs = Field(default_factory=Costs)
     cost_per_site: float | None = Field(None, gt=0, description="one flat cost for every site (overrides costs)")
     budget: float | None = Field(None, gt=0)
-    objective: Literal["villages", "population", "households"] = "villages"
+    objective: Literal["villages", "population", "households", "target"] = Field(
+        "villages", description="villages/population/households: least-cost cover of every coverable white bản (with "
+                                "a budget: the most of them); target: the least-cost plan reaching target_pct")
+    target_pct: float | None = Field(None, gt=0, le=100, description="objective target: share of the province's "
+                                     "people (or households, target_of) to cover; default targets.coverage_4g_pct")
+    target_of: Literal["population", "households"] = "population"
     required_villages: list[str] = Field(default_factory=list, description="ids of bản that must be covered")
     method: Literal["greedy", "local", "exact"] = "local"
     time_limit_s: float = Field(60.0, gt=0, description="exact solve time limit")
+    options: PlanOptions = Field(default_factory=PlanOptions)
 
     @field_validator("candidates", mode="before")
     @classmethod
@@ -355,8 +405,23 @@ def load_scenario(path: str | Path) -> Scenario:
                                     "plan needs the existing backbone, inputs.fibre, and the points to reach, "
                                     "inputs.facilities)")
     _check_model_ranges(sc)
+    _check_planning(sc)
     _resolve_inputs(sc)
     return sc
+
+
+def _check_planning(sc: Scenario) -> None:
+    """The planning keys that only make sense together."""
+    p = sc.planning
+    if not p.enabled or p.objective != "target":
+        return
+    if p.target_pct is None and sc.targets.coverage_4g_pct is None:
+        raise ScenarioError(f"{sc.path}: key 'planning.objective' is 'target' but neither 'planning.target_pct' nor "
+                            "'targets.coverage_4g_pct' gives the share to reach")
+    if p.budget is not None:
+        raise ScenarioError(f"{sc.path}: key 'planning.budget' ({p.budget:g}) with 'planning.objective: target': a "
+                            "target plan finds its own cost; give a budget with objective villages, population or "
+                            "households, or planning.years for a budget per year")
 
 
 def _check_model_ranges(sc: Scenario) -> None:
@@ -657,6 +722,19 @@ def _summary(sc, villages, towers, broadband, cov, white, plan, fibre_plan=None)
             "still_white_villages": len(plan.still_white),
             "uncoverable_villages": len(plan.uncoverable),
         })
+        if plan.target is not None:
+            tg = plan.target
+            s.update({
+                "plan_objective": "target",
+                "target_pct": tg.target_pct,
+                "target_of": tg.of,
+                "target_reached": tg.reached,
+                "target_after_pct": tg.after_pct,
+                "target_reachable_pct": tg.reachable_pct,
+                "full_cover_cost": tg.full_cost,
+                "full_cover_sites": len(plan.chosen) if tg.full_sites is None else tg.full_sites,
+                "extra_cost_target_to_full": tg.extra_cost_to_full,
+            })
     if fibre_plan is not None:
         fp = fibre_plan
         s.update({

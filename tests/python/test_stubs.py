@@ -14,7 +14,7 @@ def stub_names():
     funcs, classes = {}, {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
-            funcs[node.name] = [a.arg for a in node.args.args]
+            funcs[node.name] = [a.arg for a in node.args.args + node.args.kwonlyargs]
         elif isinstance(node, ast.ClassDef):
             members = set()
             for n in node.body:

@@ -154,7 +154,10 @@ def target_rows(sc, p: dict) -> list[dict]:
         return {"indicator": indicator, "target": "" if target is None else target,
                 "published": "" if published is None else published, "before": before, "after_plan": after}
 
-    rows = [row("4G/5G coverage of people (%)", t.coverage_4g_pct, None, p["covered_pop_before_pct"],
+    target_4g = t.coverage_4g_pct
+    if sc.planning.enabled and sc.planning.objective == "target" and sc.planning.target_pct is not None:
+        target_4g = sc.planning.target_pct
+    rows = [row("4G/5G coverage of people (%)", target_4g, None, p["covered_pop_before_pct"],
                 p["covered_pop_after_pct"]),
             row("white bản (bản trắng)", t.white_villages, pub.white_villages, p["white_ban_before"],
                 p["white_ban_after"]),

@@ -38,17 +38,20 @@ DRIVERS = {"shapefile": ("ESRI Shapefile", ".shp"), "gpkg": ("GPKG", ".gpkg"), "
 # The documented values of the text fields (Vietnamese in the outputs; keys are the codes the
 # planner uses). field_dictionary.csv lists them beside each field.
 STATUS = {"covered": "phủ sóng", "white": "bản trắng", "covered_by_plan": "phủ sóng mới",
-          "uncoverable": "không phủ được"}
+          "uncoverable": "không phủ được", "satellite": "vệ tinh cho từng hộ (không có 4G/5G)"}
 KIND_VI = {"upgrade": "nâng cấp 4G", "colocation": "dùng chung hạ tầng", "new_grid_hilltop": "trạm mới (đỉnh đồi)",
            "commune_centre": "trạm mới (trung tâm xã)", "candidate": "trạm ứng viên (từ tệp)",
-           "existing": "trạm ứng viên (từ tệp)"}
+           "existing": "trạm ứng viên (từ tệp)", "small_cell": "trạm nhỏ (small cell) cạnh bản",
+           "repeater": "trạm lặp (repeater)"}
 BACKHAUL_VI = {"fibre": "cáp quang", "new_fibre": "cáp quang (tuyến mới của quy hoạch cáp quang)", "microwave": "vi ba",
                "fibre_no_los": "cáp quang (không có tầm nhìn vi ba)", "not_modelled": "chưa tính",
+               "satellite": "vệ tinh (VSAT/LEO)", "over_the_air": "thu phát lại từ trạm cho (không cần truyền dẫn)",
                "": "chi phí trọn gói"}
 POWER_VI = {"existing": "sẵn có", "grid": "kéo lưới điện", "solar": "điện mặt trời", "not_modelled": "chưa tính",
             "": "chi phí trọn gói"}
 REASON_VI = {"no_candidate_in_range": "không có trạm ứng viên trong bán kính",
-             "terrain_or_distance": "bị địa hình che chắn hoặc quá xa"}
+             "terrain_or_distance": "bị địa hình che chắn hoặc quá xa",
+             "satellite_households": "chỉ có vệ tinh cho từng hộ (không phủ 4G/5G)"}
 YES_NO = ("có", "không")
 # The fibre plan (phusong.plan.fibre): route status and stage, node kinds, facility kinds, reasons.
 ROUTE_VI = {"new": "tuyến mới", "existing": "tuyến hiện có"}
@@ -113,6 +116,12 @@ FIELDS = {
           "best RSRP from any candidate (uncoverable bản)", "dBm"),
         F("thieu_db", "thieu_db", "real", "thiếu so với ngưỡng (bản không phủ được)",
           "how far below the threshold the best candidate is (uncoverable bản)", "dB"),
+        F("vc_km", "vat_can_cach_ban_km", "real", "vật cản cao nhất trên đường truyền từ trạm ứng viên tốt nhất: "
+          "cách bản", "the highest obstacle on the path from the best candidate: distance from the bản", "km"),
+        F("vc_m", "vat_can_cao_hon_tam_nhin_m", "real", "vật cản đó cao hơn đường nhìn thẳng",
+          "that obstacle's height above the line of sight", "m"),
+        F("vt_cp", "ve_tinh_chi_phi", "real", "chi phí thiết bị vệ tinh cho các hộ của bản (phương án cuối cùng)",
+          "cost of satellite terminals for the bản's households (the last resort)", "tiền tệ"),
     ],
     "proposed_sites": [
         F("ma_tram", "ma_tram", "string", "mã trạm đề xuất", "candidate site id"),
@@ -142,6 +151,9 @@ FIELDS = {
           "bản"),
         F("dan_moi", "dan_so_phu_moi", "integer", "dân số được phủ mới", "people newly covered", "người"),
         F("ds_ban", "ds_ban_phu_moi", "string", "mã các bản được phủ mới (;)", "ids of the villages newly covered (;)"),
+        F("phuong_an", "phuong_an", "string", "phương án của lượt hai: cột cao hơn, băng tần thấp, trạm nhỏ, trạm lặp "
+          "(trống: trạm ứng viên thường)", "second-pass option: taller mast, lower band, small cell, repeater "
+          "(empty: a first-pass candidate)"),
     ],
     "towers": [
         F("ma_tram", "ma_tram", "string", "mã trạm", "site id"),
@@ -226,7 +238,8 @@ del F
 _ICON = "http://maps.google.com/mapfiles/kml/shapes/{}.png"
 KML_STYLE = {
     "villages": {"covered": ("#2E7D32", "placemark_circle"), "covered_by_plan": ("#1565C0", "placemark_circle"),
-                 "white": ("#C62828", "placemark_circle"), "uncoverable": ("#6A1B9A", "placemark_square")},
+                 "white": ("#C62828", "placemark_circle"), "uncoverable": ("#6A1B9A", "placemark_square"),
+                 "satellite": ("#00838F", "placemark_square")},
     "proposed_sites": {"upgrade": ("#EF6C00", "triangle"), "colocation": ("#F9A825", "triangle"),
                        "new": ("#D84315", "star")},
     "towers": ("#424242", "target"),
@@ -436,7 +449,7 @@ def village_status(result) -> tuple[list[str], list[str], list[str], list[str]]:
                 site[i] = result.candidates[j].id
                 after[i] = "covered_by_plan"
         for i, why in plan.uncoverable.items():
-            after[i] = "uncoverable"
+            after[i] = "satellite" if i in plan.satellite_households else "uncoverable"
             reason[i] = why
     return before, after, site, reason
 
@@ -490,6 +503,12 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         "ly_do": [REASON_VI[r] if r else "" for r in reason],
         "rsrp_uv": np.where(np.isfinite(rsrp_uv), np.round(rsrp_uv, 2), np.nan),
         "thieu_db": np.where(np.isfinite(rsrp_uv), np.round(thr - rsrp_uv, 2), np.nan),
+        "vc_km": [round(plan.uncoverable_obstacle[i][0], 2) if plan is not None and i in plan.uncoverable_obstacle
+                  else math.nan for i in range(len(villages))],
+        "vc_m": [round(plan.uncoverable_obstacle[i][1], 1) if plan is not None and i in plan.uncoverable_obstacle
+                 else math.nan for i in range(len(villages))],
+        "vt_cp": [round(plan.satellite_households[i]) if plan is not None and i in plan.satellite_households
+                  else math.nan for i in range(len(villages))],
     }
     for f, d in zip(op_fields, result.operators.values()):
         cols[f.dbf] = [YES_NO[0] if c else YES_NO[1] for c in d["covered"]]
@@ -594,6 +613,7 @@ def proposed_site_columns(result, join_ids=";".join) -> dict:
         "so_ban_moi": [len(x) for x in newly],
         "dan_moi": [round(sum(villages[i].population for i in x)) for x in newly],
         "ds_ban": [join_ids([villages[i].id for i in x]) for x in newly],
+        "phuong_an": [plan.variant_notes.get(c.id, "") for c in chosen] if plan else [],
     }
 
 

@@ -44,10 +44,12 @@ RSRP_RAMP = ((-120.0, "#d7191c"), (-110.0, "#fdae61"), (-100.0, "#ffffbf"), (-90
              (-70.0, "#1a9641"))
 
 VILLAGE_LABELS = {"covered": "phủ sóng (hiện nay)", "covered_by_plan": "phủ sóng mới (sau quy hoạch)",
-                  "white": "bản trắng", "uncoverable": "không phủ được (vệ tinh/VSAT)"}
+                  "white": "bản trắng", "uncoverable": "không phủ được",
+                  "satellite": "vệ tinh cho từng hộ (không có 4G/5G)"}
 SITE_SHAPES = {"upgrade": ("#EF6C00", "triangle"), "colocation": ("#F9A825", "triangle"),
                "new_grid_hilltop": ("#D84315", "star"), "commune_centre": ("#AD1457", "star"),
-               "candidate": ("#5D4037", "diamond")}
+               "candidate": ("#5D4037", "diamond"), "small_cell": ("#6D4C41", "star"),
+               "repeater": ("#00695C", "triangle")}
 LAYER_TITLES = {"villages": "Bản (trạng thái sau quy hoạch)", "proposed_sites": "Trạm đề xuất",
                 "towers": "Trạm 4G/5G hiện có", "districts": "Ranh giới huyện",
                 "fibre_routes": "Tuyến cáp quang (hiện có, mới)", "fibre_nodes": "OLT, tủ OLT, bộ chia quang",
@@ -310,7 +312,7 @@ def facility_style(sc) -> ET.Element:
 
 def village_style(sc) -> ET.Element:
     cats = []
-    for key in ("covered", "covered_by_plan", "white", "uncoverable"):
+    for key in ("covered", "covered_by_plan", "white", "uncoverable", "satellite"):
         colour, icon = L.KML_STYLE["villages"][key]
         shape = "square" if "square" in icon else "circle"
         cats.append((L.STATUS[key], VILLAGE_LABELS[key], _marker(colour, shape, 2.4)))

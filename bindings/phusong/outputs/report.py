@@ -229,6 +229,12 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
             unit = {"people": "người", "households": "hộ"}.get(plan.bound_unit, plan.bound_unit) if vi else \
                 {"bản": "villages"}.get(plan.bound_unit, plan.bound_unit)
             items.append(t["sum_bound_budget"].format(bound=f.n(plan.bound), unit=unit, gap=gap, proven=proven))
+        if plan.target is not None:
+            tg = plan.target
+            state = t["target_reached"] if tg.reached else t["target_unreachable"].format(reach=f.pct(tg.reachable_pct))
+            items.append(t["sum_target"].format(target=f.pct(tg.target_pct), of=t[f"of_{tg.of}"], after=f.pct(tg.after_pct),
+                                                state=state, full=f.money(tg.full_cost), unit=f.unit,
+                                                sites=f.n(tg.full_sites), extra=f.money(tg.extra_cost_to_full)))
     else:
         items.append(t["no_plan"])
     fp = result.fibre

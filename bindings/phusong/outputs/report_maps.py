@@ -15,7 +15,8 @@ from ..inputs import admin
 from .report_text import T, num
 
 DPI = 220
-COLORS = {"covered": "#2e7d32", "white": "#d32f2f", "covered_by_plan": "#1565c0", "uncoverable": "#6a1b9a"}
+COLORS = {"covered": "#2e7d32", "white": "#d32f2f", "covered_by_plan": "#1565c0", "uncoverable": "#6a1b9a",
+          "satellite": "#00838f"}
 # Site kinds: (marker, face colour, size); every new-tower kind shares the star.
 SITE_SYMBOL = {"upgrade": ("^", "#ff9800", 46), "colocation": ("s", "#fdd835", 34), "new": ("*", "#d84315", 110),
                "file": ("D", "#00acc1", 30)}
@@ -134,7 +135,7 @@ def village_map(path: Path, result, dem, statuses, title: str, lang: str, sites=
         ax.scatter([s.lon for s in result.towers], [s.lat for s in result.towers], marker="o", s=10, facecolors="none",
                    edgecolors="#424242", linewidths=0.5, label=f"{t['towers_legend']}: {num(len(result.towers), 0, lang)}",
                    zorder=3)
-    for key in ("covered", "covered_by_plan", "white", "uncoverable"):
+    for key in ("covered", "covered_by_plan", "white", "uncoverable", "satellite"):
         m = st == key
         if m.any():
             ax.scatter(lon[m], lat[m], s=5 if key == "covered" else 10, c=COLORS[key], linewidths=0, zorder=3,

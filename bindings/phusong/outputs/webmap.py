@@ -219,7 +219,8 @@ def map_data(staging: Path, result) -> dict:
             "cap_quang": cq, "co_so": cs, "tien_te": sc.planning.costs.currency,
             "vung_phu": cv, "trang_thai": L.STATUS, "loai_tram": {k: L.KIND_VI[k] for k in
                                                                   ("upgrade", "colocation", "new_grid_hilltop",
-                                                                   "commune_centre", "candidate")},
+                                                                   "commune_centre", "candidate", "small_cell",
+                                                                   "repeater")},
             "mau": {k: v[0] for k, v in L.KML_STYLE["villages"].items()}}
 
 
@@ -285,7 +286,8 @@ PAGE_JS = r"""
     return h + "</table></div>";
   };
   var SITE_COLOUR = {upgrade: "#EF6C00", colocation: "#F9A825", new_grid_hilltop: "#D84315",
-                     commune_centre: "#AD1457", candidate: "#5D4037"};
+                     commune_centre: "#AD1457", candidate: "#5D4037", small_cell: "#6D4C41",
+                     repeater: "#00695C"};
   var siteSvg = function (kind, size) {
     var c = SITE_COLOUR[kind] || "#D84315";
     var s = size || 18;
@@ -411,7 +413,7 @@ PAGE_JS = r"""
   legend.onAdd = function () {
     var div = L.DomUtil.create("div", "ps-legend");
     var h = "<h2>Chú giải</h2><h3>Bản (sau quy hoạch)</h3>";
-    ["covered", "covered_by_plan", "white", "uncoverable"].forEach(function (k) {
+    ["covered", "covered_by_plan", "white", "uncoverable", "satellite"].forEach(function (k) {
       h += '<div><i class="ps-dot" style="background:' + D.mau[k] + '"></i>' + esc(D.trang_thai[k]) + "</div>";
     });
     h += "<h3>Trạm</h3>";
@@ -419,7 +421,7 @@ PAGE_JS = r"""
       'margin:0 9px 0 2px"></i>trạm 4G/5G hiện có</div>';
     var kinds = {};
     D.de_xuat.forEach(function (s) { kinds[s.loai] = true; });
-    ["upgrade", "colocation", "new_grid_hilltop", "commune_centre", "candidate"].forEach(function (k) {
+    ["upgrade", "colocation", "new_grid_hilltop", "commune_centre", "candidate", "small_cell", "repeater"].forEach(function (k) {
       if (kinds[k] || k === "upgrade" || k === "colocation" || k === "new_grid_hilltop")
         h += "<div>" + siteSvg(k, 14) + esc(D.loai_tram[k]) + "</div>";
     });

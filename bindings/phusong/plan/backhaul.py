@@ -72,11 +72,12 @@ def line_of_sight(dem: _core.Dem, a, b, ha_m: float, hb_m: float, k: float = 4 /
     return bool(np.all(h[1:-1] <= ray[1:-1]))
 
 
-BACKHAUL_KINDS = ("fibre", "new_fibre", "microwave", "fibre_no_los", "not_modelled")
+BACKHAUL_KINDS = ("fibre", "new_fibre", "microwave", "fibre_no_los", "satellite", "over_the_air", "not_modelled")
 """fibre: within fibre_max_km of the backbone; new_fibre: within fibre_max_km of a route of the
 run's fibre plan (nearer than the backbone); microwave: a hop to a fibre-connected tower in line
-of sight; fibre_no_los: beyond fibre_max_km with no hop in sight, fibre all the way;
-not_modelled: no fibre routes given."""
+of sight; fibre_no_los: beyond fibre_max_km with no hop in sight, fibre all the way; satellite:
+a VSAT/LEO terminal where it is cheaper (planning.options.satellite_backhaul); over_the_air: a
+repeater, fed by its donor site; not_modelled: no fibre routes given."""
 POWER_KINDS = ("existing", "grid", "solar", "not_modelled")
 
 
@@ -141,6 +142,15 @@ def site_extras(sc, dem: _core.Dem, cands: list, towers: list, new_fibre: list[b
                         break
             if not done:
                 bh_cost[i], bh_kind[i], bh_km[i] = d_f[i] * c.fibre_cost_per_km, "fibre_no_los", d_f[i]
+    o = sc.planning.options
+    if o.enabled and o.satellite_backhaul:
+        sat = c.satellite_backhaul + c.opex_satellite_backhaul_per_year * c.annuity
+        for i, s in enumerate(cands):
+            if s.kind not in ("upgrade", "colocation", "repeater") and bh_kind[i] != "not_modelled" and sat < bh_cost[i]:
+                bh_cost[i], bh_kind[i], bh_km[i], hub[i] = sat, "satellite", math.nan, ""
+    for i, s in enumerate(cands):
+        if s.kind == "repeater":
+            bh_cost[i], bh_kind[i], bh_km[i], hub[i] = 0.0, "over_the_air", math.nan, ""
     pw_cost, pw_kind = np.zeros(n), ["existing" if s.kind in ("upgrade", "colocation") else "not_modelled"
                                      for s in cands]
     new = np.array([s.kind not in ("upgrade", "colocation") for s in cands])

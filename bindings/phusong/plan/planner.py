@@ -129,7 +129,8 @@ def commune_centre_candidates(sc, villages: list, white: list[int]) -> list:
 def _sharing_penalty(sc, villages, white, cands, breakdown):
     """Preference for sharing: a new tower pays a penalty per bản it would cover that another
     operator already covers (a proxy: covered bản within sharing_penalty_radius_km); the penalty
-    is counted in its CAPEX column. Shared and upgraded sites pay none."""
+    is counted in its CAPEX column. Shared and upgraded sites pay none, nor do repeaters (they carry
+    their donor operator's own signal)."""
     c = sc.planning.costs
     white_set = set(white)
     covered = [i for i in range(len(villages)) if i not in white_set]
@@ -139,13 +140,50 @@ def _sharing_penalty(sc, villages, white, cands, breakdown):
     lat = np.array([villages[i].lat for i in covered])
     out = []
     for s, b in zip(cands, breakdown):
-        if s.kind in ("upgrade", "colocation"):
+        if s.kind in ("upgrade", "colocation", "repeater"):
             out.append(b)
             continue
         kx = 111.32 * math.cos(math.radians(s.lat))
         n = int(np.count_nonzero(np.hypot((lon - s.lon) * kx, (lat - s.lat) * 110.57) <= c.sharing_penalty_radius_km))
         out.append(b.with_penalty(n * c.sharing_penalty_per_village))
     return out
+
+
+def _solve_target(sc, villages, white_v, sets, cost, weight, group, required, full):
+    """objective: target. `full` is the least-cost cover of every coverable white bản (already
+    solved: the 100 % plan). Returns the target plan's solve and a function (plan cost, weight the
+    plan adds) -> TargetResult."""
+    from .types import TargetResult
+
+    p = sc.planning
+    pct = p.target_pct if p.target_pct is not None else sc.targets.coverage_4g_pct
+    attr = p.target_of
+    total = float(sum(getattr(v, attr) for v in villages))
+    before = total - float(sum(getattr(v, attr) for v in white_v))
+    coverable = {i for s_ in sets for i in s_}
+    reachable = before + float(sum(getattr(white_v[k], attr) for k in coverable))
+    needed = pct / 100.0 * total - before
+    kw = dict(method=p.method, time_limit_s=p.time_limit_s, threads=1, group=group, required=required)
+    if needed <= 0:  # reached today: only the required bản, if any
+        solved = _core.solve_cover(sets, cost, [0.0] * len(white_v), **kw)
+    elif needed > reachable - before + 1e-9 * max(total, 1.0):
+        solved = full  # out of reach: the plan covers all it can, and says so
+    else:
+        solved = _core.solve_cover(sets, cost, weight, target_weight=needed, **kw)
+        if str(solved["status"]) == "partial":  # a heuristic blocked by a required bản or a host tower
+            solved = _core.solve_cover(sets, cost, weight, method="exact", target_weight=needed,
+                                       time_limit_s=p.time_limit_s, threads=1, group=group, required=required)
+
+    def result(plan_cost: float, added: float) -> TargetResult:
+        after = 100.0 * (before + added) / total if total else math.nan
+        return TargetResult(
+            target_pct=pct, of=attr, needed=max(0.0, needed), before_pct=100.0 * before / total if total else math.nan,
+            after_pct=after, reachable_pct=100.0 * reachable / total if total else math.nan,
+            reached=bool(total and before + added >= pct / 100.0 * total - 1e-9 * total),
+            full_cost=float(full["cost"]), full_sites=len(full["chosen"]), full_bound=float(full["bound"]),
+            full_gap=None if full["gap"] is None else float(full["gap"]), plan_cost=plan_cost)
+
+    return solved, result
 
 
 def admin_area(path: str):
@@ -188,23 +226,56 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
                     raise _core.InputError(
                         f"{ref}: row {c.row} (candidate id '{c.id}'): point ({c.lon}, {c.lat}) lies outside the DEM")
             cands += from_file
-    sets: list[list[int]] = [[] for _ in cands]
-    best = np.full(len(white_v), -math.inf)
-    in_range = np.zeros(len(white_v), dtype=bool)
-    if cands:
-        cov = _core.evaluate_villages(
-            dem, white_v, cands, model=r.model, radius_km=r.radius_km, rx_height_m=r.rx_height_m,
-            threshold_dbm=r.threshold_dbm, k=r.k_factor, spacing_m=r.profile_spacing_m,
-            threads=sc.threads, progress=progress, clutter=clutter, clutter_classes=r.clutter_classes)
-        links = cov["links"]
-        in_range[links["village"]] = True
-        best = cov["best_rsrp_dbm"]
-        ok = links["rsrp_dbm"] >= r.threshold_dbm
-        for v, s in zip(links["village"][ok], links["site"][ok]):
-            sets[int(s)].append(int(v))
+    def evaluate(sites: list):
+        """The white bản each site covers, and per bản the best RSRP and whether any is in range."""
+        sets_ = [[] for _ in sites]
+        best_ = np.full(len(white_v), -math.inf)
+        site_ = np.full(len(white_v), -1)
+        in_range_ = np.zeros(len(white_v), dtype=bool)
+        if sites:
+            cov = _core.evaluate_villages(
+                dem, white_v, sites, model=r.model, radius_km=r.radius_km, rx_height_m=r.rx_height_m,
+                threshold_dbm=r.threshold_dbm, k=r.k_factor, spacing_m=r.profile_spacing_m,
+                threads=sc.threads, progress=progress, clutter=clutter, clutter_classes=r.clutter_classes)
+            links = cov["links"]
+            in_range_[links["village"]] = True
+            best_ = np.asarray(cov["best_rsrp_dbm"], dtype=float)
+            site_ = np.asarray(cov["best_site"])
+            ok = links["rsrp_dbm"] >= r.threshold_dbm
+            for v, s_ in zip(links["village"][ok], links["site"][ok]):
+                sets_[int(s_)].append(int(v))
+        return sets_, np.nan_to_num(best_, nan=-math.inf), site_, in_range_
+
+    sets, best, best_site, in_range = evaluate(cands)
+    # The second pass (planning.options): more kinds of candidate for the bản none of the first
+    # pass reaches. variant_info: candidate id -> what it adds to its base's cost.
+    variant_info: dict = {}
+    if p.options.enabled and white_v:
+        from . import options
+
+        reached = {i for s_ in sets for i in s_}
+        targets = [white_v[k] for k in range(len(white_v)) if k not in reached]
+        if targets:
+            extra, variant_info = options.variants(sc, cands, targets)
+            if p.options.small_cell:
+                more, info = options.small_cells(sc, dem, targets)
+                extra += more
+                variant_info.update(info)
+            if p.options.repeater:
+                broadband_towers = [t for t in towers if set(t.technologies.split(";")) & set(r.technologies)]
+                more, info = options.repeaters(sc, dem, targets, broadband_towers, clutter)
+                extra += more
+                variant_info.update(info)
+            sets2, best2, site2, in_range2 = evaluate(extra)
+            better = best2 > best
+            best_site = np.where(better, np.where(site2 >= 0, site2 + len(cands), -1), best_site)
+            best = np.maximum(best, best2)
+            cands = cands + extra
+            sets += sets2
+            in_range |= in_range2
     if p.objective == "villages":
         weight = [1.0] * len(white_v)
-    elif p.objective == "population":
+    elif p.objective == "population" or (p.objective == "target" and p.target_of == "population"):
         weight = [max(v.population, 1e-9) for v in white_v]
     else:
         weight = [max(v.households, 1e-9) for v in white_v]
@@ -219,14 +290,26 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         else:
             capex, opex, _ = p.costs.total(c.kind)
             e = extras[k]
+            vi = variant_info.get(c.id)
+            if vi is not None:  # a taller mast or the lower band on a first-pass site
+                capex += vi.extra_capex
             breakdown.append(SiteCost(capex, opex, e.backhaul, e.power, capex + opex + e.backhaul + e.power,
                                       e.backhaul_kind, e.power_kind, e.backhaul_km, e.power_km, e.backhaul_hub))
     if p.cost_per_site is None and p.costs.sharing_penalty_per_village > 0:
         breakdown = _sharing_penalty(sc, villages, white, cands, breakdown)
     cost = [max(b.total, 1e-9) for b in breakdown]
     # At most one candidate per host tower (a 4G upgrade or a co-location, not both).
+    # A second-pass variant (taller mast, lower band) is one more choice for its base's place.
     hosts = {}
-    group = [hosts.setdefault(c.id[3:], len(hosts)) if c.id[:3] in ("UP-", "CO-") else -1 for c in cands]
+    varied = {vi.base_id for k, vi in variant_info.items() if not k.startswith(("SC-", "RP-"))}
+
+    def place(c) -> str | None:
+        base = variant_info[c.id].base_id if c.id in variant_info and not c.id.startswith(("SC-", "RP-")) else c.id
+        if base[:3] in ("UP-", "CO-"):
+            return base[3:]
+        return base if base in varied else None
+
+    group = [-1 if place(c) is None else hosts.setdefault(place(c), len(hosts)) for c in cands]
     white_index = {villages[i].id: k for k, i in enumerate(white)}
     required = sorted(white_index[v] for v in p.required_villages if v in white_index)
     unknown = [v for v in p.required_villages if v not in {x.id for x in villages}]
@@ -237,6 +320,9 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     # and a plan must not depend on the thread count.
     solved = _core.solve_cover(sets, cost, weight, method=p.method, budget=budget, time_limit_s=p.time_limit_s,
                                threads=1, group=group, required=required)
+    target = None
+    if p.objective == "target":
+        solved, target = _solve_target(sc, villages, white_v, sets, cost, weight, group, required, solved)
     if solved["status"] == "infeasible":
         bad = [white_v[k].id for k in required if not sets or not any(k in s_ for s_ in sets)]
         raise _core.InputError(f"{sc.path}: key 'planning.required_villages': no plan covers every required bản"
@@ -251,13 +337,23 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     uncoverable_items = set(solved["uncoverable"])
     g["uncoverable"] = sorted(uncoverable_items)
     g["uncovered"] = sorted(set(range(len(white_v))) - {i for lst in g["newly_covered"] for i in lst})
-    uncoverable, uncoverable_best = {}, {}
+    uncoverable, uncoverable_best, obstacles, satellite = {}, {}, {}, {}
     for j in g["uncoverable"]:
         # Codes (the outputs say them in Vietnamese: outputs.layers.REASON_VI); the numbers travel
-        # in uncoverable_best_rsrp_dbm, not in the text.
+        # in uncoverable_best_rsrp_dbm and uncoverable_obstacle, not in the text.
         uncoverable[white[j]] = "terrain_or_distance" if in_range[j] else "no_candidate_in_range"
-        if in_range[j]:
+        if in_range[j] and math.isfinite(best[j]):
             uncoverable_best[white[j]] = float(best[j])
+            if best_site[j] >= 0:
+                from .options import obstacle
+
+                ob = obstacle(dem, cands[int(best_site[j])], white_v[j], r.rx_height_m, r.k_factor)
+                if ob is not None:
+                    obstacles[white[j]] = ob
+        if p.options.enabled and p.options.satellite_households and p.cost_per_site is None:
+            c_ = p.costs
+            satellite[white[j]] = white_v[j].households * (c_.satellite_household +
+                                                           c_.opex_satellite_household_per_year * c_.annuity)
     newly = [[white[j] for j in lst] for lst in g["newly_covered"]]
     # The cost-versus-people curve: greedy order (by newly covered weight per cost) with the
     # cumulative cost and people; a budget B buys the longest prefix that fits.
@@ -276,16 +372,23 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         still_white=[white[j] for j in g["uncovered"]],
         uncoverable=uncoverable,
         uncoverable_best_rsrp_dbm=uncoverable_best,
+        uncoverable_obstacle=obstacles,
+        satellite_households=satellite,
+        variant_notes={k: v.note for k, v in variant_info.items()},
         total_cost=g["total_cost"],
         currency=currency,
         population_covered=float(sum(villages[i].population for lst in newly for i in lst)),
         method={"greedy": "lazy greedy", "local": "Lagrangian heuristic + local search",
                 "exact": "MILP (CBC)"}[p.method],
         bound=solved["bound"],
-        bound_unit=currency if budget == math.inf else {"villages": "bản", "population": "people",
+        bound_unit=currency if budget == math.inf or p.objective == "target" else {"villages": "bản", "population": "people",
                                                          "households": "households"}[p.objective],
         gap=solved["gap"],
         proven_optimal=solved["proven_optimal"],
         status=str(solved["status"]),
         curve=curve,
+        target=None if target is None else target(float(solved["cost"]), float(sum(villages[i].population
+                                                                                  if p.target_of == "population"
+                                                                                  else villages[i].households
+                                                                                  for lst in newly for i in lst))),
     )

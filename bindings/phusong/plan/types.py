@@ -40,6 +40,30 @@ class CurvePoint(NamedTuple):
 
 
 @dataclass
+class TargetResult:
+    """The target objective (planning.objective: target): the share asked, what the plan reaches,
+    and the cost of going on from the target plan to every coverable white bản."""
+
+    target_pct: float            #: share of people (or households) to cover
+    of: str                      #: "population" or "households"
+    needed: float                #: people (households) the plan had to add: target - covered today
+    before_pct: float            #: covered today
+    after_pct: float             #: covered after the plan
+    reachable_pct: float         #: the most any plan reaches (every coverable white bản covered)
+    reached: bool
+    full_cost: float             #: the least-cost plan covering every coverable white bản
+    full_sites: int
+    full_bound: float
+    full_gap: float | None
+    plan_cost: float             #: the target plan's cost
+
+    @property
+    def extra_cost_to_full(self) -> float:
+        """The cost of going from the target plan to every coverable white bản."""
+        return self.full_cost - self.plan_cost
+
+
+@dataclass
 class Plan:
     """The chosen sites and what they cover. Indices are into the run's candidates (`chosen`)
     and villages (everything else)."""
@@ -63,6 +87,15 @@ class Plan:
     proven_optimal: bool
     status: str                           #: "optimal", "feasible", "infeasible", ...
     curve: list[CurvePoint] = field(default_factory=list)
+    target: TargetResult | None = None    #: planning.objective target only
+    #: uncoverable village index -> (km from the bản, m above the line of sight) of the highest
+    #: obstacle on the path from the best candidate
+    uncoverable_obstacle: dict[int, tuple[float, float]] = field(default_factory=dict)
+    #: uncoverable village index -> cost of satellite terminals for its households (the last
+    #: resort, planning.options.satellite_households; broadband, not 4G/5G coverage)
+    satellite_households: dict[int, float] = field(default_factory=dict)
+    #: second-pass candidate id -> what it is (e.g. "mast 60 m, 900 MHz", "donor T0012 (-88.1 dBm)")
+    variant_notes: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, name: str):
         """plan["chosen"] as plan.chosen (for code written against the earlier dict)."""
