@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from . import _core
 from .inputs import datasets
+from .plan.fund import Economics
 
 Progress = Callable[[str, int, int], None]
 """progress(step, done, total): called during long steps."""
@@ -195,6 +196,12 @@ class PlanOptions(_Strict):
                                        "of a bản nothing else reaches (broadband, not 4G/5G coverage)")
 
 
+class OperatorShare(_Strict):
+    """An operator of the agreement and its share (of the people, or of the cost: agreement_rule)."""
+    name: str = Field(min_length=1)
+    share: float | None = Field(None, ge=0, le=1, description="default: equal shares")
+
+
 class Planning(_Strict):
     enabled: bool = True
     candidates: list[str] = Field(default_factory=lambda: ["grid"],
@@ -217,6 +224,44 @@ class Planning(_Strict):
     method: Literal["greedy", "local", "exact"] = "local"
     time_limit_s: float = Field(60.0, gt=0, description="exact solve time limit")
     options: PlanOptions = Field(default_factory=PlanOptions)
+    operators: list[OperatorShare] = Field(default_factory=list, description="the operators' agreement: every "
+                                           "covered white bản to exactly one of them (names, or {name, share})")
+    agreement_rule: Literal["market_share", "balanced_cost"] = Field(
+        "market_share", description="market_share: each operator's people within its share ± the tolerance; "
+                                    "balanced_cost: its cost within its share ± the tolerance")
+    share_tolerance_pct: float = Field(5.0, ge=0, le=100, description="percentage points")
+    years: dict[int, float] = Field(default_factory=dict, description="roll-out: year -> budget (plan currency)")
+    carry_over: bool = Field(False, description="a year's unspent budget moves to the next year")
+    economics: Economics | None = Field(None, description="commercial viability and the public-utility fund "
+                                        "(phusong.plan.fund.Economics)")
+
+    @field_validator("operators", mode="before")
+    @classmethod
+    def _operator_names(cls, v):
+        return [{"name": x} if isinstance(x, str) else x for x in v] if isinstance(v, list) else v
+
+    @field_validator("operators")
+    @classmethod
+    def _shares(cls, v):
+        names = [o.name for o in v]
+        if len(set(names)) != len(names):
+            raise ValueError(f"an operator is named twice: {names}")
+        given = [o.share for o in v if o.share is not None]
+        if given and len(given) != len(v):
+            raise ValueError("give a share for every operator or for none (equal shares)")
+        if given and abs(sum(given) - 1.0) > 1e-6:
+            raise ValueError(f"the shares {given} sum to {sum(given):g}, not 1")
+        return v
+
+    @field_validator("years")
+    @classmethod
+    def _years(cls, v):
+        for y, b in v.items():
+            if not 1900 <= y <= 2200:
+                raise ValueError(f"year {y} (expected 1900..2200)")
+            if not (b >= 0 and math.isfinite(b)):
+                raise ValueError(f"year {y}: budget {b} (must be >= 0 and finite)")
+        return v
 
     @field_validator("candidates", mode="before")
     @classmethod
@@ -620,6 +665,7 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
     if sc.planning.enabled and white:
         new_fibre = fibre_plan.new_lines_wkb() if fibre_plan is not None and sc.fibre.backhaul else None
         candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"), clutter, new_fibre)
+        planner.plan_economics(sc, plan, candidates, villages, white, communes.name_of if communes else None)
 
     rasters = None
     if sc.outputs.rasters:

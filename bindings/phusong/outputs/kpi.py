@@ -141,26 +141,53 @@ def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dic
 
         p.update({k: v for k, v in kpi_rows(fibre, sc).items()})
         p["fibre_plan_currency"] = fibre.currency
-    out["targets"] = target_rows(sc, p)
+    out["targets"] = target_rows(sc, p, _years_reached(sc, villages, white, plan))
     return out
 
 
-def target_rows(sc, p: dict) -> list[dict]:
-    """kpi_targets.csv: each indicator with the scenario's target (empty when it sets none), the
-    published figure (empty when none is given), the value today and after the plan."""
-    t, pub = sc.targets, sc.published
+def _years_reached(sc, villages, white, plan) -> dict:
+    """With a roll-out (planning.years): the first year by whose end each 4G target is met
+    ('' when it is not by the last plan year)."""
+    if plan is None or plan.schedule is None:
+        return {}
+    t = sc.targets
+    total = sum(v.population for v in villages)
+    before = total - sum(villages[i].population for i in white)
+    target_4g = sc.planning.target_pct if sc.planning.objective == "target" and sc.planning.target_pct else \
+        t.coverage_4g_pct
+    out = {"4g": "", "white": ""}
+    left = len(white)
+    for y in plan.schedule.per_year:
+        left -= len(y.villages)
+        if target_4g is not None and out["4g"] == "" and total and \
+                100.0 * (before + y.cumulative_people) / total >= target_4g - 1e-9:
+            out["4g"] = y.year
+        if t.white_villages is not None and out["white"] == "" and left <= t.white_villages:
+            out["white"] = y.year
+    return out
 
-    def row(indicator, target, published, before, after):
-        return {"indicator": indicator, "target": "" if target is None else target,
-                "published": "" if published is None else published, "before": before, "after_plan": after}
+
+def target_rows(sc, p: dict, years: dict | None = None) -> list[dict]:
+    """kpi_targets.csv: each indicator with the scenario's target (empty when it sets none), the
+    published figure (empty when none is given), the value today and after the plan, and, with a
+    roll-out (planning.years), the year the target is reached."""
+    t, pub = sc.targets, sc.published
+    years = years or {}
+
+    def row(indicator, target, published, before, after, year_key=""):
+        r = {"indicator": indicator, "target": "" if target is None else target,
+             "published": "" if published is None else published, "before": before, "after_plan": after}
+        if years:  # fibre has no roll-out years: its rows stay empty
+            r["year_reached"] = years.get(year_key, "")
+        return r
 
     target_4g = t.coverage_4g_pct
     if sc.planning.enabled and sc.planning.objective == "target" and sc.planning.target_pct is not None:
         target_4g = sc.planning.target_pct
     rows = [row("4G/5G coverage of people (%)", target_4g, None, p["covered_pop_before_pct"],
-                p["covered_pop_after_pct"]),
+                p["covered_pop_after_pct"], "4g"),
             row("white bản (bản trắng)", t.white_villages, pub.white_villages, p["white_ban_before"],
-                p["white_ban_after"]),
+                p["white_ban_after"], "white"),
             row("bản", None, pub.villages, p["ban"], p["ban"])]
     fibre = "fibre_households_before_pct" in p
     for label, target, key in (("fibre to households (%)", t.fibre_households_pct, "households"),

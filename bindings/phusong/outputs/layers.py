@@ -522,6 +522,10 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
 
         cols.update(village_columns(fp))
         extra += FIBRE_VILLAGE_FIELDS
+    from . import programme
+
+    cols.update(programme.village_columns(plan, len(villages), result.white))
+    extra += programme.village_fields(plan)
     vstyle = [_symbol(*KML_STYLE["villages"][s]) for s in after]
     files = _write_layer(staging, "villages", sc, [v.lon for v in villages], [v.lat for v in villages], cols,
                          extra, styles=vstyle, name_field="ten_ban")
@@ -539,7 +543,9 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
     chosen = [result.candidates[j] for j in plan.chosen] if plan else []
     sstyle = [_symbol(*KML_STYLE["proposed_sites"].get(c.kind, KML_STYLE["proposed_sites"]["new"])) for c in chosen]
     files += _write_layer(staging, "proposed_sites", sc, [c.lon for c in chosen], [c.lat for c in chosen],
-                          proposed_site_columns(result, _join_ids), styles=sstyle, name_field="ma_tram")
+                          proposed_site_columns(result, _join_ids) | programme.site_columns(plan),
+                          programme.site_fields(plan), styles=sstyle, name_field="ma_tram")
+    files += programme.write(staging, result, _write_csv, enc)
     if sc.inputs.admin:
         files += _write_districts(staging, result)
     if getattr(result, "communes", None) is not None:
@@ -568,7 +574,9 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
     files.append(_write_csv(staging / "summary.csv", [{"key": k, "value": v} for k, v in result.summary.items()], enc))
     files.append(_write_csv(staging / "field_dictionary.csv",
                             dictionary_rows(op_fields, fibre=fp is not None,
-                                            communes=getattr(result, "communes", None) is not None), enc))
+                                            communes=getattr(result, "communes", None) is not None,
+                                            village_extra=programme.village_fields(plan),
+                                            site_extra=programme.site_fields(plan)), enc))
     if sc.outputs.report or sc.outputs.report_pdf:
         from . import report
 
@@ -617,15 +625,19 @@ def proposed_site_columns(result, join_ids=";".join) -> dict:
     }
 
 
-def dictionary_rows(op_fields=(), fibre: bool = False, communes: bool = False) -> list[dict]:
+def dictionary_rows(op_fields=(), fibre: bool = False, communes: bool = False, village_extra=(),
+                    site_extra=()) -> list[dict]:
     """field_dictionary.csv: every field of every layer written with both names, meaning, unit and
-    values (the fibre layers and fields when the run has a fibre plan)."""
+    values (the fibre layers and fields when the run has a fibre plan; the agreement, roll-out and
+    fund fields when it has them: outputs.programme)."""
     rows = []
     for layer, specs in FIELDS.items():
         if (layer in FIBRE_LAYERS and not fibre) or (layer == "communes" and not communes):
             continue
-        extra = list(op_fields) + (COMMUNE_2025_FIELDS if communes else []) + (FIBRE_VILLAGE_FIELDS if fibre else [])
-        for f in specs + (extra if layer == "villages" else []):
+        extra = list(op_fields) + (COMMUNE_2025_FIELDS if communes else []) + (FIBRE_VILLAGE_FIELDS if fibre else []) \
+            + list(village_extra)
+        more = extra if layer == "villages" else (list(site_extra) if layer == "proposed_sites" else [])
+        for f in specs + more:
             rows.append({"layer": layer, "field": f.dbf, "full_name": f.full, "type": f.type, "nghia": f.vi,
                          "meaning": f.en, "unit": f.unit, "values": " | ".join(f.values)})
     return rows
@@ -788,6 +800,10 @@ def _write_xlsx(path: Path, result) -> Path:
         _sheet(wb, "bản không phủ được", ["mã bản", "tên bản", "xã", "huyện", "dân số", "số hộ", "lý do",
                                           "RSRP ứng viên tốt nhất (dBm)", "thiếu so với ngưỡng (dB)", "kinh độ",
                                           "vĩ độ"], rows)
+        from . import programme
+
+        for title, heads, rows in programme.sheets(result):
+            _sheet(wb, title, heads, rows)
     wb.save(path)
     _stable_zip(path, when)
     return path

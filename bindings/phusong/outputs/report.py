@@ -118,6 +118,9 @@ def _param_value(key: str, v, f: _Fmt, t: dict) -> str:
         return f.n(100 * v, 2 if not float(100 * v).is_integer() else 0) + " %"
     if key.endswith("microwave_bands_km_cost"):
         return "; ".join(f"≤ {f.n(km, 0 if float(km).is_integer() else 1)} km: {f.n(c)}" for km, c in v)
+    if isinstance(v, list) and any(isinstance(x, dict) for x in v):  # planning.operators: name (share)
+        return ", ".join(" ".join(str(x.get("name", "")) if k == "name" else f"({_plain(val, f)})"
+                                  for k, val in x.items() if val is not None) for x in v)
     if isinstance(v, list):
         return ", ".join(Path(x).name if isinstance(x, str) and ("/" in x or "\\" in x) else
                          (_plain(x, f) if not isinstance(x, str) else x) for x in v) or t["none"]

@@ -149,6 +149,86 @@ def _sharing_penalty(sc, villages, white, cands, breakdown):
     return out
 
 
+def priority_villages(sc, villages: list, white: list[int]) -> list[bool]:
+    """Per white bản: whether the roll-out serves it first — a required bản, its commune's seat
+    (the most populous bản of the commune), or the bản nearest (within 2 km) to a school, health
+    station or People's Committee of inputs.facilities."""
+    p = sc.planning
+    white_set = {villages[i].id: k for k, i in enumerate(white)}
+    prio = [False] * len(white)
+    for vid in p.required_villages:
+        if vid in white_set:
+            prio[white_set[vid]] = True
+    seat: dict = {}
+    for i, v in enumerate(villages):
+        key = (v.district, v.commune)
+        if key not in seat or v.population > villages[seat[key]].population:
+            seat[key] = i
+    for i in seat.values():
+        if villages[i].id in white_set:
+            prio[white_set[villages[i].id]] = True
+    if sc.inputs.facilities and white:
+        from .fibre import read_facilities
+
+        lon = np.array([v.lon for v in villages])
+        lat = np.array([v.lat for v in villages])
+        for f in read_facilities(sc.inputs.facilities):
+            kx = 111.32 * math.cos(math.radians(f.lat))
+            d = np.hypot((lon - f.lon) * kx, (lat - f.lat) * 110.57)
+            i = int(np.argmin(d))
+            if d[i] <= 2.0 and villages[i].id in white_set:
+                prio[white_set[villages[i].id]] = True
+    return prio
+
+
+def builders_of(c, names: list[str]) -> list[str]:
+    """The operators of the agreement that may build candidate c: an upgrade (and its variants) its
+    owner; a co-location the others (the tower's owner would upgrade instead); a repeater its
+    donor's operator; any new site (tower, small cell, candidate from a file) any of them."""
+    if c.kind == "upgrade" or c.kind == "repeater":
+        return [c.operator] if c.operator in names else []
+    if c.kind == "colocation":
+        return [o for o in names if o != c.operator]
+    return list(names)
+
+
+def _agreement(sc, cands, sets, cost, white_v, group, required, solved, towers):
+    """planning.operators: the bản the plan covers, each to exactly one operator, at least cost
+    under the share rule (phusong.plan.agreement). Returns the solve (as the planner reads it) and
+    the Allocation; the chosen candidates take their builder as operator."""
+    from . import agreement
+
+    p = sc.planning
+    names = [o.name for o in p.operators]
+    known = sorted({t.operator for t in towers})
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise _core.InputError(f"{sc.path}: key 'planning.operators': {unknown[0]!r} runs no tower of inputs.towers "
+                               f"(operators there: {', '.join(known)})")
+    if p.operator != "any":
+        raise _core.InputError(f"{sc.path}: key 'planning.operators' needs 'planning.operator: any' (got "
+                               f"{p.operator!r}): the agreement chooses who builds each site")
+    covered = {i for j in solved["chosen"] for i in sets[j]}
+    weight = [max(v.population, 1e-9) if k in covered else 0.0 for k, v in enumerate(white_v)]
+    shares = [o.share for o in p.operators] if p.operators[0].share is not None else None
+    alloc = agreement.allocate(sets, cost, [builders_of(c, names) for c in cands], weight, names, shares,
+                               rule=p.agreement_rule, tolerance_pct=p.share_tolerance_pct, group=group,
+                               required=[k for k in required if k in covered], method=p.method,
+                               time_limit_s=p.time_limit_s, unknown_builders="ignore")
+    if not alloc.has_plan:
+        need = f"; the smallest tolerance that works is {alloc.tolerance_needed:.2f} points" \
+            if alloc.tolerance_needed is not None else ""
+        raise _core.InputError(f"{sc.path}: key 'planning.share_tolerance_pct': no plan gives every operator its "
+                               f"{'people' if p.agreement_rule == 'market_share' else 'cost'} share within "
+                               f"{p.share_tolerance_pct:g} points ({alloc.status}){need}. {alloc.message}".strip())
+    for j, builder in alloc.chosen:
+        cands[j].operator = builder
+    chosen = sorted(j for j, _ in alloc.chosen)
+    out = {"chosen": chosen, "cost": alloc.total_cost, "bound": alloc.bound, "gap": alloc.gap,
+           "proven_optimal": alloc.proven_optimal, "status": alloc.status, "uncoverable": solved["uncoverable"]}
+    return out, alloc
+
+
 def _solve_target(sc, villages, white_v, sets, cost, weight, group, required, full):
     """objective: target. `full` is the least-cost cover of every coverable white bản (already
     solved: the 100 % plan). Returns the target plan's solve and a function (plan cost, weight the
@@ -323,6 +403,9 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     target = None
     if p.objective == "target":
         solved, target = _solve_target(sc, villages, white_v, sets, cost, weight, group, required, solved)
+    agreement = None
+    if p.operators:
+        solved, agreement = _agreement(sc, cands, sets, cost, white_v, group, required, solved, towers)
     if solved["status"] == "infeasible":
         bad = [white_v[k].id for k in required if not sets or not any(k in s_ for s_ in sets)]
         raise _core.InputError(f"{sc.path}: key 'planning.required_villages': no plan covers every required bản"
@@ -331,8 +414,20 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     # Order the chosen sites by what each adds (greedy on the chosen ones alone) for the report
     # and the cost-versus-people curve.
     sub = solved["chosen"]
-    g = _core.greedy_cover([sets[j] for j in sub], [cost[j] for j in sub], weight)
-    g["chosen"] = [sub[k] for k in g["chosen"]]
+    schedule = None
+    if p.years:  # the roll-out years give the order (thu_tu): by year, priority bản first
+        from . import rollout
+
+        pop = [float(v.population) for v in white_v]
+        schedule = rollout.schedule([sets[j] for j in sub], [cost[j] for j in sub], pop, p.years,
+                                    priority=priority_villages(sc, villages, white),
+                                    carry_over=p.carry_over, method="greedy" if p.method == "greedy" else "exact",
+                                    time_limit_s=p.time_limit_s, unit="people")
+        g = {"chosen": [sub[k] for k in schedule.order], "newly_covered": [schedule.newly_covered[k]
+                                                                          for k in schedule.order]}
+    else:
+        g = _core.greedy_cover([sets[j] for j in sub], [cost[j] for j in sub], weight)
+        g["chosen"] = [sub[k] for k in g["chosen"]]
     g["total_cost"] = solved["cost"]
     uncoverable_items = set(solved["uncoverable"])
     g["uncoverable"] = sorted(uncoverable_items)
@@ -375,6 +470,9 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         uncoverable_obstacle=obstacles,
         satellite_households=satellite,
         variant_notes={k: v.note for k, v in variant_info.items()},
+        agreement=agreement,
+        schedule=schedule,
+        village_operator={white[k]: o for k, o in agreement.village_operator.items()} if agreement else {},
         total_cost=g["total_cost"],
         currency=currency,
         population_covered=float(sum(villages[i].population for lst in newly for i in lst)),
@@ -392,3 +490,39 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
                                                                                   else villages[i].households
                                                                                   for lst in newly for i in lst))),
     )
+
+
+def plan_economics(sc, plan, candidates: list, villages: list, white: list[int], commune_of=None) -> None:
+    """planning.economics: each chosen site's subscribers, revenue, viability gap and fund request
+    (phusong.plan.fund), into plan.economics and plan.fund. A site's commune is that of the most
+    populous bản it newly covers (`commune_of(i)`: the 2025 commune of bản i, when the run has
+    inputs.communes); the fund's programme defaults to the communes with white bản; the year is
+    the roll-out year (planning.years), discounted to the first plan year."""
+    from . import fund
+
+    p = sc.planning
+    if p.economics is None or plan is None or p.cost_per_site is not None:
+        return
+    name = commune_of if commune_of is not None else (lambda i: villages[i].commune)
+    year_of = {}
+    if plan.schedule is not None:
+        sub_order = plan.schedule.order
+        ys = plan.schedule.year_of_site
+        for pos, k in enumerate(sub_order):
+            year_of[plan.chosen[pos]] = ys[k]
+    sites = []
+    for j, lst, b in zip(plan.chosen, plan.newly_covered, plan.cost_breakdown):
+        c = candidates[j]
+        main = max(lst, key=lambda i: villages[i].population) if lst else None
+        sites.append({"id": c.id, "operator": c.operator, "commune": name(main) if main is not None else "",
+                      "year": year_of.get(j), "people_covered": float(sum(villages[i].population for i in lst)),
+                      "capex": b.capex, "opex_pv": b.opex_pv, "backhaul": b.backhaul, "power": b.power})
+    start = min(p.years) if p.years else None
+    for s_ in sites:  # a site no budget reaches is counted as built after the last plan year
+        if start is not None and s_["year"] is None:
+            s_["year"] = max(p.years) + 1
+    rows = fund.site_economics(sites, p.economics, p.costs.horizon_years, p.costs.discount_rate,
+                               {name(i) for i in white}, start_year=start)
+    plan.economics = rows
+    plan.fund = fund.fund_tables(rows)
+

@@ -96,6 +96,15 @@ class Plan:
     satellite_households: dict[int, float] = field(default_factory=dict)
     #: second-pass candidate id -> what it is (e.g. "mast 60 m, 900 MHz", "donor T0012 (-88.1 dBm)")
     variant_notes: dict[str, str] = field(default_factory=dict)
+    #: planning.operators: the phusong.plan.agreement.Allocation (indices into the white bản)
+    agreement: object | None = None
+    #: planning.operators: village index -> the operator the agreement gives it
+    village_operator: dict[int, str] = field(default_factory=dict)
+    #: planning.years: the phusong.plan.rollout.Schedule of the chosen sites (indices into `chosen`)
+    schedule: object | None = None
+    #: planning.economics: phusong.plan.fund.SiteEconomics per chosen site, and fund_tables()
+    economics: list = field(default_factory=list)
+    fund: dict = field(default_factory=dict)
 
     def __getitem__(self, name: str):
         """plan["chosen"] as plan.chosen (for code written against the earlier dict)."""

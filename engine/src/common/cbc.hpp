@@ -40,6 +40,13 @@ struct CbcRun {
   bool preprocess = true;
 };
 
+/// Names every row ("r0", "r1", ...). Call after naming columns (for a MIP start): CBC 2.10's
+/// presolve then rebuilds row names from a list it assumes is filled, and reads past an empty
+/// one (coin-or/Cbc#515: crashes that depend on what memory holds).
+inline void name_rows(OsiClpSolverInterface& solver) {
+  for (int r = 0; r < solver.getNumRows(); ++r) solver.setRowName(r, "r" + std::to_string(r));
+}
+
 inline int cbc_no_callback(CbcModel*, int) { return 0; }
 
 /// Prepares `model` for CbcMain1 (CbcMain0 with `data`, log level). Call before setMIPStart.

@@ -506,6 +506,7 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
     ++r.cut_rounds;
     OsiClpSolverInterface mip(lp);
     for (int c = 0; c < n_cols; ++c) mip.setInteger(c), mip.setColName(c, "x" + std::to_string(c));
+    phusong::detail::name_rows(mip);
     CbcModel model(mip);
     CbcSolverUsefulData data;
     phusong::detail::cbc_prepare(model, data, o.log);

@@ -193,6 +193,7 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
   const int n_cols = static_cast<int>(M.col_lb.size());
   for (int j = 0; j < M.n_x; ++j) solver.setInteger(j);
   for (int c = 0; c < n_cols; ++c) solver.setColName(c, (c < M.n_x ? "x" : "y") + std::to_string(c));
+  detail::name_rows(solver);
 
   CbcModel model(solver);
   CbcSolverUsefulData data;

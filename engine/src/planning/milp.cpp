@@ -115,6 +115,7 @@ MilpResult solve_milp(const MilpProblem& p, const MilpOptions& o) {
     if (p.integer[j]) solver.setInteger(j);
     solver.setColName(j, "c" + std::to_string(j));
   }
+  detail::name_rows(solver);
   CbcModel model(solver);
   CbcSolverUsefulData data;
   detail::cbc_prepare(model, data, o.log);
