@@ -264,9 +264,11 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
             return f.pct(v) if pct else f.n(v)
 
         rows.append([t["t_rows"].get(r["indicator"], r["indicator"]), cell(r["target"]), cell(r["published"]),
-                     cell(r["before"]), cell(r["after_plan"])])
-    doc.append(("table", [t["t_indicator"], t["t_target"], t["t_published"], t["t_before"], t["t_after"]], rows,
-                {"num": {1, 2, 3, 4}}))
+                     cell(r["before"]), cell(r["after_plan"])] + ([str(r["year_reached"]) or "–"]
+                                                                  if "year_reached" in r else []))
+    with_year = any("year_reached" in r for r in result.kpis["targets"])
+    doc.append(("table", [t["t_indicator"], t["t_target"], t["t_published"], t["t_before"], t["t_after"]] +
+                ([t["t_year"]] if with_year else []), rows, {"num": {1, 2, 3, 4}}))
     if all(r["target"] == "" for r in result.kpis["targets"]):
         doc.append(("p", t["t_none"]))
     if sc.published.source and any(r["published"] != "" for r in result.kpis["targets"]):
@@ -390,10 +392,17 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
         for i, why in plan.uncoverable.items():
             v = result.villages[i]
             best = plan.uncoverable_best_rsrp_dbm.get(i, math.nan)
+            ob = plan.uncoverable_obstacle.get(i)
             rows.append([v.id, v.name, v.commune, v.district, reason_name.get(why, why), f.n(best, 1),
-                         f.n(thr - best, 1) if math.isfinite(best) else "–"])
+                         f.n(thr - best, 1) if math.isfinite(best) else "–",
+                         t["obstacle"].format(m=f.n(ob[1], 0), km=f.n(ob[0], 1)) if ob else "–",
+                         f.money(plan.satellite_households[i]) if i in plan.satellite_households else "–"])
         doc.append(("table", [t["c_vid"], t["c_vname"], t["c_commune"], t["c_district"], t["c_reason"], t["c_best"],
-                              t["c_short"]], rows, {"num": {5, 6}, "cls": "small"}))
+                              t["c_short"], t["c_obstacle"], t["c_satellite"].format(unit=f.unit)], rows,
+                    {"num": {5, 6, 8}, "cls": "small"}))
+
+    if plan is not None and (plan.agreement is not None or plan.schedule is not None or plan.economics):
+        _programme_section(doc, h2, result, t, f)
 
     # X. Data sources with checksums.
     if not (plan is not None and chosen):
@@ -418,6 +427,66 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
     doc.append(("table", [t["c_key"], t["c_value"], t["c_meaning"]], rows, {"cls": "small"}))
     doc.append(("/section",))
     return doc, title
+
+
+def _programme_section(doc: list, h2, result, t: dict, f: _Fmt) -> None:
+    """The operators' agreement, the roll-out years and the public-utility fund (outputs.programme)."""
+    from . import programme
+
+    plan, sc = result.plan, result.scenario
+    h2("s_programme")
+    if plan.agreement is not None:
+        a = plan.agreement
+        doc.append(("p", t["agr_intro"].format(
+            rule=t["agr_rule"][sc.planning.agreement_rule], tol=f.n(sc.planning.share_tolerance_pct, 1),
+            cost=f.money(a.total_cost), unit=f.unit,
+            gap=f.pct(100 * a.gap) if math.isfinite(a.gap) else "–", proven=t["proven"] if a.proven_optimal else "")))
+        rows = []
+
+        def pct(v):
+            return f.pct(100 * v) if v != "" else "–"
+
+        for r in programme.agreement_rows(result):
+            rows.append([r["nha_mang"], pct(r["ti_le_thoa_thuan"]), f.n(r["so_tram"]), f.n(r["so_ban"]),
+                         f.n(r["dan_so"]), pct(r["ti_le_dan_so"]), f.money(r["capex_gom_truyen_dan_dien"]),
+                         f.money(r["opex_hien_gia"]), f.money(r["tong_chi_phi"]), pct(r["ti_le_chi_phi"])])
+        doc.append(("table", [t["c_operator"], t["agr_share"], t["c_sites"], t["c_ban"], t["c_people"],
+                              t["agr_people_share"], f"CAPEX ({f.unit})", f"OPEX ({f.unit})", f"{t['c_total']} ({f.unit})",
+                              t["agr_cost_share"]], rows, {"num": set(range(1, 10)), "cls": "small"}))
+    if plan.schedule is not None:
+        sch = plan.schedule
+        doc.append(("p", t["roll_intro"].format(method=sch.method, gap=f.pct(100 * sch.gap) if math.isfinite(sch.gap)
+                                                else "–", carry=t["yes"] if sch.carry_over else t["no"])))
+        rows = [[str(r["nam"]), f.money(r["ngan_sach"]) if r["ngan_sach"] != "" else "–", f.money(r["da_chi"]),
+                 f.n(r["so_tram"]), f.n(r["so_ban_moi"]) if r["so_ban_moi"] != "" else "–",
+                 f.n(r["dan_moi"]) if r["dan_moi"] != "" else "–",
+                 f.pct(r["ti_le_phu_cuoi_nam_pct"]) if r["ti_le_phu_cuoi_nam_pct"] != "" else "–"]
+                for r in programme.rollout_rows(result)]
+        doc.append(("table", [t["roll_year"], f"{t['roll_budget']} ({f.unit})", f"{t['roll_spent']} ({f.unit})",
+                              t["c_sites"], t["c_ban"], t["c_people"], t["roll_share"]], rows,
+                    {"num": {1, 2, 3, 4, 5, 6}}))
+        if not sch.reaches_target:
+            doc.append(("p", t["roll_short"].format(share=f.pct(100 * sch.reachable_share),
+                                                    need=f.money(sch.shortfall_cost), unit=f.unit)))
+    if plan.economics:
+        e = sc.planning.economics
+        tot = plan.fund["totals"]
+        doc.append(("p", t["fund_intro"].format(adopt=f.pct(e.adoption_pct), smart=f.pct(e.smartphone_pct),
+                                                arpu=f.n(e.arpu_vnd_per_month), g=f.pct(e.arpu_growth_pct_per_year),
+                                                years=f.n(sc.planning.costs.horizon_years),
+                                                fund=f.money(tot["fund_request"]), unit=f.unit,
+                                                n=f.n(sum(1 for r in plan.economics if r.fund_request > 0)),
+                                                op=f.money(tot["operator_share"]))))
+        for key, head in (("by_commune", t["c_commune"]), ("by_year", t["roll_year"]), ("by_operator", t["c_operator"])):
+            rows = []
+            for r in programme.fund_rows(result, key):
+                rows.append([str(list(r.values())[0]), f.n(r["so_tram"]), f.n(r["dan_phu_moi"]),
+                             f.money(r["chi_phi_hien_gia"]), f.money(r["doanh_thu_hien_gia"]), f.money(r["thieu_hut"]),
+                             f.money(r["quy_ho_tro"]), f.money(r["nha_mang_chi_tra"])])
+            doc.append(("table", [head, t["c_sites"], t["c_people"], f"{t['fund_cost']} ({f.unit})",
+                                  f"{t['fund_revenue']} ({f.unit})", f"{t['fund_gap']} ({f.unit})",
+                                  f"{t['fund_request']} ({f.unit})", f"{t['fund_operator']} ({f.unit})"], rows,
+                        {"num": set(range(1, 8)), "cls": "small"}))
 
 
 def _fibre_section(doc: list, h2, result, maps: dict, t: dict, f: _Fmt) -> None:

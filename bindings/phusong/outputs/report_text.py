@@ -59,6 +59,36 @@ T = {
         "s_uncoverable": "Các bản không trạm ứng viên nào phủ được (phương án vệ tinh/VSAT)",
         "s_sources": "Nguồn dữ liệu",
         "s_params": "Tham số tính toán",
+        "s_programme": "Thỏa thuận giữa các nhà mạng, lộ trình theo năm và Quỹ Dịch vụ viễn thông công ích",
+        "t_year": "năm đạt",
+        "obstacle": "vật cản cao hơn tầm nhìn {m} m, cách bản {km} km",
+        "c_obstacle": "vật cản trên đường truyền",
+        "c_satellite": "vệ tinh cho các hộ ({unit})",
+        "agr_intro": "Mỗi bản trắng được phủ giao cho đúng một nhà mạng (không chồng lấn); tỷ lệ theo {rule}, sai lệch "
+                     "tối đa {tol} điểm phần trăm. Tổng chi phí {cost} {unit}; gap {gap} %{proven}.",
+        "agr_rule": {"market_share": "thị phần (dân số được giao)", "balanced_cost": "chi phí đầu tư cân đối"},
+        "agr_share": "tỷ lệ thỏa thuận",
+        "agr_people_share": "tỷ lệ dân số",
+        "agr_cost_share": "tỷ lệ chi phí",
+        "c_people": "dân số",
+        "roll_intro": "Lộ trình theo năm: mỗi năm trong ngân sách năm đó, phủ được nhiều người-năm nhất, các bản ưu tiên "
+                      "(bản bắt buộc, trung tâm xã, bản có trường học, trạm y tế, UBND) trước (phương pháp {method}, "
+                      "gap {gap} %; chuyển ngân sách chưa dùng sang năm sau: {carry}).",
+        "roll_year": "năm",
+        "roll_budget": "ngân sách",
+        "roll_spent": "đã chi",
+        "roll_share": "tỷ lệ dân được phủ cuối năm (%)",
+        "roll_short": "Ngân sách các năm chỉ đủ cho {share} % số người mà phương án phủ; các trạm còn lại cần thêm "
+                      "{need} {unit}.",
+        "fund_intro": "Khả thi thương mại: thuê bao = dân được phủ × {adopt} % sử dụng × {smart} % điện thoại thông minh; "
+                      "ARPU {arpu} đồng/tháng, tăng {g} %/năm, trong {years} năm, quy về hiện tại. Phần thiếu hụt "
+                      "max(0, chi phí − doanh thu) ở các xã thuộc chương trình là đề nghị Quỹ hỗ trợ: tổng {fund} {unit} "
+                      "cho {n} trạm; nhà mạng chi trả {op} {unit}.",
+        "fund_cost": "chi phí",
+        "fund_revenue": "doanh thu",
+        "fund_gap": "thiếu hụt",
+        "fund_request": "đề nghị Quỹ",
+        "fund_operator": "nhà mạng chi trả",
         # summary
         "sum_villages": "{ban} bản, {pop} người, {hh} hộ; {bb} trạm băng rộng (4G/5G) trong tổng số {towers} trạm.",
         "sum_white": "Bản trắng hiện nay: {white} bản ({wpop} người); tỷ lệ dân được phủ sóng {pct} % "
@@ -210,6 +240,36 @@ T = {
         "s_uncoverable": "Villages no candidate site can cover (satellite/VSAT cases)",
         "s_sources": "Data sources",
         "s_params": "Parameters",
+        "s_programme": "The operators' agreement, the roll-out years and the public-utility telecom fund",
+        "t_year": "year reached",
+        "obstacle": "obstacle {m} m above the line of sight, {km} km from the bản",
+        "c_obstacle": "obstacle on the path",
+        "c_satellite": "satellite for its households ({unit})",
+        "agr_intro": "Each covered white bản goes to exactly one operator (no overlap); shares by {rule}, within {tol} "
+                     "percentage points. Total cost {cost} {unit}; gap {gap} %{proven}.",
+        "agr_rule": {"market_share": "market share (people given)", "balanced_cost": "balanced investment"},
+        "agr_share": "agreed share",
+        "agr_people_share": "people share",
+        "agr_cost_share": "cost share",
+        "c_people": "people",
+        "roll_intro": "Roll-out years: within each year's budget, the most people-years, priority bản (required, commune "
+                      "seats, bản with a school, health station or People's Committee) first (method {method}, gap "
+                      "{gap} %; unspent budget carried over: {carry}).",
+        "roll_year": "year",
+        "roll_budget": "budget",
+        "roll_spent": "spent",
+        "roll_share": "people covered at year end (%)",
+        "roll_short": "The budgets reach {share} % of the people the plan covers; the remaining sites need {need} {unit} "
+                      "more.",
+        "fund_intro": "Commercial viability: subscribers = people covered × {adopt} % adoption × {smart} % smartphones; "
+                      "ARPU {arpu} VND a month growing {g} % a year over {years} years, discounted. The viability gap "
+                      "max(0, cost − revenue) in the programme's communes is the request to the fund: {fund} {unit} for "
+                      "{n} sites in all; the operators pay {op} {unit}.",
+        "fund_cost": "cost",
+        "fund_revenue": "revenue",
+        "fund_gap": "viability gap",
+        "fund_request": "fund request",
+        "fund_operator": "operators pay",
         "sum_villages": "{ban} villages, {pop} people, {hh} households; {bb} broadband (4G/5G) sites of {towers} towers.",
         "sum_white": "White villages today: {white} ({wpop} people); {pct} % of people covered "
                      "(RSRP ≥ {thr} dBm at the village centre, model {model}).",
