@@ -99,6 +99,25 @@ NOTEBOOKS = {
         new_code_cell('uncoverable = villages[villages.sau_quy_hoach == "không phủ được"][["ma_ban", "ten_ban", "xa", "ly_do_khong_phu", "thieu_db"]]\n'
                       'assert uncoverable.ly_do_khong_phu.notna().all()\n'
                       'uncoverable.head(10)'),
+        new_markdown_cell("## Meeting the targets: 99.56 %, the operators' agreement, the years and the fund\n\n"
+                          "`sonla-targets.yaml` asks for the least-cost plan that reaches 4G/5G for 99.56 % of the "
+                          "people (`planning.objective: target`), gives the bản no first-pass candidate reaches a "
+                          "second pass (taller masts, 900 MHz, small cells, repeaters, satellite), divides the white "
+                          "bản between Viettel, VNPT and MobiFone (illustrative shares), rolls the sites out within "
+                          "each year's budget and computes what the public-utility telecom fund would be asked for."),
+        new_code_cell('t = phusong.run_scenario(SCENARIOS / "sonla-targets.yaml", out_dir=OUT / "targets")\n'
+                      'tg = t.plan.target\n'
+                      'print(f"target {tg.target_pct}% -> {tg.after_pct:.2f}% for {t.plan.total_cost / 1e9:.1f} billion VND "\n'
+                      '      f"(gap {100 * t.plan.gap:.2f}%); every coverable bản: {tg.full_cost / 1e9:.1f} billion VND, "\n'
+                      '      f"{tg.extra_cost_to_full / 1e9:.1f} more; bản no option reaches: {len(t.plan.uncoverable)}")\n'
+                      'assert tg.reached and len(t.plan.uncoverable) == 0'),
+        new_code_cell('pd.read_csv(OUT / "targets" / "agreement.csv").drop(columns=["ma_tram", "ma_ban"])'),
+        new_code_cell('rollout = pd.read_csv(OUT / "targets" / "rollout.csv")\n'
+                      'ax = rollout[rollout.nam != "ngoài ngân sách"].plot.bar(x="nam", y="ti_le_phu_cuoi_nam_pct", legend=False,\n'
+                      '                                                          ylim=(90, 100), figsize=(6, 3))\n'
+                      'ax.axhline(99.56, color="k", linestyle="--"); ax.set_ylabel("people covered at year end (%)"); plt.show()\n'
+                      'rollout'),
+        new_code_cell('pd.read_csv(OUT / "targets" / "fund_years.csv")'),
     ],
     "03-scenario-comparison.ipynb": [
         new_markdown_cell("# 3. Comparing scenarios\n\n700 vs 1800 MHz, mast height 30 vs 45 m, sharing vs no "

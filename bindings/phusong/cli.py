@@ -142,6 +142,21 @@ def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) 
                        f"covering every coverable white bản costs {s['full_cover_cost']:,.0f} "
                        f"{s['plan_cost_currency']} ({s['full_cover_sites']} sites), "
                        f"{s['extra_cost_target_to_full']:,.0f} more")
+    if "agreement_rule" in s:
+        ops = sorted({k[len("agreement_"):-len("_sites")] for k in s if k.startswith("agreement_") and k.endswith("_sites")})
+        click.echo("agreement (" + s["agreement_rule"] + "): " + "; ".join(
+            f"{o} {s[f'agreement_{o}_sites']} sites, {s[f'agreement_{o}_villages']} bản, "
+            f"{100 * (s[f'agreement_{o}_people_share'] or 0):.1f}% of the people" for o in ops))
+    years = sorted(int(k.split("_")[1]) for k in s if k.startswith("rollout_") and k.endswith("_sites")
+                   and k.split("_")[1].isdigit())
+    if years:
+        click.echo("roll-out: " + "; ".join(f"{y}: {s[f'rollout_{y}_sites']} sites, {s[f'rollout_{y}_covered_pct']:.2f}% "
+                                           "covered" for y in years)
+                   + (f"; {s['rollout_unscheduled_sites']} sites beyond the budgets" if s["rollout_unscheduled_sites"]
+                      else ""))
+    if "fund_request" in s:
+        click.echo(f"fund: {s['fund_request']:,.0f} {s['plan_cost_currency']} requested for {s['fund_sites']} sites; "
+                   f"operators pay {s['fund_operator_share']:,.0f}")
     if "fibre_plan_cost" in s:
         gap = "-" if s["fibre_plan_gap"] is None else f"{100 * s['fibre_plan_gap']:.2f}%"
         click.echo(f"fibre: {s['fibre_new_route_km']:,.0f} km of new routes; households with fibre "

@@ -781,6 +781,32 @@ def _summary(sc, villages, towers, broadband, cov, white, plan, fibre_plan=None)
                 "full_cover_sites": len(plan.chosen) if tg.full_sites is None else tg.full_sites,
                 "extra_cost_target_to_full": tg.extra_cost_to_full,
             })
+        if plan.agreement is not None:
+            a = plan.agreement
+            s["agreement_rule"] = a.rule
+            for o, d in sorted(a.per_operator.items()):
+                s[f"agreement_{o}_sites"] = len(d["sites"])
+                s[f"agreement_{o}_villages"] = len(d["villages"])
+                s[f"agreement_{o}_people_share"] = d.get("people_share")
+                s[f"agreement_{o}_cost"] = d.get("cost")
+        if plan.schedule is not None:
+            sch = plan.schedule
+            total = sum(v.population for v in villages)
+            for y in sch.per_year:
+                s[f"rollout_{y.year}_spent"] = y.spent
+                s[f"rollout_{y.year}_sites"] = len(y.sites)
+                s[f"rollout_{y.year}_covered_pct"] = 100.0 * (pop - white_pop + y.cumulative_people) / total \
+                    if total else math.nan
+            s["rollout_unscheduled_sites"] = len(sch.unscheduled)
+            s["rollout_shortfall_cost"] = sch.shortfall_cost
+            s["rollout_message"] = sch.message
+        if plan.economics:
+            tot = plan.fund["totals"]
+            s["fund_request"] = tot["fund_request"]
+            s["fund_sites"] = sum(1 for r in plan.economics if r.fund_request > 0)
+            s["fund_viability_gap"] = tot["viability_gap"]
+            s["fund_revenue_pv"] = tot["revenue_pv"]
+            s["fund_operator_share"] = tot["operator_share"]
     if fibre_plan is not None:
         fp = fibre_plan
         s.update({
