@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _core
+from .planner import _copy_site as _site
 from .types import NEW_OPERATOR
 
 #: Kinds this module adds (the outputs name them in Vietnamese: outputs.layers.KIND_VI).
@@ -86,16 +87,6 @@ def _near(cands: list, targets: list, radius_km: float) -> list:
         if np.any(np.hypot((tl - c.lon) * kx, (ta - c.lat) * 110.57) <= radius_km):
             out.append(c)
     return out
-
-
-def _site(base, **kw) -> _core.Site:
-    s = _core.Site()
-    for k in ("id", "operator", "technologies", "lon", "lat", "height_m", "freq_mhz", "eirp_dbm", "bandwidth_mhz",
-              "kind", "row"):
-        setattr(s, k, getattr(base, k))
-    for k, v in kw.items():
-        setattr(s, k, v)
-    return s
 
 
 def variants(sc, base: list, targets: list) -> tuple[list, dict[str, Variant]]:

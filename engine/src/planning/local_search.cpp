@@ -522,8 +522,12 @@ void budget_fill(BudgetState& s, double budget, const std::vector<double>* facto
   }
 }
 
-BudgetState local_search_budget(const Model& M, BudgetState start, double budget, int iterations,
-                                std::uint64_t seed, double time_cap_s, double upper_bound) {
+// Destroy and refill, shared by the budgeted and the partial cover: remove 1-3 chosen candidates
+// at random, refill with noisy ratios (`refill(state, factor)`), keep the move unless `compare`
+// says it is worse, restart from the best after 200 idle moves; stops early when `done(best)`.
+template <class Refill, class Compare, class Done>
+BudgetState destroy_and_refill(const Model& M, BudgetState start, int iterations, std::uint64_t seed,
+                               double time_cap_s, Refill refill, Compare compare, Done done) {
   std::mt19937_64 rng(seed);
   auto uniform = [&]() { return (rng() >> 11) * 0x1.0p-53; };
   BudgetState cur = start, best = start;
@@ -531,7 +535,7 @@ BudgetState local_search_budget(const Model& M, BudgetState start, double budget
   const auto t0 = Clock::now();
   int stall = 0;
   for (int it = 0; it < iterations; ++it) {
-    if (best.req_uncovered == 0 && best.covered >= upper_bound - 1e-9) break;
+    if (done(best)) break;
     if (time_cap_s > 0 && (it & 7) == 0 && since(t0) > time_cap_s) break;
     std::vector<int> S = cur.chosen();
     BudgetState saved = cur;
@@ -541,10 +545,9 @@ BudgetState local_search_budget(const Model& M, BudgetState start, double budget
     const double noise = 0.3 * uniform();
     for (int j = 0; j < M.n; ++j) factor[j] = 1.0 + noise * uniform();
     for (int q = 0; q < k; ++q) factor[S[q]] *= 1.5;
-    budget_fill(cur, budget, &factor);
-    budget_fill(cur, budget, nullptr);  // use what budget is left, without noise
-    if (cur.compare(saved) < 0) cur = std::move(saved);
-    if (cur.compare(best) > 0) {
+    refill(cur, factor);
+    if (compare(cur, saved) < 0) cur = std::move(saved);
+    if (compare(cur, best) > 0) {
       best = cur;
       stall = 0;
     } else if (++stall >= 200) {
@@ -553,6 +556,18 @@ BudgetState local_search_budget(const Model& M, BudgetState start, double budget
     }
   }
   return best;
+}
+
+BudgetState local_search_budget(const Model& M, BudgetState start, double budget, int iterations,
+                                std::uint64_t seed, double time_cap_s, double upper_bound) {
+  return destroy_and_refill(
+      M, std::move(start), iterations, seed, time_cap_s,
+      [&](BudgetState& s, const std::vector<double>& factor) {
+        budget_fill(s, budget, &factor);
+        budget_fill(s, budget, nullptr);  // use what budget is left, without noise
+      },
+      [](const BudgetState& x, const BudgetState& y) { return x.compare(y); },
+      [&](const BudgetState& b) { return b.req_uncovered == 0 && b.covered >= upper_bound - 1e-9; });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,37 +629,16 @@ void target_prune(BudgetState& s, double T) {
 
 BudgetState local_search_target(const Model& M, BudgetState start, double T, int iterations, std::uint64_t seed,
                                 double time_cap_s, double lower_bound) {
-  std::mt19937_64 rng(seed);
-  auto uniform = [&]() { return (rng() >> 11) * 0x1.0p-53; };
-  BudgetState cur = start, best = start;
-  std::vector<double> factor(M.n, 1.0);
-  const auto t0 = Clock::now();
-  int stall = 0;
-  for (int it = 0; it < iterations; ++it) {
-    if (best.req_uncovered == 0 && best.covered >= T - 1e-9 * std::max(1.0, T) &&
-        best.cost <= lower_bound * (1 + 1e-9))
-      break;
-    if (time_cap_s > 0 && (it & 7) == 0 && since(t0) > time_cap_s) break;
-    std::vector<int> S = cur.chosen();
-    BudgetState saved = cur;
-    const int k = S.empty() ? 0 : 1 + static_cast<int>(rng() % std::min<std::size_t>(3, S.size()));
-    std::shuffle(S.begin(), S.end(), rng);
-    for (int q = 0; q < k; ++q) cur.remove(S[q]);
-    const double noise = 0.3 * uniform();
-    for (int j = 0; j < M.n; ++j) factor[j] = 1.0 + noise * uniform();
-    for (int q = 0; q < k; ++q) factor[S[q]] *= 1.5;
-    target_fill(cur, T, &factor);
-    target_prune(cur, T);
-    if (compare_target(cur, saved, T) < 0) cur = std::move(saved);
-    if (compare_target(cur, best, T) > 0) {
-      best = cur;
-      stall = 0;
-    } else if (++stall >= 200) {
-      cur = best;
-      stall = 0;
-    }
-  }
-  return best;
+  return destroy_and_refill(
+      M, std::move(start), iterations, seed, time_cap_s,
+      [&](BudgetState& s, const std::vector<double>& factor) {
+        target_fill(s, T, &factor);
+        target_prune(s, T);
+      },
+      [&](const BudgetState& x, const BudgetState& y) { return compare_target(x, y, T); },
+      [&](const BudgetState& b) {
+        return b.req_uncovered == 0 && b.covered >= T - 1e-9 * std::max(1.0, T) && b.cost <= lower_bound * (1 + 1e-9);
+      });
 }
 
 // ---------------------------------------------------------------------------------------------
