@@ -68,6 +68,29 @@ def link(d_km: npt.ArrayLike, h_m: npt.ArrayLike, model: str, freq_mhz: float, t
          itm_n0: float = 301.0, eps_r: float = 15.0, sigma_s_per_m: float = 0.005, climate: int = 5,
          environment: str = "open_rural", allow_extrapolation: bool = False) -> dict: ...
 
+# radio: service math (SINR to spectral efficiency, CQI, noise, margin)
+def attenuated_shannon(sinr_db: npt.ArrayLike, direction: str = "downlink", alpha: float | None = None,
+                       sinr_min_db: float | None = None, thr_max_bps_hz: float | None = None) -> np.ndarray:
+    """Spectral efficiency (bps/Hz) of the attenuated, truncated Shannon bound of 3GPP TR 36.942
+    Annex A, with the shape of sinr_db: "downlink" alpha 0.6, SINR_MIN -10 dB, Thr_MAX 4.4;
+    "uplink" 0.4, -10 dB, 2.0 (each overridable)."""
+    ...
+def cqi_table(name: str) -> list[float]:
+    """The 16 efficiencies (bps/Hz) of "36.213-7.2.3-1", "36.213-7.2.3-2", "38.214-5.2.2.1-2",
+    "38.214-5.2.2.1-3" or "38.214-5.2.2.1-4"; index = CQI, index 0 = 0."""
+    ...
+def cqi_efficiency(sinr_db: npt.ArrayLike, table: str, gap_db: float = 0.0) -> np.ndarray: ...
+def cqi_index(sinr_db: npt.ArrayLike, table: str, gap_db: float = 0.0) -> np.ndarray:
+    """The CQI (int32, 0..15) of the Shannon-gap rule: the highest CQI whose efficiency is at most
+    log2(1 + SINR / 10^(gap_db/10)). NaN SINR is an InputError."""
+    ...
+def thermal_noise_dbm(bandwidth_hz: float, noise_figure_db: float, temperature_k: float = 290.0) -> float: ...
+def location_margin_db(sigma_db: float, probability: float) -> float: ...
+def building_entry_loss_db(freq_mhz: float, prob_pct: float = 50.0, building: str = "traditional",
+                           elevation_deg: float = 0.0) -> float:
+    """ITU-R P.2109 building entry loss (dB) not exceeded with probability prob_pct."""
+    ...
+
 # coverage (and the shared input types)
 class Village:
     id: str

@@ -154,6 +154,14 @@ def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) 
                                            "covered" for y in years)
                    + (f"; {s['rollout_unscheduled_sites']} sites beyond the budgets" if s["rollout_unscheduled_sites"]
                       else ""))
+    if "broadband_target_pct_before" in s:
+        t = result.scenario.radio.service.target_mbps
+        click.echo(f"service: >= {t:g} Mbps {s['broadband_target_pct_before']:.2f}% -> "
+                   f"{s['broadband_target_pct_after']:.2f}% of people")
+        if s.get("switch_off"):
+            click.echo(f"{s['switch_off']} switch-off: {s['switch_off_villages_losing_service']} bản "
+                       f"({s['switch_off_people_losing_service']:,.0f} people) would lose all service; they are "
+                       "required bản of the plan")
     if "fund_request" in s:
         click.echo(f"fund: {s['fund_request']:,.0f} {s['plan_cost_currency']} requested for {s['fund_sites']} sites; "
                    f"operators pay {s['fund_operator_share']:,.0f}")

@@ -71,6 +71,63 @@ class Inputs(_Strict):
         return [v] if isinstance(v, str) else v
 
 
+class ServiceModel(_Strict):
+    """The planning-grade link budget and service classes (phusong.coverage.service)."""
+    enabled: bool = False
+    shadowing_sigma_db: float = Field(8.0, ge=0, le=20, description="log-normal shadowing σ")
+    edge_probability: float = Field(0.9, gt=0.5, lt=1, description="location probability at the cell edge: "
+                                    "margin σ·Φ⁻¹(p)")
+    body_loss_db: float = Field(3.0, ge=0, le=20)
+    indoor: bool = Field(False, description="add ITU-R P.2109 building entry loss (median, traditional buildings)")
+    indoor_building: Literal["traditional", "thermally_efficient"] = "traditional"
+    indoor_probability_pct: float = Field(50.0, gt=0, lt=100)
+    ue_noise_figure_db: float = Field(7.0, ge=0, le=20)
+    bs_noise_figure_db: float = Field(5.0, ge=0, le=20)
+    ue_power_dbm: float = Field(23.0, ge=-10, le=33)
+    bs_antenna_gain_dbi: float = Field(15.0, ge=-10, le=30, description="base-station receive antenna gain (uplink)")
+    ul_resource_blocks: int = Field(6, ge=1, le=275, description="resource blocks of a cell-edge user (uplink)")
+    ul_required_sinr_db: float = Field(-5.0, ge=-20, le=30)
+    rsrp_min_dbm: float = Field(-120.0, ge=-150, le=-60, description="RSRP a UE needs, after the margins (the cell-"
+                                "edge design value; radio.threshold_dbm stays the median rule of the white bản)")
+    dl_required_sinr_db: float = Field(-6.0, ge=-20, le=30)
+    load: float = Field(0.5, ge=0, le=1, description="share of the time interfering cells transmit")
+    efficiency: Literal["shannon", "cqi"] = Field("shannon", description="TR 36.942 attenuated Shannon or a CQI table")
+    cqi_table: str = Field("36.213-7.2.3-2", description="CQI table (TS 36.213 / TS 38.214) when efficiency: cqi")
+    cqi_gap_db: float = Field(0.0, ge=0, le=20, description="SNR gap of the CQI choice")
+    mimo_layers: int = Field(2, ge=1, le=8)
+    overhead: float = Field(0.25, ge=0, lt=1, description="control, reference signals, guard")
+    adoption_pct: float = Field(40.0, ge=0, le=100, description="people served who use mobile data")
+    busy_hour_activity_pct: float = Field(5.0, gt=0, le=100, description="users active at once in the busy hour")
+    target_mbps: float = Field(50.0, gt=0, description="the broadband target rate")
+    class_rate: Literal["peak", "busy_hour"] = Field("peak", description="the rate the target is checked on: the "
+                                                     "peak rate of a user at the bản (what a speed test measures off-"
+                                                     "peak) or the busy-hour rate per user")
+    sample_radius_m: float = Field(300.0, ge=0, le=5000, description="households spread around the bản centre")
+    sample_points: int = Field(7, ge=1, le=49, description="points per bản: the centre and rings of 6")
+    covered_share_pct: float = Field(90.0, gt=0, le=100, description="a bản has 4G/5G service when this share of "
+                                     "its points is served")
+    thresholds_2g3g_dbm: dict[str, float] = Field(default_factory=lambda: {"2G": -95.0, "3G": -100.0},
+                                                  description="2G: received BCCH carrier power (RxLev); 3G: "
+                                                              "CPICH RSCP (the carrier's power - 10 dB)")
+
+    @field_validator("thresholds_2g3g_dbm")
+    @classmethod
+    def _legacy_keys(cls, v):
+        unknown = sorted(set(v) - {"2G", "3G"})
+        if unknown:
+            raise ValueError(f"unknown technology {unknown[0]!r} (expected 2G and 3G)")
+        return {"2G": -95.0, "3G": -100.0} | v
+
+    @field_validator("cqi_table")
+    @classmethod
+    def _known_table(cls, v):
+        try:
+            _core.cqi_table(v)
+        except _core.InputError as exc:
+            raise ValueError(str(exc)) from None
+        return v
+
+
 class Radio(_Strict):
     model: str = Field("p526", description="propagation model of the village evaluation: one of _core.models() "
                                            "whose 'villages' flag is set (fspl, p526, p1812, itm, hata)")
@@ -86,6 +143,18 @@ class Radio(_Strict):
     height_m: float | None = Field(None, gt=0, description="overrides every broadband tower's antenna height")
     clutter_classes: str = Field("worldcover", description="'worldcover' or a class-table CSV "
                                                           "(code,name,height_m[,category,loss_db])")
+    service: ServiceModel = Field(default_factory=ServiceModel)
+    switch_off: list[str] = Field(default_factory=list, description="technologies switched off (2G, 3G): the bản "
+                                  "left with no service become required bản of the plan")
+
+    @field_validator("switch_off")
+    @classmethod
+    def _switch_off(cls, v):
+        out = [t.strip().upper() for t in v]
+        bad = [t for t in out if t not in ("2G", "3G")]
+        if bad:
+            raise ValueError(f"cannot switch off {bad[0]!r} (2G or 3G)")
+        return out
 
     @field_validator("model")
     @classmethod
@@ -346,6 +415,8 @@ class Targets(_Strict):
     fibre_communes_pct: float | None = Field(None, ge=0, le=100, description="commune seats with fibre (%)")
     fibre_schools_pct: float | None = Field(None, ge=0, le=100, description="schools with fibre (%)")
     fibre_health_pct: float | None = Field(None, ge=0, le=100, description="health stations with fibre (%)")
+    broadband_50mbps_pct: float | None = Field(None, ge=0, le=100, description="people with broadband of at least "
+                                               "radio.service.target_mbps (%)")
 
 
 class Published(_Strict):
@@ -582,6 +653,10 @@ class RunResult:
     rasters: object | None = None  #: coverage.scenario_rasters.ScenarioRasters when outputs.rasters
     fibre: object | None = None    #: plan.fibre.FibrePlan when fibre.enabled
     communes: object | None = None  #: inputs.admin2025.VillageCommunes when inputs.communes
+    #: coverage.service.ServiceResult today and after the plan (radio.service or radio.switch_off)
+    service_before: object | None = None
+    service_after: object | None = None
+    switch_off_lost: list = field(default_factory=list)  #: bản the switch-off leaves without service
 
 
 def _broadband(site: _core.Site, techs: list[str]) -> bool:
@@ -660,22 +735,53 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
         from .plan import fibre
 
         fibre_plan = fibre.plan_fibre(sc, dem, villages, clutter, step("fibre"))
+    service_before = service_after = None
+    lost: list[int] = []
+    if r.service.enabled or r.switch_off:  # the service model, and the bản a switch-off leaves without service
+        import numpy as np
+
+        from .coverage import service
+
+        legacy = [t for t in towers if set(t.technologies.split(";")) & {"2G", "3G"}]
+        for tech in r.switch_off:
+            if not any(tech in t.technologies.split(";") for t in towers):
+                raise ScenarioError(f"{sc.path}: key 'radio.switch_off': no site of inputs.towers has {tech}")
+        service_before = service.evaluate(sc, dem, villages, broadband, legacy, clutter, step("service"))
+        lost = service.switch_off_losses(villages, service_before, np.asarray(cov["covered"], bool), r.switch_off)
     plan = None
     candidates: list = []
     if sc.planning.enabled and white:
         new_fibre = fibre_plan.new_lines_wkb() if fibre_plan is not None and sc.fibre.backhaul else None
-        candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"), clutter, new_fibre)
+        candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"), clutter, new_fibre,
+                                        extra_required=lost)
         planner.plan_economics(sc, plan, candidates, villages, white, communes.name_of if communes else None)
 
+    if service_before is not None:
+        added = [candidates[j] for j in plan.chosen] if plan is not None else []
+        service_after = service.evaluate(sc, dem, villages, broadband + added, legacy, clutter, step("service"),
+                                         tuple(r.switch_off))
     rasters = None
     if sc.outputs.rasters:
         from .coverage import scenario_rasters
 
         rasters = scenario_rasters.compute(sc, dem, broadband, candidates, plan, step("rasters"))
     summary = _summary(sc, villages, towers, broadband, cov, white, plan, fibre_plan)
-    kpis = kpi.tables(sc, villages, cov, white, plan, operators, fibre_plan, communes)
+    if service_before is not None:
+        from .coverage.service import SERVICE_CLASSES
+
+        pop = sum(v.population for v in villages)
+        for when, res in (("before", service_before), ("after", service_after)):
+            for c in SERVICE_CLASSES:
+                summary[f"service_{c}_people_{when}"] = float(sum(v.population for v, k in zip(villages, res.klass)
+                                                                  if k == c))
+            summary[f"broadband_target_pct_{when}"] = 100.0 * summary[f"service_ge50_people_{when}"] / pop if pop \
+                else math.nan
+        summary["switch_off"] = ";".join(r.switch_off)
+        summary["switch_off_villages_losing_service"] = len(lost)
+        summary["switch_off_people_losing_service"] = float(sum(villages[i].population for i in lost))
+    kpis = kpi.tables(sc, villages, cov, white, plan, operators, fibre_plan, communes, (service_before, service_after))
     result = RunResult(sc, villages, broadband, cov, white, plan, candidates, summary, [], operators, kpis, rasters,
-                       fibre_plan, communes)
+                       fibre_plan, communes, service_before, service_after, lost)
     result.files = outputs.write_all(folder, result, dem)
     return result
 

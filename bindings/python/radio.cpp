@@ -1,12 +1,152 @@
-// Bindings of the radio layer: path loss models and link budget.
+// Bindings of the radio layer: path loss models, link budget and service math (SINR to
+// spectral efficiency, CQI, noise, margin).
+#include <cmath>
+#include <cstdint>
+#include <optional>
+
 #include "common.hpp"
 #include "phusong/error.hpp"
 #include "phusong/radio.hpp"
+#include "phusong/radio/service.hpp"
 
 namespace phusong::bind {
 
 namespace {
 InputError radio_error(const std::string& what) { return InputError("link: " + what); }
+
+/// An uninitialised C-contiguous array of T with the shape of `a` (0-d for a scalar).
+template <class T>
+py::array_t<T> array_like(const Doubles& a) {
+  return py::array_t<T>(std::vector<py::ssize_t>(a.shape(), a.shape() + a.ndim()));
+}
+
+/// The service functions over arrays, with the GIL released.
+void init_service(py::module_& m) {
+  m.def(
+      "attenuated_shannon",
+      [](const Doubles& sinr_db, const std::string& direction, std::optional<double> alpha,
+         std::optional<double> sinr_min_db, std::optional<double> thr_max_bps_hz) {
+        radio::ShannonParams p = radio::shannon_params(radio::link_direction_from_string(direction));
+        if (alpha) p.alpha = *alpha;
+        if (sinr_min_db) p.sinr_min_db = *sinr_min_db;
+        if (thr_max_bps_hz) p.thr_max_bps_hz = *thr_max_bps_hz;
+        radio::attenuated_shannon_bps_hz(0.0, p);  // checks the parameters once, before the loop
+        auto out = array_like<double>(sinr_db);
+        const double* in = sinr_db.data();
+        double* o = out.mutable_data();
+        const py::ssize_t n = sinr_db.size();
+        {
+          py::gil_scoped_release nogil;
+          for (py::ssize_t i = 0; i < n; ++i) o[i] = radio::attenuated_shannon_bps_hz(in[i], p);
+        }
+        return out;
+      },
+      py::arg("sinr_db"), py::arg("direction") = "downlink", py::arg("alpha") = py::none(),
+      py::arg("sinr_min_db") = py::none(), py::arg("thr_max_bps_hz") = py::none(),
+      R"doc(Spectral efficiency (bps/Hz) of the attenuated and truncated Shannon bound (3GPP TR 36.942
+Annex A): 0 below SINR_MIN, alpha * log2(1 + SINR) from it, at most Thr_MAX.
+
+Args:
+    sinr_db: SINR values (any shape; -inf allowed, NaN gives NaN).
+    direction: "downlink" (alpha 0.6, SINR_MIN -10 dB, Thr_MAX 4.4 bps/Hz) or "uplink"
+        (alpha 0.4, SINR_MIN -10 dB, Thr_MAX 2.0 bps/Hz), the TR's baselines.
+    alpha, sinr_min_db, thr_max_bps_hz: override the direction's values.
+
+Returns:
+    numpy.ndarray of float64 with the shape of sinr_db.)doc");
+
+  m.def(
+      "cqi_table",
+      [](const std::string& name) {
+        const auto e = radio::cqi_table_efficiencies(radio::cqi_table_from_string(name));
+        return std::vector<double>(e.begin(), e.end());
+      },
+      py::arg("name"),
+      R"doc(The 16 spectral efficiencies (bps/Hz, as printed) of a 4-bit CQI table, index = CQI, index 0
+(out of range) = 0.
+
+name: "36.213-7.2.3-1" (= "38.214-5.2.2.1-2", up to 64QAM), "36.213-7.2.3-2"
+(= "38.214-5.2.2.1-3", up to 256QAM) or "38.214-5.2.2.1-4" (up to 64QAM, low spectral
+efficiency); InputError listing the known names for another.)doc");
+
+  m.def(
+      "cqi_efficiency",
+      [](const Doubles& sinr_db, const std::string& table, double gap_db) {
+        const radio::CqiTable t = radio::cqi_table_from_string(table);
+        radio::cqi_spectral_efficiency(t, 0.0, gap_db);  // checks gap_db once
+        auto out = array_like<double>(sinr_db);
+        const double* in = sinr_db.data();
+        double* o = out.mutable_data();
+        const py::ssize_t n = sinr_db.size();
+        {
+          py::gil_scoped_release nogil;
+          for (py::ssize_t i = 0; i < n; ++i) o[i] = radio::cqi_spectral_efficiency(t, in[i], gap_db);
+        }
+        return out;
+      },
+      py::arg("sinr_db"), py::arg("table"), py::arg("gap_db") = 0.0,
+      R"doc(Spectral efficiency (bps/Hz) of the CQI selected at each SINR (see cqi_index): the table's
+efficiency of the highest CQI within log2(1 + SINR / 10^(gap_db/10)); 0 below CQI 1; NaN for
+a NaN SINR. A float64 array of the shape of sinr_db.)doc");
+
+  m.def(
+      "cqi_index",
+      [](const Doubles& sinr_db, const std::string& table, double gap_db) {
+        const radio::CqiTable t = radio::cqi_table_from_string(table);
+        radio::cqi_from_sinr(t, 0.0, gap_db);  // checks gap_db once
+        auto out = array_like<std::int32_t>(sinr_db);
+        const double* in = sinr_db.data();
+        std::int32_t* o = out.mutable_data();
+        const py::ssize_t n = sinr_db.size();
+        py::ssize_t bad = -1;
+        {
+          py::gil_scoped_release nogil;
+          for (py::ssize_t i = 0; i < n; ++i) {
+            if (std::isnan(in[i])) {
+              bad = i;
+              break;
+            }
+            o[i] = radio::cqi_from_sinr(t, in[i], gap_db);
+          }
+        }
+        if (bad >= 0)
+          throw InputError("cqi_index: sinr_db has NaN at flat index " + std::to_string(bad) +
+                           " (a CQI index cannot be NaN; mask it first)");
+        return out;
+      },
+      py::arg("sinr_db"), py::arg("table"), py::arg("gap_db") = 0.0,
+      R"doc(The CQI selected at each SINR by the Shannon-gap rule: the highest CQI of the table whose
+efficiency is at most log2(1 + SINR_linear / 10^(gap_db/10)), 0 (out of range) if none.
+
+Args:
+    sinr_db: SINR values (any shape; -inf allowed; NaN is an InputError).
+    table: a name of cqi_table().
+    gap_db: the Shannon gap (>= 0): 0 selects against the Shannon bound itself, a few dB
+        models coding and implementation losses.
+
+Returns:
+    numpy.ndarray of int32 (0..15) with the shape of sinr_db.)doc");
+
+  m.def("thermal_noise_dbm", &radio::thermal_noise_dbm, py::arg("bandwidth_hz"), py::arg("noise_figure_db"),
+        py::arg("temperature_k") = radio::kReferenceTemperatureK,
+        "Thermal noise power (dBm) in a bandwidth: 10 log10(k T B) + 30 + NF (-173.975 dBm/Hz at 290 K).");
+  m.def("location_margin_db", &radio::location_margin_db, py::arg("sigma_db"), py::arg("probability"),
+        R"doc(Log-normal shadowing margin (dB) for a location probability p in (0, 1):
+sigma * Phi^-1(p) (p 0.9 -> 1.2816 sigma, p 0.95 -> 1.6449 sigma).)doc");
+  m.def(
+      "building_entry_loss_db",
+      [](double freq_mhz, double prob_pct, const std::string& building, double elevation_deg) {
+        radio::BuildingType b;
+        if (building == "traditional") b = radio::BuildingType::traditional;
+        else if (building == "thermally_efficient") b = radio::BuildingType::thermally_efficient;
+        else throw InputError("building '" + building + "' (known: traditional, thermally_efficient)");
+        return radio::p2109_building_entry_loss_db(freq_mhz, prob_pct, b, elevation_deg);
+      },
+      py::arg("freq_mhz"), py::arg("prob_pct") = 50.0, py::arg("building") = "traditional",
+      py::arg("elevation_deg") = 0.0,
+      "ITU-R P.2109 building entry loss (dB) not exceeded with probability prob_pct, for a traditional or "
+      "thermally efficient building, at the elevation angle at the facade.");
+}
 }  // namespace
 
 void init_radio(py::module_& m) {
@@ -152,6 +292,8 @@ Args:
 
 Returns:
     dict: model, loss_db, mode, warnings, values (the model's intermediate values).)doc");
+
+  init_service(m);
 }
 
 }  // namespace phusong::bind

@@ -82,7 +82,26 @@ def _fibre_columns(row: dict, idx: np.ndarray, villages, fp, fac_idx: list[int])
             row[f"fibre_{key}_{when}"] = f"{sum(bool(flags[i]) for i in ks)}/{len(ks)}" if ks else ""
 
 
-def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dict, fibre=None, communes=None) -> dict:
+def _service_columns(row: dict, idx: np.ndarray, villages, before, after) -> None:
+    """People and households per service class (coverage.service.SERVICE_CLASSES), today and
+    after the plan, and the share of people with broadband at the target rate."""
+    from ..coverage.service import SERVICE_CLASSES
+
+    pop = np.array([villages[i].population for i in idx], float)
+    hh = np.array([villages[i].households for i in idx], float)
+    for when, res in (("before", before), ("after", after)):
+        cls = np.array([res.klass[i] for i in idx]) if len(idx) else np.array([], dtype=str)
+        for c in SERVICE_CLASSES:
+            m = cls == c
+            row[f"people_{c}_{when}"] = float(pop[m].sum())
+            row[f"households_{c}_{when}"] = float(hh[m].sum())
+        row[f"ge50_pop_{when}_pct"] = 100.0 * pop[cls == "ge50"].sum() / pop.sum() if pop.sum() else math.nan
+        row[f"service_4g_pop_{when}_pct"] = 100.0 * pop[np.isin(cls, ["ge50", "lt50"])].sum() / pop.sum() \
+            if pop.sum() else math.nan
+
+
+def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dict, fibre=None, communes=None,
+           service=None) -> dict:
     """{'province': [row], 'district': [rows], 'commune': [rows], 'targets': [rows]}; with a fibre
     plan (plan.fibre.FibrePlan), the fibre columns too. With the communes of 2025
     (inputs.admin2025.VillageCommunes) the commune rows are those communes (district empty: the
@@ -141,6 +160,13 @@ def tables(sc, villages: list, cov: dict, white: list[int], plan, operators: dic
 
         p.update({k: v for k, v in kpi_rows(fibre, sc).items()})
         p["fibre_plan_currency"] = fibre.currency
+    if service is not None and service[0] is not None:
+        before, after = service
+        _service_columns(p, all_idx, villages, before, after)
+        for r, (_d, ix) in zip(out["district"], sorted(districts.items())):
+            _service_columns(r, np.array(ix), villages, before, after)
+        for r, (_key, ix) in zip(out["commune"], sorted(communes.items())):
+            _service_columns(r, np.array(ix), villages, before, after)
     out["targets"] = target_rows(sc, p, _years_reached(sc, villages, white, plan))
     return out
 
@@ -189,6 +215,15 @@ def target_rows(sc, p: dict, years: dict | None = None) -> list[dict]:
             row("white bản (bản trắng)", t.white_villages, pub.white_villages, p["white_ban_before"],
                 p["white_ban_after"], "white"),
             row("bản", None, pub.villages, p["ban"], p["ban"])]
+    if "ge50_pop_before_pct" in p:
+        target = sc.radio.service.target_mbps
+        rows.append(row(f"broadband >= {target:g} Mbps, people (%)", t.broadband_50mbps_pct, None,
+                        p["ge50_pop_before_pct"], p["ge50_pop_after_pct"]))
+        rows.append(row("4G/5G service (link budget, area, uplink), people (%)", None, None,
+                        p["service_4g_pop_before_pct"], p["service_4g_pop_after_pct"]))
+    elif t.broadband_50mbps_pct is not None:
+        rows.append(row("broadband >= 50 Mbps, people (%)", t.broadband_50mbps_pct, None,
+                        "not modelled (radio.service.enabled)", "not modelled (radio.service.enabled)"))
     fibre = "fibre_households_before_pct" in p
     for label, target, key in (("fibre to households (%)", t.fibre_households_pct, "households"),
                                ("fibre to commune seats (%)", t.fibre_communes_pct, "communes"),

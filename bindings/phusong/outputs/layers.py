@@ -523,9 +523,12 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
         cols.update(village_columns(fp))
         extra += FIBRE_VILLAGE_FIELDS
     from . import programme
+    from . import service as service_out
 
     cols.update(programme.village_columns(plan, len(villages), result.white))
     extra += programme.village_fields(plan)
+    cols.update(service_out.village_columns(result))
+    extra += service_out.village_fields(result)
     vstyle = [_symbol(*KML_STYLE["villages"][s]) for s in after]
     files = _write_layer(staging, "villages", sc, [v.lon for v in villages], [v.lat for v in villages], cols,
                          extra, styles=vstyle, name_field="ten_ban")
@@ -546,6 +549,7 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
                           proposed_site_columns(result, _join_ids) | programme.site_columns(plan),
                           programme.site_fields(plan), styles=sstyle, name_field="ma_tram")
     files += programme.write(staging, result, _write_csv, enc)
+    files += service_out.write(staging, result, _write_csv, enc)
     if sc.inputs.admin:
         files += _write_districts(staging, result)
     if getattr(result, "communes", None) is not None:
@@ -575,7 +579,8 @@ def _write_everything(staging: Path, result, dem) -> list[Path]:
     files.append(_write_csv(staging / "field_dictionary.csv",
                             dictionary_rows(op_fields, fibre=fp is not None,
                                             communes=getattr(result, "communes", None) is not None,
-                                            village_extra=programme.village_fields(plan),
+                                            village_extra=programme.village_fields(plan)
+                                            + service_out.village_fields(result),
                                             site_extra=programme.site_fields(plan)), enc))
     if sc.outputs.report or sc.outputs.report_pdf:
         from . import report

@@ -403,6 +403,8 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
 
     if plan is not None and (plan.agreement is not None or plan.schedule is not None or plan.economics):
         _programme_section(doc, h2, result, t, f)
+    if getattr(result, "service_before", None) is not None:
+        _service_section(doc, h2, result, t, f)
 
     # X. Data sources with checksums.
     if not (plan is not None and chosen):
@@ -427,6 +429,39 @@ def document(result, maps: dict[str, Path]) -> tuple[list, str]:
     doc.append(("table", [t["c_key"], t["c_value"], t["c_meaning"]], rows, {"cls": "small"}))
     doc.append(("/section",))
     return doc, title
+
+
+def _service_section(doc: list, h2, result, t: dict, f: _Fmt) -> None:
+    """Service classes today and after the plan (coverage.service), and the switch-off."""
+    from .._core import location_margin_db
+    from ..coverage.service import SERVICE_CLASSES, SERVICE_EN, SERVICE_VI
+
+    sc = result.scenario
+    svc = sc.radio.service
+    names = SERVICE_VI if sc.outputs.language == "vi" else SERVICE_EN
+    h2("s_service")
+    doc.append(("p", t["svc_intro"].format(
+        sigma=f.n(svc.shadowing_sigma_db, 1), p=f.pct(100 * svc.edge_probability),
+        m=f.n(location_margin_db(svc.shadowing_sigma_db, svc.edge_probability), 1), body=f.n(svc.body_loss_db, 1),
+        load=f.pct(100 * svc.load), pts=f.n(svc.sample_points), r=f.n(svc.sample_radius_m), share=f.pct(svc.covered_share_pct),
+        ue=f.n(svc.ue_power_dbm), ul=f.n(svc.ul_required_sinr_db, 1), mbps=f.n(svc.target_mbps),
+        eff=t["svc_eff"][svc.efficiency])))
+    rows = []
+    for c in SERVICE_CLASSES:
+        vals = []
+        for res in (result.service_before, result.service_after):
+            m = [i for i, k in enumerate(res.klass) if k == c]
+            vals += [f.n(len(m)), f.n(sum(result.villages[i].population for i in m)),
+                     f.n(sum(result.villages[i].households for i in m))]
+        rows.append([names[c]] + vals)
+    doc.append(("table", [t["svc_class"], t["svc_ban_b"], t["svc_pop_b"], t["svc_hh_b"], t["svc_ban_a"], t["svc_pop_a"],
+                          t["svc_hh_a"]], rows, {"num": set(range(1, 7))}))
+    if sc.radio.switch_off:
+        lost = result.switch_off_lost
+        doc.append(("p", t["svc_switch"].format(tech=", ".join(sc.radio.switch_off), n=f.n(len(lost)),
+                                                pop=f.n(sum(result.villages[i].population for i in lost)),
+                                                after=f.n(sum(1 for i in lost if result.service_after.klass[i] in
+                                                              ("ge50", "lt50"))))))
 
 
 def _programme_section(doc: list, h2, result, t: dict, f: _Fmt) -> None:

@@ -59,6 +59,17 @@ T = {
         "s_uncoverable": "Các bản không trạm ứng viên nào phủ được (phương án vệ tinh/VSAT)",
         "s_sources": "Nguồn dữ liệu",
         "s_params": "Tham số tính toán",
+        "s_service": "Dịch vụ: quỹ đường truyền, SINR, tốc độ và tắt sóng 2G/3G",
+        "svc_intro": "Quỹ đường truyền: dự phòng che khuất σ = {sigma} dB với xác suất {p} % ở biên ô ({m} dB), suy hao "
+                     "cơ thể {body} dB; SINR đường xuống với nhiễu đồng kênh của các trạm cùng nhà mạng, cùng tần số "
+                     "(tải {load} %); hiệu suất phổ theo {eff}; đường lên: máy đầu cuối {ue} dBm, SINR yêu cầu {ul} dB. "
+                     "Mỗi bản được đánh giá tại {pts} điểm trong bán kính {r} m; bản có dịch vụ 4G/5G khi ít nhất "
+                     "{share} % số điểm được phục vụ; băng rộng khi tốc độ mỗi người dùng giờ cao điểm ≥ {mbps} Mbps.",
+        "svc_eff": {"shannon": "giới hạn Shannon suy giảm (3GPP TR 36.942)", "cqi": "bảng CQI (3GPP TS 36.213 / 38.214)"},
+        "svc_class": "loại dịch vụ", "svc_ban_b": "số bản (hiện nay)", "svc_pop_b": "dân số (hiện nay)",
+        "svc_hh_b": "số hộ (hiện nay)", "svc_ban_a": "số bản (sau)", "svc_pop_a": "dân số (sau)", "svc_hh_a": "số hộ (sau)",
+        "svc_switch": "Tắt sóng {tech}: {n} bản ({pop} người) sẽ mất mọi dịch vụ; các bản này là bản bắt buộc của "
+                      "phương án, sau quy hoạch {after} bản có 4G/5G.",
         "s_programme": "Thỏa thuận giữa các nhà mạng, lộ trình theo năm và Quỹ Dịch vụ viễn thông công ích",
         "t_year": "năm đạt",
         "obstacle": "vật cản cao hơn tầm nhìn {m} m, cách bản {km} km",
@@ -240,6 +251,18 @@ T = {
         "s_uncoverable": "Villages no candidate site can cover (satellite/VSAT cases)",
         "s_sources": "Data sources",
         "s_params": "Parameters",
+        "s_service": "Service: link budget, SINR, rates and the 2G/3G switch-off",
+        "svc_intro": "Link budget: shadowing σ = {sigma} dB at {p} % cell-edge location probability ({m} dB), body loss "
+                     "{body} dB; downlink SINR against the co-channel sites of the same operator and frequency (load "
+                     "{load} %); spectral efficiency by {eff}; uplink: UE {ue} dBm, required SINR {ul} dB. Each bản is "
+                     "evaluated at {pts} points within {r} m; it has 4G/5G service when at least {share} % of them are "
+                     "served, broadband when the busy-hour rate per user reaches {mbps} Mbps.",
+        "svc_eff": {"shannon": "the attenuated Shannon bound (3GPP TR 36.942)", "cqi": "a CQI table (3GPP TS 36.213 / 38.214)"},
+        "svc_class": "service class", "svc_ban_b": "bản (today)", "svc_pop_b": "people (today)",
+        "svc_hh_b": "households (today)", "svc_ban_a": "bản (after)", "svc_pop_a": "people (after)",
+        "svc_hh_a": "households (after)",
+        "svc_switch": "Switching off {tech}: {n} bản ({pop} people) would lose all service; they are required bản of the "
+                      "plan, and after it {after} of them have 4G/5G.",
         "s_programme": "The operators' agreement, the roll-out years and the public-utility telecom fund",
         "t_year": "year reached",
         "obstacle": "obstacle {m} m above the line of sight, {km} km from the bản",

@@ -275,7 +275,7 @@ def admin_area(path: str):
 
 def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
          progress: Callable[[int, int], None] | None = None, clutter: _core.Dem | None = None,
-         new_fibre: list[bytes] | None = None):
+         new_fibre: list[bytes] | None = None, extra_required: list[int] | None = None):
     """Chooses candidate sites that cover the white villages. Returns (candidates, plan) where
     plan has chosen (candidate indices, in the order chosen), newly_covered (village indices per
     chosen site), cost breakdown per chosen site, still_white, uncoverable (village index ->
@@ -391,7 +391,9 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
 
     group = [-1 if place(c) is None else hosts.setdefault(place(c), len(hosts)) for c in cands]
     white_index = {villages[i].id: k for k, i in enumerate(white)}
-    required = sorted(white_index[v] for v in p.required_villages if v in white_index)
+    # Required: planning.required_villages, and the bản a switch-off leaves with no service (extra_required).
+    required_ids = list(p.required_villages) + [villages[i].id for i in (extra_required or [])]
+    required = sorted({white_index[v] for v in required_ids if v in white_index})
     unknown = [v for v in p.required_villages if v not in {x.id for x in villages}]
     if unknown:
         raise _core.InputError(f"{sc.path}: key 'planning.required_villages': no village with id {unknown[0]!r}")
@@ -419,8 +421,11 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         from . import rollout
 
         pop = [float(v.population) for v in white_v]
+        prio = priority_villages(sc, villages, white)
+        for k in required:
+            prio[k] = True
         schedule = rollout.schedule([sets[j] for j in sub], [cost[j] for j in sub], pop, p.years,
-                                    priority=priority_villages(sc, villages, white),
+                                    priority=prio,
                                     carry_over=p.carry_over, method="greedy" if p.method == "greedy" else "exact",
                                     time_limit_s=p.time_limit_s, unit="people")
         g = {"chosen": [sub[k] for k in schedule.order], "newly_covered": [schedule.newly_covered[k]
