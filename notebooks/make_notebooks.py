@@ -118,6 +118,22 @@ NOTEBOOKS = {
                       'ax.axhline(99.56, color="k", linestyle="--"); ax.set_ylabel("people covered at year end (%)"); plt.show()\n'
                       'rollout'),
         new_code_cell('pd.read_csv(OUT / "targets" / "fund_years.csv")'),
+        new_markdown_cell("## From signal to service: SINR, rates and the 2G switch-off\n\n"
+                          "`sonla-2g-switch-off.yaml` turns on the planning-grade link budget (location, body "
+                          "margins; 7 points over each bản; downlink SINR against co-channel sites; TR 36.942 "
+                          "efficiency; the uplink) and switches 2G off: the bản it would strand become required "
+                          "bản of the plan."),
+        new_code_cell('s = phusong.run_scenario(SCENARIOS / "sonla-2g-switch-off.yaml", out_dir=OUT / "service")\n'
+                      'v = gpd.read_file(OUT / "service" / "villages.gpkg")\n'
+                      'order = ["băng rộng ≥ 50 Mbps", "4G/5G < 50 Mbps", "chỉ có 3G", "chỉ có 2G", "không có dịch vụ"]\n'
+                      'classes = pd.DataFrame({"today": v.groupby("dich_vu_hien_nay").dan_so.sum(),\n'
+                      '                        "after the plan": v.groupby("dich_vu_sau_quy_hoach").dan_so.sum()}).reindex(order).fillna(0)\n'
+                      'lost = s.summary["switch_off_villages_losing_service"]\n'
+                      'print(f"2G switch-off: {lost} bản would lose all service")\n'
+                      'classes'),
+        new_code_cell('ax = v.plot.scatter(x="sinr_db", y="toc_do_gio_cao_diem_mbps", s=4, figsize=(6, 3))\n'
+                      'ax.set_xlabel("downlink SINR at the median served point (dB)"); ax.set_ylabel("busy-hour Mbps per user")\n'
+                      'plt.show()'),
     ],
     "03-scenario-comparison.ipynb": [
         new_markdown_cell("# 3. Comparing scenarios\n\n700 vs 1800 MHz, mast height 30 vs 45 m, sharing vs no "
