@@ -172,6 +172,11 @@ class RasterParams:
     ray_spacing_m: float
     ray_gap_m: float
     threads: int
+    sinr: bool
+    sinr_load: float
+    ue_noise_figure_db: float
+    mimo_layers: int
+    overhead: float
     def __init__(self, **kwargs: Any) -> None: ...
 
 class Links:
@@ -215,6 +220,8 @@ class Composite:
     server: np.ndarray
     n_servers: np.ndarray
     geotransform: tuple[float, float, float, float, float, float]
+    sinr_db: np.ndarray | None
+    throughput_mbps: np.ndarray | None
     def keys(self) -> list[str]: ...
     def __getitem__(self, name: str) -> Any: ...
     def __contains__(self, name: object) -> bool: ...

@@ -22,6 +22,7 @@ struct SiteRasterResult {
 };
 struct CompositeResult {
   py::object best_rsrp_dbm, server, n_servers, geotransform;
+  py::object sinr_db = py::none(), throughput_mbps = py::none();
 };
 
 // pol: "vertical"/"horizontal" (or the former itm_pol integers 1/0).
@@ -102,6 +103,11 @@ void bind_params(py::module_& m) {
       .field("ray_spacing_m", &coverage::RasterParams::ray_spacing_m, "Sample spacing along rays; 0 = the cell size.")
       .field("ray_gap_m", &coverage::RasterParams::ray_gap_m, "Largest gap between rays; 0 = ray_spacing_m.")
       .field("threads", &coverage::RasterParams::threads, "0 = all cores; the result does not depend on it.")
+      .field("sinr", &coverage::RasterParams::sinr, "best_server: also the downlink SINR and peak rate per cell.")
+      .field("sinr_load", &coverage::RasterParams::sinr_load, "Activity of the interfering cells (0..1).")
+      .field("ue_noise_figure_db", &coverage::RasterParams::ue_noise_figure_db, "UE noise figure (SINR).")
+      .field("mimo_layers", &coverage::RasterParams::mimo_layers, "MIMO layers of the peak rate.")
+      .field("overhead", &coverage::RasterParams::overhead, "Share of the resources for control and reference signals.")
       .alias("k", "k_factor")
       .alias("itm_eps_r", "eps_r")
       .alias("itm_sigma_s_per_m", "sigma_s_per_m")
@@ -142,8 +148,10 @@ void bind_results(py::module_& m) {
   cr.def_readonly("best_rsrp_dbm", &CompositeResult::best_rsrp_dbm)
       .def_readonly("server", &CompositeResult::server)
       .def_readonly("n_servers", &CompositeResult::n_servers)
-      .def_readonly("geotransform", &CompositeResult::geotransform);
-  add_mapping(cr, {"best_rsrp_dbm", "server", "n_servers", "geotransform"});
+      .def_readonly("geotransform", &CompositeResult::geotransform)
+      .def_readonly("sinr_db", &CompositeResult::sinr_db, "Downlink SINR (dB) with sinr=True, else None.")
+      .def_readonly("throughput_mbps", &CompositeResult::throughput_mbps, "Peak rate (Mbps) with sinr=True, else None.");
+  add_mapping(cr, {"best_rsrp_dbm", "server", "n_servers", "geotransform", "sinr_db", "throughput_mbps"});
 }
 
 }  // namespace
@@ -318,6 +326,10 @@ Returns:
         out.best_rsrp_dbm = grid2d(std::move(c.best_rsrp_dbm), c.grid);
         out.server = grid2d(std::move(c.server), c.grid);
         out.n_servers = grid2d(std::move(c.n_servers), c.grid);
+        if (!c.sinr_db.empty()) {
+          out.sinr_db = grid2d(std::move(c.sinr_db), c.grid);
+          out.throughput_mbps = grid2d(std::move(c.throughput_mbps), c.grid);
+        }
         return out;
       },
       py::arg("dem"), py::arg("sites"), py::arg("threshold_dbm") = coverage::kDefaultThresholdDbm,
@@ -328,7 +340,9 @@ Parameters: as site_raster (`params` a RasterParams and/or its fields as keyword
 
 Returns:
     Composite: best_rsrp_dbm (float32, NaN: no site), server (int32 site index, -1: none),
-    n_servers (uint16, sites at or above threshold_dbm), geotransform; also readable as r["server"].)doc");
+    n_servers (uint16, sites at or above threshold_dbm), geotransform; with sinr=True also sinr_db
+    and throughput_mbps (float32; interference from the other sites on the same frequency); also
+    readable as r["server"].)doc");
 }
 
 }  // namespace phusong::bind

@@ -267,6 +267,57 @@ TEST(Raster, CompositeTakesTheBestServer) {
   EXPECT_EQ(0, std::memcmp(comp.best_rsrp_dbm.data(), comp1.best_rsrp_dbm.data(), comp.best_rsrp_dbm.size() * 4));
 }
 
+// SINR of the composite worked from the sites' own rasters: at a cell both reach, S the better RSRP,
+// I the other's (same frequency), N = kT x 15 kHz + 7 dB; SINR = S - 10 log10(load I + N); rate =
+// TR 36.942's bound x 10 MHz x 2 layers x 0.75. Another frequency: no interference. Any thread count.
+TEST(Raster, CompositeSinrWorkedFromTheSiteRasters) {
+  const auto& dem = tile();
+  std::vector<Site> sites{site_at(105.2, 21.2), site_at(105.24, 21.21)};
+  sites[1].id = "T";
+  coverage::RasterParams p;
+  p.radius_km = 8;
+  p.sinr = true;
+  p.sinr_load = 0.5;
+  const auto comp = coverage::best_server(dem, sites, p, -110);
+  ASSERT_EQ(comp.sinr_db.size(), comp.best_rsrp_dbm.size());
+  const auto a = coverage::site_raster(dem, sites[0], p);
+  const auto b = coverage::site_raster(dem, sites[1], p);
+  const double offset = 60.0 - 10.0 * std::log10(12.0 * 50);
+  const double noise_dbm = -173.975 + 10.0 * std::log10(15e3) + 7.0;
+  int checked = 0;
+  for (int row = 0; row < dem.grid().rows; row += 13) {
+    for (int col = 0; col < dem.grid().cols; col += 17) {
+      const std::size_t k = static_cast<std::size_t>(row) * dem.grid().cols + col;
+      auto value = [&](const coverage::SiteRaster& r) {
+        const int rr = row - static_cast<int>(std::lround((r.grid.origin_y - dem.grid().origin_y) / dem.grid().dy));
+        const int cc = col - static_cast<int>(std::lround((r.grid.origin_x - dem.grid().origin_x) / dem.grid().dx));
+        if (rr < 0 || cc < 0 || rr >= r.grid.rows || cc >= r.grid.cols) return std::numeric_limits<double>::quiet_NaN();
+        return static_cast<double>(r.values[static_cast<std::size_t>(rr) * r.grid.cols + cc]);
+      };
+      const double la = value(a), lb = value(b);
+      if (std::isnan(la) || std::isnan(lb)) continue;
+      const double ra = static_cast<float>(offset - la), rb = static_cast<float>(offset - lb);
+      const double s = std::max(ra, rb), i = std::min(ra, rb);
+      const double expect = s - 10.0 * std::log10(0.5 * std::pow(10.0, i / 10.0) + std::pow(10.0, noise_dbm / 10.0));
+      EXPECT_NEAR(comp.sinr_db[k], expect, 1e-3) << row << "," << col;
+      const double eff = std::clamp(0.6 * std::log2(1 + std::pow(10.0, expect / 10.0)), 0.0, 4.4);
+      EXPECT_NEAR(comp.throughput_mbps[k], expect < -10 ? 0.0 : eff * 10 * 2 * 0.75, 1e-3);
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 20);
+  p.threads = 1;
+  const auto one = coverage::best_server(dem, sites, p, -110);
+  EXPECT_EQ(0, std::memcmp(comp.sinr_db.data(), one.sinr_db.data(), comp.sinr_db.size() * 4));
+  sites[1].freq_mhz = 900;  // no longer co-channel: SINR = SNR where site 0 serves
+  const auto apart = coverage::best_server(dem, sites, p, -110);
+  for (std::size_t k = 0; k < apart.server.size(); k += 997)
+    if (apart.server[k] == 0)
+      EXPECT_NEAR(apart.sinr_db[k], apart.best_rsrp_dbm[k] - noise_dbm, 1e-3);
+  p.sinr_load = 2;
+  EXPECT_THROW(coverage::best_server(dem, sites, p, -110), InputError);
+}
+
 TEST(Raster, P1812RasterAgreesWithPointToPoint) {
   // Cells against P.1812 on each cell's own exact profile (evaluate_link with model p1812).
   const auto& dem = tile();

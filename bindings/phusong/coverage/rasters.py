@@ -26,6 +26,8 @@ class CoverageRaster:
     server: np.ndarray | None = None
     n_servers: np.ndarray | None = None
     void_cells: int = 0
+    sinr_db: np.ndarray | None = None          #: composites with sinr=True: downlink SINR (dB)
+    throughput_mbps: np.ndarray | None = None  #: and the best server's peak rate (Mbps)
 
 
 def parse_site(text: str, freq_mhz: float, eirp_dbm: float, bandwidth_mhz: float, index: int) -> _core.Site:
@@ -88,7 +90,8 @@ def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], quantity: str =
                                "best-server rsrp composite")
     extra = {} if threshold_dbm is None else {"threshold_dbm": threshold_dbm}
     c = _core.best_server(dem, list(sites), params=p, progress=progress, **extra)
-    return CoverageRaster(c.best_rsrp_dbm, c.geotransform, dem.crs_wkt, "rsrp", c.server, c.n_servers)
+    return CoverageRaster(c.best_rsrp_dbm, c.geotransform, dem.crs_wkt, "rsrp", c.server, c.n_servers,
+                          sinr_db=c.sinr_db, throughput_mbps=c.throughput_mbps)
 
 
 def _fields(params) -> list[str]:

@@ -47,7 +47,8 @@ def _max(a: CoverageRaster | None, b: CoverageRaster | None, offset_b: int) -> C
         if b is None:
             return None
         server = np.where(b.server >= 0, b.server + offset_b, -1).astype(np.int32)
-        return CoverageRaster(b.values.copy(), b.geotransform, b.crs_wkt, "rsrp", server, b.n_servers.copy())
+        return CoverageRaster(b.values.copy(), b.geotransform, b.crs_wkt, "rsrp", server, b.n_servers.copy(),
+                              sinr_db=b.sinr_db, throughput_mbps=b.throughput_mbps)
     if b is None:
         return a
     va = np.nan_to_num(a.values, nan=-np.inf)
@@ -55,8 +56,12 @@ def _max(a: CoverageRaster | None, b: CoverageRaster | None, offset_b: int) -> C
     take_b = vb > va
     values = np.where(take_b, b.values, a.values).astype(np.float32)
     server = np.where(take_b, np.where(b.server >= 0, b.server + offset_b, -1), a.server).astype(np.int32)
+    extra = {}
+    if a.sinr_db is not None and b.sinr_db is not None:  # each cell keeps its best server's SINR and rate
+        extra = {"sinr_db": np.where(take_b, b.sinr_db, a.sinr_db).astype(np.float32),
+                 "throughput_mbps": np.where(take_b, b.throughput_mbps, a.throughput_mbps).astype(np.float32)}
     return CoverageRaster(values, a.geotransform, a.crs_wkt, "rsrp", server,
-                          (a.n_servers + b.n_servers).astype(a.n_servers.dtype))
+                          (a.n_servers + b.n_servers).astype(a.n_servers.dtype), **extra)
 
 
 def compute(sc, dem: _core.Dem, broadband: list, candidates: list, plan,
@@ -69,9 +74,13 @@ def compute(sc, dem: _core.Dem, broadband: list, candidates: list, plan,
     model = "p526" if r.model in ("fspl", "hata") else r.model  # rasters: los, p526, p1812, itm
     kw = dict(model=model, radius_km=r.radius_km, rx_height_m=r.rx_height_m, k_factor=r.k_factor,
               threads=sc.threads)
+    svc = r.service
+    if svc.enabled:  # SINR and peak-rate layers: interference from the operator's other co-channel sites
+        kw.update(sinr=True, sinr_load=svc.load, ue_noise_figure_db=svc.ue_noise_figure_db, mimo_layers=svc.mimo_layers,
+                  overhead=svc.overhead)
     chosen = [candidates[j] for j in plan.chosen] if plan is not None else []
     operators = sorted({t.operator for t in broadband} | {c.operator for c in chosen})
-    total = len(broadband) + len(chosen)
+    total = len(broadband) + len(chosen) + (len(broadband) if svc.enabled and chosen else 0)
     done = [0]
 
     def composite(sites):
@@ -95,18 +104,31 @@ def compute(sc, dem: _core.Dem, broadband: list, candidates: list, plan,
         own = [t for t in broadband if t.operator == op]
         new = [c for c in chosen if c.operator == op]
         b = composite(own)
-        n = composite(new)
         # Server indices into `sites`: the operator's existing sites then its proposed ones.
         off_b = len(sites)
         sites += [t.id for t in own]
         off_n = len(sites)
         sites += [c.id for c in new]
         b_global = _max(None, b, off_b) if b is not None else None
-        n_global = _max(None, n, off_n) if n is not None else None
-        per_op[op] = (b_global, _max(b_global, n_global, 0))
         before = _max(before, b_global, 0)
-        proposed_after = _max(proposed_after, n_global, 0)
-    after = _max(before, proposed_after, 0) if plan is not None else None
+        if svc.enabled:
+            # SINR after the plan needs the new sites' interference on the old ones' cells too: one
+            # composite of the operator's existing and proposed sites together (indices in the same order).
+            a = composite(own + new) if new else b
+            a_global = _max(None, a, off_b) if a is not None else None
+            per_op[op] = (b_global, a_global)
+            proposed_after = _max(proposed_after, a_global, 0)
+        else:
+            n = composite(new)
+            n_global = _max(None, n, off_n) if n is not None else None
+            per_op[op] = (b_global, _max(b_global, n_global, 0))
+            proposed_after = _max(proposed_after, n_global, 0)
+    if plan is None:
+        after = None
+    elif svc.enabled:  # every operator's composite already holds its existing and proposed sites
+        after = proposed_after
+    else:
+        after = _max(before, proposed_after, 0)
     return ScenarioRasters(before, after, per_op, sites, thr)
 
 
@@ -119,6 +141,11 @@ def write(staging: Path, rasters: ScenarioRasters) -> list[Path]:
             continue
         files += write_coverage(r, staging / f"rsrp_{when}.tif", staging / f"coverage_{when}.gpkg",
                                 rasters.threshold_dbm)
+        if r.sinr_db is not None:  # radio.service: the best server's downlink SINR and peak rate
+            for name, q, v in (("sinr", "sinr_db", r.sinr_db), ("throughput", "throughput_mbps", r.throughput_mbps)):
+                out = staging / f"{name}_{when}.tif"
+                _core.write_raster(str(out), [(q, v, float("nan"))], list(r.geotransform), r.crs_wkt)
+                files.append(out)
     for op, pair in rasters.per_operator.items():
         for when, r in zip(("before", "after"), pair):
             if r is None or (when == "after" and rasters.after is None):

@@ -119,6 +119,16 @@ struct RasterParams : radio::PropagationParams {
   /// terrain sampled finely along rays with fewer rays (see README for the error and speed).
   double ray_gap_m = 0;
   int threads = 0;  ///< 0 = all cores; the result does not depend on it
+  /// best_server only: also the downlink SINR and peak rate of the best server per cell
+  /// (Composite::sinr_db, throughput_mbps). Interference: every other site of the composite on the
+  /// same frequency (a composite is one operator's sites in the scenario rasters), times
+  /// sinr_load; noise kT per resource element (15 kHz; 30 kHz for 5G at >= 2.5 GHz) + the UE
+  /// noise figure; rate: TR 36.942's attenuated Shannon bound x bandwidth x layers x (1 - overhead).
+  bool sinr = false;
+  double sinr_load = 0.5;
+  double ue_noise_figure_db = 7.0;
+  int mimo_layers = 2;
+  double overhead = 0.25;
 };
 
 /// A raster on a window of the DEM grid. NaN = no value (outside the radius, or a DEM void at
@@ -169,6 +179,8 @@ struct Composite {
   std::vector<float> best_rsrp_dbm;      ///< NaN where no site reaches (or DEM void)
   std::vector<std::int32_t> server;      ///< index of the best site, -1 where none
   std::vector<std::uint16_t> n_servers;  ///< sites at or above the threshold
+  std::vector<float> sinr_db;            ///< with RasterParams::sinr: downlink SINR (dB), NaN where no site
+  std::vector<float> throughput_mbps;    ///< with RasterParams::sinr: the best server's peak rate there
 };
 
 /// RSRP composite of many sites (RSRP = EIRP - loss - 10 log10(12 N_RB)); ties go to the lower

@@ -13,6 +13,7 @@
 #include "common/parallel.hpp"
 #include "coverage/p526_sweep.hpp"
 #include "phusong/coverage.hpp"
+#include "phusong/radio/service.hpp"
 #include "phusong/error.hpp"
 #include "phusong/limits.hpp"
 #include "phusong/radio/p1812.hpp"
@@ -675,6 +676,28 @@ SiteRaster site_raster(const terrain::Dem& dem, const Site& site, const RasterPa
   return site_raster_with(dem, site, p, progress, tables);
 }
 
+namespace {
+// Received powers summed exactly: integer units of 1e-19 mW (-190 dBm); a site's RSRP is capped
+// at -30 dBm (1e16 units, so even 1,000 sites at the cap fit in 64 bits).
+constexpr double kPowerUnitMw = 1e-19;
+std::uint64_t power_units(double rsrp_dbm) {
+  const double mw = std::pow(10.0, std::min(rsrp_dbm, -30.0) / 10.0);
+  return static_cast<std::uint64_t>(std::llround(mw / kPowerUnitMw));
+}
+// RSRP is per 15 kHz resource element in the engine; 5G at >= 2.5 GHz (numerology 1) has 30 kHz
+// elements: 3 dB more per element (and noise).
+double scs_offset_db(const Site& site) {
+  return site.technologies.find("5G") != std::string::npos && site.freq_mhz >= 2500.0 ? 10.0 * std::log10(2.0)
+                                                                                      : 0.0;
+}
+std::size_t sinr_groups(const std::vector<Site>& sites) {
+  std::vector<double> f;
+  for (const Site& s : sites)
+    if (std::find(f.begin(), f.end(), s.freq_mhz) == f.end()) f.push_back(s.freq_mhz);
+  return std::max<std::size_t>(f.size(), 1);
+}
+}  // namespace
+
 Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, const RasterParams& params,
                       double threshold_dbm, const ProgressFn& progress) {
   if (params.model == RasterModel::los) throw InputError("best_server needs a path-loss model (p526, p1812 or itm), not los");
@@ -696,7 +719,10 @@ Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, c
     limits::check_memory("the " + std::string(to_string(params.model)) + " best-server composite of " +
                              std::to_string(sites.size()) + " sites (" + std::to_string(g.rows) + " x " +
                              std::to_string(g.cols) + " cells, radius " + limits::fmt(params.radius_km) + " km)",
-                         cells * (sizeof(float) + sizeof(std::int32_t) + sizeof(std::uint16_t)) + concurrent * per_site,
+                         cells * (sizeof(float) + sizeof(std::int32_t) + sizeof(std::uint16_t) +
+                                  (params.sinr ? 2 * sizeof(float) + sizeof(std::uint64_t) * sinr_groups(sites)
+                                               : 0)) +
+                             concurrent * per_site,
                          memory_fix() + ", or fewer threads");
   }
   Composite out;
@@ -705,6 +731,25 @@ Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, c
   out.best_rsrp_dbm.assign(n, static_cast<float>(kNaN));
   out.server.assign(n, -1);
   out.n_servers.assign(n, 0);
+  // SINR: the received power of every site summed per cell and frequency in integer units of
+  // -190 dBm (exact, so the sum does not depend on the order the threads add in).
+  std::vector<int> group(sites.size(), 0);
+  std::vector<std::uint64_t> power;
+  if (params.sinr) {
+    if (!(params.sinr_load >= 0 && params.sinr_load <= 1))
+      throw InputError("best_server: sinr_load " + limits::fmt(params.sinr_load) + " (must be in [0, 1])");
+    if (params.mimo_layers < 1 || params.mimo_layers > 8)
+      throw InputError("best_server: mimo_layers " + std::to_string(params.mimo_layers) + " (must be 1..8)");
+    if (!(params.overhead >= 0 && params.overhead < 1))
+      throw InputError("best_server: overhead " + limits::fmt(params.overhead) + " (must be in [0, 1))");
+    std::vector<double> freqs;
+    for (std::size_t s = 0; s < sites.size(); ++s) {
+      auto it = std::find(freqs.begin(), freqs.end(), sites[s].freq_mhz);
+      group[s] = static_cast<int>(it - freqs.begin());
+      if (it == freqs.end()) freqs.push_back(sites[s].freq_mhz);
+    }
+    power.assign(n * std::max<std::size_t>(freqs.size(), 1), 0);
+  }
   // Rows are merged under one lock per band of 64 rows; max-with-lowest-index and counting are
   // order-independent, so any schedule gives the same composite.
   const int bands = (out.grid.rows + 63) / 64;
@@ -735,10 +780,36 @@ Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, c
               out.server[k] = static_cast<std::int32_t>(s);
             }
             if (rsrp >= threshold_dbm && out.n_servers[k] < 65535) ++out.n_servers[k];
+            if (params.sinr) {
+              std::uint64_t& acc = power[static_cast<std::size_t>(group[s]) * n + k];
+              const std::uint64_t add = power_units(rsrp + scs_offset_db(site));
+              acc = add > UINT64_MAX - acc ? UINT64_MAX : acc + add;
+            }
           }
         }
       },
       progress);
+  if (params.sinr) {
+    out.sinr_db.assign(n, static_cast<float>(kNaN));
+    out.throughput_mbps.assign(n, static_cast<float>(kNaN));
+    const double n15 = radio::thermal_noise_dbm(15e3, params.ue_noise_figure_db);
+    for (std::size_t k = 0; k < n; ++k) {
+      const int s = out.server[k];
+      if (s < 0) continue;
+      const Site& site = sites[static_cast<std::size_t>(s)];
+      const double offset = scs_offset_db(site);
+      const double best = out.best_rsrp_dbm[k] + offset;
+      const std::uint64_t total = power[static_cast<std::size_t>(group[static_cast<std::size_t>(s)]) * n + k];
+      const std::uint64_t own = power_units(best);
+      const double interference_mw = total > own ? static_cast<double>(total - own) * kPowerUnitMw : 0.0;
+      const double noise_mw = std::pow(10.0, (n15 + offset) / 10.0);
+      const double sinr = best - 10.0 * std::log10(params.sinr_load * interference_mw + noise_mw);
+      out.sinr_db[k] = static_cast<float>(sinr);
+      out.throughput_mbps[k] = static_cast<float>(
+          radio::throughput_mbps(radio::attenuated_shannon_bps_hz(sinr, radio::kShannonDownlink), site.bandwidth_mhz,
+                                 params.mimo_layers, params.overhead));
+    }
+  }
   return out;
 }
 
