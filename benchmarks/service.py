@@ -34,18 +34,21 @@ def main() -> int:
     bb = [t for t in towers if set(t.technologies.split(";")) & {"4G", "5G"}]
     legacy = [t for t in towers if set(t.technologies.split(";")) & {"2G", "3G"}]
     r = sc.radio
+    clutter = _core.Dem.open([sc.inputs.clutter]) if sc.inputs.clutter else None  # the GENERATED land cover
     t0 = time.perf_counter()
     _core.evaluate_villages(dem, villages, bb, model=r.model, radius_km=r.radius_km, rx_height_m=r.rx_height_m,
-                            threshold_dbm=r.threshold_dbm, k=r.k_factor, spacing_m=r.profile_spacing_m, threads=0)
+                            threshold_dbm=r.threshold_dbm, k=r.k_factor, spacing_m=r.profile_spacing_m, threads=0,
+                            clutter=clutter, clutter_classes=r.clutter_classes)
     centre = time.perf_counter() - t0
     t0 = time.perf_counter()
-    res = service.evaluate(sc, dem, villages, bb, [])
+    res = service.evaluate(sc, dem, villages, bb, [], clutter)
     area = time.perf_counter() - t0
     t0 = time.perf_counter()
-    service.evaluate(sc, dem, villages, bb, legacy)
+    service.evaluate(sc, dem, villages, bb, legacy, clutter)
     full = time.perf_counter() - t0
     pop = np.array([v.population for v in villages])
-    print(f"{len(villages)} bản, {len(bb)} broadband sites, {len(legacy)} 2G/3G sites, {a.points} points per bản")
+    print(f"{len(villages)} bản, {len(bb)} broadband sites, {len(legacy)} 2G/3G sites, {a.points} points per bản, "
+          f"clutter {'on (' + Path(sc.inputs.clutter).name + ')' if clutter else 'off'}")
     print(f"centre-point evaluation (RSRP only): {centre:.1f} s")
     print(f"service model, area sampling + SINR + rates + uplink: {area:.1f} s ({area / centre:.1f}x); "
           f"with the 2G/3G check: {full:.1f} s (target < 20 s: {'met' if full < 20 else 'NOT met'})")

@@ -595,6 +595,18 @@ def _resolve_inputs(sc: Scenario) -> None:
         if not p.exists():
             raise ScenarioError(f"{sc.path}: key 'inputs.communes': '{p}' not found")
         sc.inputs.communes = str(p)
+    if sc.inputs.clutter is not None and sc.inputs.clutter.startswith(GENERATED_PREFIX):
+        name = sc.inputs.clutter[len(GENERATED_PREFIX):]
+        if name != "sonla-landcover":
+            raise ScenarioError(f"{sc.path}: key 'inputs.clutter': unknown generated data '{name}' (known: "
+                                "sonla-landcover)")
+        from .inputs import sonla
+
+        try:
+            sc.inputs.clutter = str(sonla.landcover_path(datasets.cache_dir(), sc.inputs.dem, sc.inputs.villages))
+        except (ValueError, OSError, _core.InputError) as exc:
+            raise ScenarioError(f"{sc.path}: key 'inputs.clutter': cannot make the GENERATED Sơn La land cover: "
+                                f"{exc}") from None
     for key in ("clutter", "fibre", "power_grid", "facilities", "roads", "rivers"):
         if getattr(sc.inputs, key) is not None:
             setattr(sc.inputs, key, one(f"inputs.{key}", getattr(sc.inputs, key)))

@@ -33,7 +33,8 @@ def band(path):
     info = json.loads(subprocess.run(["gdalinfo", "-json", str(path)], check=True, capture_output=True,
                                      text=True).stdout)
     w, h = info["size"]
-    dtype = {"Float32": np.float32, "Int32": np.int32, "UInt8": np.uint8}[info["bands"][0]["type"]]
+    dtype = {"Float32": np.float32, "Int32": np.int32, "UInt8": np.uint8, "Byte": np.uint8, "Int16": np.int16}[
+        info["bands"][0]["type"]]
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "b.bin"
         subprocess.run(["gdal_translate", "-q", "-of", "ENVI", str(path), str(raw)], check=True)

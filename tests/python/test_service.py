@@ -182,3 +182,45 @@ def test_sinr_and_rate_rasters_follow_the_village_model(scenario_dir):
             diffs.append(abs(float(sinr[row, col]) - r.service_before.sinr_db[i]))
     assert len(diffs) >= 10
     assert np.median(diffs) < 3.0  # dB: rays vs exact profiles, a cell vs a point
+
+
+def test_generated_land_cover_follows_its_rule_with_gdaldem_slopes(tmp_path):
+    """The GENERATED Sơn La land cover (inputs.clutter: generated:sonla-landcover), made here on
+    the N21E105 tile: every cell's class is the documented rule of its height and slope, the slope
+    computed independently by `gdaldem slope`; a town's centre is built-up within 300 m."""
+    import shutil
+    import subprocess
+
+    from conftest import GENERATED, TILE
+    from phusong.inputs import sonla
+    from test_scenario_rasters import band
+
+    villages = tmp_path / "v.csv"
+    text = (GENERATED / "demo_n21e105_villages.GENERATED.csv").read_text(encoding="utf-8").splitlines()
+    head, first = text[0], text[1].split(",")
+    first[4] = "5000"  # a town
+    villages.write_text("\n".join([head, ",".join(first)] + text[2:]) + "\n", encoding="utf-8")
+    lc = sonla.landcover_path(tmp_path / "cache", [str(TILE)], villages)
+    assert lc.name.endswith(".GENERATED.tif")
+    classes, gt = band(lc)
+    z, _ = band(TILE)
+    subprocess.run(["gdaldem", "slope", "-q", "-s", "111120", "-compute_edges", str(TILE), str(tmp_path / "s.tif")],
+                   check=True)
+    slope, _ = band(tmp_path / "s.tif")
+    expect = sonla.landcover_classes(np.where(z == -32768, np.nan, z).astype(float), slope)
+    lon, lat = float(first[6]), float(first[7])
+    r0, c0 = int((lat - gt[3]) / gt[5]), int((lon - gt[0]) / gt[1])
+    town = classes == 50
+    assert town[r0, c0] and 10 <= town.sum() <= 60  # a 300 m disc of 90 m cells
+    rest = ~town & (expect > 0)
+    rest[[0, -1], :] = rest[:, [0, -1]] = False  # the tile's edge: each tool extrapolates its own way
+    # gdaldem on geographic cells takes one metre scale for both axes (-s 111120), the engine the
+    # cosine of the latitude for x: the classes differ only where the slope is near a threshold.
+    wrong = rest & (classes != expect)
+    assert np.mean(classes[rest] == expect[rest]) > 0.98
+    near = (np.abs(slope - 10) < 3) | (np.abs(slope - 25) < 3)
+    assert near[wrong].all()
+    assert set(np.unique(classes)) <= {0, 10, 20, 30, 40, 50}
+    again = sonla.landcover_path(tmp_path / "cache2", [str(TILE)], villages)
+    assert np.array_equal(band(again)[0], classes)
+    shutil.rmtree(tmp_path / "cache2")

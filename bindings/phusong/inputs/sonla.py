@@ -139,6 +139,68 @@ def terrain_path(cache_dir: Path, seed: int) -> Path:
     return p
 
 
+LANDCOVER_VERSION = 1
+BUILT_UP_POPULATION = 2000
+"""A bản of at least this many people is a town: built-up land around its centre."""
+
+
+def landcover_classes(heights_m: np.ndarray, slope_deg: np.ndarray) -> np.ndarray:
+    """The GENERATED land-cover rule (ESA WorldCover codes) from the terrain alone: cropland (40) on
+    slopes under 10° below 1,000 m (valley paddies and maize), tree cover (10) on slopes of 25° and
+    more or at 1,500 m and above, grassland (30) on gentler ground at 1,800 m and above, shrubland
+    (20) elsewhere; 0 (no data) on DEM voids."""
+    z = np.asarray(heights_m, dtype=float)
+    sl = np.asarray(slope_deg, dtype=float)
+    out = np.full(z.shape, 20, dtype=np.uint8)
+    out[(sl < 10.0) & (z < 1000.0)] = 40
+    out[(sl >= 25.0) | (z >= 1500.0)] = 10
+    out[(sl < 25.0) & (z >= 1800.0)] = 30
+    out[~np.isfinite(z) | ~np.isfinite(sl)] = 0
+    return out
+
+
+def landcover_path(cache_dir: Path, dem_paths: list[str], villages_csv: str | Path, radius_m: float = 300.0) -> Path:
+    """A GENERATED land-cover raster (WorldCover class codes, uint8, 0 = no data) on the grid of
+    the DEM `dem_paths`: landcover_classes() of its heights and Horn slopes (the engine's
+    slope_deg, as gdaldem), and built-up land (50) within radius_m of every bản of at least
+    BUILT_UP_POPULATION people in `villages_csv`. Made once per input in cache_dir (named by the
+    sha256 of the inputs); labelled GENERATED in its name and metadata."""
+    import hashlib
+    import os
+
+    h = hashlib.sha256(f"landcover v{LANDCOVER_VERSION} {radius_m}".encode())
+    for f in [*dem_paths, villages_csv]:
+        h.update(Path(f).name.encode())
+        h.update(str(Path(f).stat().st_size).encode())
+    h.update(Path(villages_csv).read_bytes())
+    p = Path(cache_dir) / f"sonla_landcover_{h.hexdigest()[:12]}.GENERATED.tif"
+    if p.is_file():
+        return p
+    dem = _core.Dem.open([str(x) for x in dem_paths])
+    z = np.asarray(dem.heights_m, dtype=np.float32)
+    gt = dem.geotransform
+    classes = landcover_classes(z, _core.slope_deg(z, gt, dem.crs_wkt))
+    villages = _core.read_villages(str(villages_csv))
+    rows, cols = z.shape
+    for v in villages:
+        if v.population < BUILT_UP_POPULATION or not dem.contains_lonlat(v.lon, v.lat):
+            continue
+        x, y = (v.lon, v.lat) if dem.is_geographic else tuple(
+            float(a[0]) for a in _core.transform(np.array([v.lon]), np.array([v.lat]), "WGS84", dem.crs_wkt))
+        r0 = int((y - gt[3]) / gt[5])
+        c0 = int((x - gt[0]) / gt[1])
+        k = int(np.ceil(radius_m / dem.cell_size_m))
+        rr, cc = np.mgrid[max(0, r0 - k):min(rows, r0 + k + 1), max(0, c0 - k):min(cols, c0 + k + 1)]
+        near = np.hypot(rr - r0, cc - c0) * dem.cell_size_m <= radius_m
+        sel = (rr[near], cc[near])
+        classes[sel] = np.where(classes[sel] > 0, 50, 0)
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp.tif")
+    _core.write_raster(str(tmp), [("landcover_GENERATED", classes, 0)], list(gt), dem.crs_wkt)
+    os.replace(tmp, p)
+    return p
+
+
 def generate_dataset(out_dir: str | Path, seed: int = 2019, cache_dir: Path | None = None,
                      progress: Callable[[str, int, int], None] | None = None) -> dict[str, Path]:
     """Writes sonla_villages.GENERATED.csv and sonla_towers.GENERATED.csv to out_dir."""
