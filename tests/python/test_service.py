@@ -191,9 +191,10 @@ def test_generated_land_cover_follows_its_rule_with_gdaldem_slopes(tmp_path):
     import shutil
     import subprocess
 
+    from test_scenario_rasters import band
+
     from conftest import GENERATED, TILE
     from phusong.inputs import sonla
-    from test_scenario_rasters import band
 
     villages = tmp_path / "v.csv"
     text = (GENERATED / "demo_n21e105_villages.GENERATED.csv").read_text(encoding="utf-8").splitlines()
