@@ -225,3 +225,16 @@ def test_generated_land_cover_follows_its_rule_with_gdaldem_slopes(tmp_path):
     again = sonla.landcover_path(tmp_path / "cache2", [str(TILE)], villages)
     assert np.array_equal(band(again)[0], classes)
     shutil.rmtree(tmp_path / "cache2")
+
+
+def test_a_band_without_a_bandwidth_is_refused(scenario_dir):
+    """A site whose bandwidth is 0 (the rates are per MHz) is an error naming the file, row and value."""
+    d, write = scenario_dir
+    lines = (d / "demo_n21e105_towers.GENERATED.csv").read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    row = lines[1].split(",")
+    row[head.index("bandwidth_mhz")] = "0"
+    (d / "t0.csv").write_text("\n".join([lines[0], ",".join(row)] + lines[2:]) + "\n", encoding="utf-8")
+    text = base_scenario(towers="t0.csv").replace("radio:\n", "radio:\n  service:\n    enabled: true\n")
+    with pytest.raises(phusong.InputError, match=r"t0.csv.*row 1.*bandwidth_mhz.*0"):
+        phusong.run_scenario(write(text), out_dir=d / "o")
