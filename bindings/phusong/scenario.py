@@ -92,7 +92,8 @@ class ServiceModel(_Strict):
     dl_required_sinr_db: float = Field(-6.0, ge=-20, le=30)
     load: float = Field(0.5, ge=0, le=1, description="share of the time interfering cells transmit")
     efficiency: Literal["shannon", "cqi"] = Field("shannon", description="TR 36.942 attenuated Shannon or a CQI table")
-    cqi_table: str = Field("36.213-7.2.3-2", description="CQI table (TS 36.213 / TS 38.214) when efficiency: cqi")
+    cqi_table: str = Field("lte_256qam", description="CQI table when efficiency: cqi: lte_64qam, lte_256qam, nr_64qam, "
+                           "nr_256qam, nr_64qam_low_se, or the specification's table name")
     cqi_gap_db: float = Field(0.0, ge=0, le=20, description="SNR gap of the CQI choice")
     mimo_layers: int = Field(2, ge=1, le=8)
     overhead: float = Field(0.25, ge=0, lt=1, description="control, reference signals, guard")

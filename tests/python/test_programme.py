@@ -137,6 +137,11 @@ def test_programme_in_the_workbook_and_report(run):
         assert title in wb.sheetnames
     html = (d / "out" / "report.html").read_text(encoding="utf-8")
     assert "Thỏa thuận giữa các nhà mạng" in html and "Quỹ Dịch vụ viễn thông công ích" in html
+    from test_report import EN_IN_VI, _text
+
+    text = _text(html).replace(phusong.__version__, "")
+    m = EN_IN_VI.search(text)  # one number format (Vietnamese), parameters included
+    assert m is None, text[max(0, m.start() - 60):m.end() + 60]
     targets = read(d / "out" / "kpi_targets.csv")
     assert "year_reached" in targets[0]
 

@@ -129,6 +129,11 @@ def test_switch_off_strands_bản_and_the_plan_serves_them(scenario_dir):
     assert total == pytest.approx(sum(v_.population for v_ in r.villages))
     html = (d / "out" / "report.html").read_text(encoding="utf-8")
     assert "Tắt sóng 2G" in html
+    from test_report import EN_IN_VI, _text
+
+    text = _text(html).replace(phusong.__version__, "")
+    m = EN_IN_VI.search(text)  # one number format (Vietnamese) in the service section and its parameters
+    assert m is None, text[max(0, m.start() - 60):m.end() + 60]
 
 
 @pytest.mark.parametrize("radio,message", [

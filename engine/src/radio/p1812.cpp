@@ -26,6 +26,7 @@
 #include <string>
 
 #include "phusong/error.hpp"
+#include "phusong/radio/service.hpp"
 #include "radio/checks.hpp"
 
 namespace phusong::radio {
@@ -385,40 +386,6 @@ double ducting_loss_db(const DuctingInputs& x) {
   return af + adp;  // (46)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Standard normal quantile (exact to double precision) for P.2109: rational approximation of
-// P. J. Acklam refined by one Halley step on erfc.
-
-double normal_quantile(double p) {
-  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                                 1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-  static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                                 6.680131188771972e+01,  -1.328068155288572e+01};
-  static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                                 -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-  static constexpr double e[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                                 3.754408661907416e+00};
-  constexpr double plow = 0.02425;
-  double x;
-  if (p < plow) {
-    const double q = std::sqrt(-2.0 * std::log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((e[0] * q + e[1]) * q + e[2]) * q + e[3]) * q + 1.0);
-  } else if (p <= 1.0 - plow) {
-    const double q = p - 0.5;
-    const double r = q * q;
-    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
-  } else {
-    const double q = std::sqrt(-2.0 * std::log(1.0 - p));
-    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((e[0] * q + e[1]) * q + e[2]) * q + e[3]) * q + 1.0);
-  }
-  const double err = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
-  const double u = err * std::sqrt(2.0 * kPi) * std::exp(0.5 * x * x);
-  return x - u / (1.0 + 0.5 * x * u);
-}
-
 double log_sum_exp_scaled(double a_db, double b_db, double eta) {
   // eta * ln(exp(a/eta) + exp(b/eta)) without overflow.
   const double hi = std::max(a_db, b_db);
@@ -460,7 +427,7 @@ double p2109_building_entry_loss_db(double freq_mhz, double prob_pct, BuildingTy
   const double lh = k.r + k.s * lf + k.t * lf * lf;  // median loss for horizontal paths
   const double le = 0.212 * std::fabs(elevation_deg);  // elevation correction
   const double mu1 = lh + le;
-  const double z = normal_quantile(prob_pct / 100.0);
+  const double z = inverse_normal_cdf(prob_pct / 100.0);  // radio/service.hpp
   const double a = z * sigma1 + mu1;
   const double b = z * sigma2 + mu2;
   constexpr double c = -3.0;
