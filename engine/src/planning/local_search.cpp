@@ -495,26 +495,36 @@ struct BudgetState {
   }
 };
 
+// The candidate adding the most per cost (noise `factor` on the cost, when given) among those not
+// chosen, allowed by their group and costing at most `budget_left`: counting the uncovered
+// required items (required_phase) or the uncovered weight capped at `gain_cap`. -1 if none adds.
+int best_ratio_candidate(const BudgetState& s, bool required_phase, double budget_left, double gain_cap,
+                         const std::vector<double>* factor) {
+  const Model& M = *s.M;
+  int best = -1;
+  double best_ratio = 0;
+  for (int j = 0; j < M.n; ++j) {
+    if (s.in[j] || !s.group_ok(j) || M.cost[j] > budget_left) continue;
+    double gain = 0;
+    for (int i : M.cols[j])
+      if (s.cnt[i] == 0) gain += required_phase ? (M.required[i] ? 1.0 : 0.0) : std::max(0.0, M.weight[i]);
+    gain = std::min(gain, gain_cap);
+    if (gain <= 0) continue;
+    const double ratio = gain / (M.cost[j] * (factor ? (*factor)[j] : 1.0));
+    if (ratio > best_ratio) {
+      best_ratio = ratio;
+      best = j;
+    }
+  }
+  return best;
+}
+
 // Fills the budget greedily: first required items (count per cost), then weight per cost.
 void budget_fill(BudgetState& s, double budget, const std::vector<double>* factor) {
-  const Model& M = *s.M;
   for (int phase = 0; phase < 2; ++phase) {
     if (phase == 0 && s.req_uncovered == 0) continue;
     for (;;) {
-      int best = -1;
-      double best_ratio = 0;
-      for (int j = 0; j < M.n; ++j) {
-        if (s.in[j] || !s.group_ok(j) || s.cost + M.cost[j] > budget + 1e-9) continue;
-        double gain = 0;
-        for (int i : M.cols[j])
-          if (s.cnt[i] == 0) gain += phase == 0 ? (M.required[i] ? 1.0 : 0.0) : std::max(0.0, M.weight[i]);
-        if (gain <= 0) continue;
-        const double ratio = gain / (M.cost[j] * (factor ? (*factor)[j] : 1.0));
-        if (ratio > best_ratio) {
-          best_ratio = ratio;
-          best = j;
-        }
-      }
+      const int best = best_ratio_candidate(s, phase == 0, budget + 1e-9 - s.cost, kInf, factor);
       if (best < 0) break;
       s.add(best);
       if (phase == 0 && s.req_uncovered == 0) break;
@@ -588,26 +598,11 @@ int compare_target(const BudgetState& a, const BudgetState& b, double T) {
 // The partial-cover greedy: required items first (count per cost), then the candidate with the
 // most of the still-needed weight, min(new weight, T - covered), per cost, until T is covered.
 void target_fill(BudgetState& s, double T, const std::vector<double>* factor) {
-  const Model& M = *s.M;
   const double tol = 1e-9 * std::max(1.0, T);
   for (int phase = 0; phase < 2; ++phase) {
     for (;;) {
       if (phase == 0 ? s.req_uncovered == 0 : s.covered >= T - tol) break;
-      int best = -1;
-      double best_ratio = 0;
-      for (int j = 0; j < M.n; ++j) {
-        if (s.in[j] || !s.group_ok(j)) continue;
-        double gain = 0;
-        for (int i : M.cols[j])
-          if (s.cnt[i] == 0) gain += phase == 0 ? (M.required[i] ? 1.0 : 0.0) : std::max(0.0, M.weight[i]);
-        if (phase == 1) gain = std::min(gain, T - s.covered);
-        if (gain <= 0) continue;
-        const double ratio = gain / (M.cost[j] * (factor ? (*factor)[j] : 1.0));
-        if (ratio > best_ratio) {
-          best_ratio = ratio;
-          best = j;
-        }
-      }
+      const int best = best_ratio_candidate(s, phase == 0, kInf, phase == 1 ? T - s.covered : kInf, factor);
       if (best < 0) break;
       s.add(best);
     }
