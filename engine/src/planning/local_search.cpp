@@ -648,19 +648,23 @@ SolveResult make_result(const CoverProblem& p, const std::vector<int>& chosen, c
   return evaluate_plan(p, chosen, budget, bound, method, target_weight);
 }
 
+// A budgeted/partial-cover state holding the candidates of a start plan (repeats ignored).
+BudgetState budget_state_from(const Model& M, const std::vector<int>& chosen) {
+  BudgetState s(M);
+  for (int j : chosen) {
+    if (j < 0 || j >= M.n)
+      throw InputError("cover problem: start plan names candidate " + std::to_string(j) + " out of range");
+    if (!s.in[j]) s.add(j);
+  }
+  return s;
+}
+
 // Partial cover by greedy (with_local: then the local search), bound from the LP relaxation.
 SolveResult target_impl(const CoverProblem& p, const SolveOptions& o, const Model& M, const std::string& method,
                         bool with_bound, bool with_local, const std::vector<int>* start) {
   const auto t0 = Clock::now();
   const double T = o.target_weight;
-  BudgetState s(M);
-  if (start) {
-    for (int j : *start) {
-      if (j < 0 || j >= M.n)
-        throw InputError("cover problem: start plan names candidate " + std::to_string(j) + " out of range");
-      if (!s.in[j]) s.add(j);
-    }
-  }
+  BudgetState s = start ? budget_state_from(M, *start) : BudgetState(M);
   target_fill(s, T, nullptr);
   target_prune(s, T);
   const double lb = with_bound ? lp_relaxation_bound(p, kInf, T) : std::numeric_limits<double>::quiet_NaN();
@@ -765,17 +769,7 @@ SolveResult solve_local(const CoverProblem& p, const SolveOptions& o, const std:
     r.seconds = since(t0);
     return r;
   }
-  BudgetState s(M);
-  if (start) {
-    for (int j : *start) {
-      if (j < 0 || j >= M.n)
-        throw InputError("cover problem: start plan names candidate " + std::to_string(j) + " out of range");
-      if (!s.in[j]) s.add(j);
-    }
-  } else {
-    const SolveResult g = greedy_impl(p, o, false);
-    for (int j : g.chosen) s.add(j);
-  }
+  BudgetState s = budget_state_from(M, start ? *start : greedy_impl(p, o, false).chosen);
   budget_fill(s, o.budget, nullptr);
   const double ub = lp_relaxation_bound(p, o.budget);
   if (std::isnan(ub)) {
