@@ -97,19 +97,31 @@ def main() -> None:
               help="Output folder (default: the scenario's outputs.dir).")
 @click.option("--threads", type=click.IntRange(min=0), default=None, help="Threads (0 = all cores).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) -> None:
+@click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
+              help="Run the coverage and raster work on a Dask distributed cluster: local, local:N (a LocalCluster "
+                   "of N process workers) or a scheduler address (tcp://host:8786). Same results as without.")
+def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool, dask_address: str | None) -> None:
     """Run SCENARIO (a YAML file): coverage, white villages, plan, outputs."""
     import signal
 
-    from .scenario import run_scenario
+    from .scenario import load_scenario, run_scenario
 
     def _terminate(signum, frame):  # SIGTERM as Ctrl-C: the staging folder is removed, outputs kept
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
     bars = _Bars(enabled=not quiet, unit="village", units={"fibre": "step", "rasters": "site"})
+    executor = None
     try:
-        result = run_scenario(scenario, out_dir=out_dir, progress=bars, threads=threads)
+        target = scenario
+        if dask_address is not None:
+            from .distributed import connect
+
+            target = load_scenario(scenario)
+            executor = connect(dask_address, target.inputs.dem, target.inputs.clutter)
+            click.echo(f"dask: {len(executor.client.scheduler_info().get('workers', {}))} workers; dashboard "
+                       f"{executor.dashboard_link or '-'}", err=True)
+        result = run_scenario(target, out_dir=out_dir, progress=bars, threads=threads, dask=executor)
     except (_core.PhusongError, OSError) as exc:
         bars.close()
         raise click.ClickException(str(exc)) from None
@@ -117,7 +129,12 @@ def run(scenario: Path, out_dir: Path | None, threads: int | None, quiet: bool) 
         bars.close()
         click.echo("interrupted: the output folder was left as it was", err=True)
         sys.exit(130)
+    finally:
+        if executor is not None:
+            executor.close()
     bars.close()
+    if executor is not None:
+        click.echo(f"dask: {executor.tasks_run} tasks", err=True)
     s = result.summary
     click.echo(f"scenario {s['scenario']}: {s['villages']} villages, {s['broadband_towers']} broadband "
                f"sites; {s['white_villages']} white villages ({s['covered_population_pct']:.2f}% of people covered)")

@@ -678,7 +678,7 @@ def _broadband(site: _core.Site, techs: list[str]) -> bool:
 
 
 def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
-                 progress: Progress | None = None, threads: int | None = None) -> RunResult:
+                 progress: Progress | None = None, threads: int | None = None, dask=None) -> RunResult:
     """Runs a scenario: inputs -> coverage -> white villages -> plan -> outputs.
 
     Args:
@@ -687,11 +687,14 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
             scenario file).
         progress: optional callback ``progress(step, done, total)``.
         threads: overrides the scenario's thread count (results do not depend on it).
+        dask: run the heavy engine calls (village coverage, candidate coverage, raster composites)
+            on a Dask distributed cluster: a ``dask.distributed.Client``, or an address (``local``,
+            ``local:N`` for a LocalCluster of N process workers, ``tcp://host:8786``), or a
+            phusong.distributed executor. The results are identical to the single-process run (the
+            default, None).
     """
-    from .outputs import kpi
     from .outputs import layers as outputs
     from .outputs.folder import OutputFolder
-    from .plan import planner
 
     sc = path if isinstance(path, Scenario) else load_scenario(path)
     if threads is not None:
@@ -704,6 +707,32 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
         if progress is None:
             return None
         return lambda done, total: progress(name, done, total)
+
+    executor, owned = _executor(sc, dask)
+    try:
+        return _run(sc, out, folder, step, executor)
+    finally:
+        if owned:  # a cluster started here (dask="local:N") is closed at the end
+            executor.close()
+
+
+def _executor(sc: Scenario, dask):
+    """Where the heavy engine calls run (see run_scenario), and whether this run owns it."""
+    from .distributed import DaskExecutor, LocalExecutor, connect
+
+    if dask is None:
+        return LocalExecutor(), False
+    if isinstance(dask, (DaskExecutor, LocalExecutor)):
+        return dask, False
+    if isinstance(dask, str):
+        return connect(dask, sc.inputs.dem, sc.inputs.clutter), True
+    return DaskExecutor(dask, sc.inputs.dem, sc.inputs.clutter), False
+
+
+def _run(sc: Scenario, out: Path, folder, step, executor) -> RunResult:
+    from .outputs import kpi
+    from .outputs import layers as outputs
+    from .plan import planner
 
     dem = _core.Dem.open(sc.inputs.dem)
     sc._warnings = []
@@ -736,7 +765,7 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
         if r.height_m is not None:
             t.height_m = r.height_m
     clutter = _core.Dem.open([sc.inputs.clutter]) if sc.inputs.clutter else None
-    cov = _core.evaluate_villages(
+    cov = executor.evaluate_villages(
         dem, villages, broadband, model=r.model, radius_km=r.radius_km, rx_height_m=r.rx_height_m,
         threshold_dbm=r.threshold_dbm, k=r.k_factor, spacing_m=r.profile_spacing_m,
         threads=sc.threads, progress=step("coverage"), clutter=clutter, clutter_classes=r.clutter_classes)
@@ -766,7 +795,7 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
     if sc.planning.enabled and white:
         new_fibre = fibre_plan.new_lines_wkb() if fibre_plan is not None and sc.fibre.backhaul else None
         candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"), clutter, new_fibre,
-                                        extra_required=lost)
+                                        extra_required=lost, executor=executor)
         planner.plan_economics(sc, plan, candidates, villages, white, communes.name_of if communes else None)
 
     if service_before is not None:
@@ -777,7 +806,7 @@ def run_scenario(path: str | Path | Scenario, out_dir: str | Path | None = None,
     if sc.outputs.rasters:
         from .coverage import scenario_rasters
 
-        rasters = scenario_rasters.compute(sc, dem, broadband, candidates, plan, step("rasters"))
+        rasters = scenario_rasters.compute(sc, dem, broadband, candidates, plan, step("rasters"), executor)
     summary = _summary(sc, villages, towers, broadband, cov, white, plan, fibre_plan)
     if service_before is not None:
         from .coverage.service import SERVICE_CLASSES

@@ -60,6 +60,16 @@ inline terrain::Grid grid_from_geotransform(const std::vector<double>& gt, int r
   return g;
 }
 
+/// A window of cells (col_off, row_off, cols, rows) from a Python sequence.
+inline terrain::CellWindow cell_window(const py::object& o) {
+  const auto v = o.cast<std::vector<int>>();
+  if (v.size() != 4) throw py::value_error("window needs 4 integers (col_off, row_off, cols, rows), got " + std::to_string(v.size()));
+  return terrain::CellWindow{v[0], v[1], v[2], v[3]};
+}
+/// A GDAL geotransform (origin_x, dx, 0, origin_y, 0, dy) of a grid.
+inline py::tuple grid_tuple(const terrain::Grid& g) { return py::make_tuple(g.origin_x, g.dx, 0.0, g.origin_y, 0.0, g.dy); }
+inline py::tuple window_tuple(const terrain::CellWindow& w) { return py::make_tuple(w.col_off, w.row_off, w.cols, w.rows); }
+
 /// A contiguous float64 view/copy of any array-like.
 using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
 inline std::vector<double> to_vector(const Doubles& a) {

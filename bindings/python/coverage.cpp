@@ -154,6 +154,69 @@ void bind_results(py::module_& m) {
   add_mapping(cr, {"best_rsrp_dbm", "server", "n_servers", "geotransform", "sinr_db", "throughput_mbps"});
 }
 
+// Pickling of sites (for process pools and Dask workers): every field, and the antenna pattern by
+// value (its kind and parameters, or the whole table of a pattern file), rebuilt exactly.
+py::object antenna_state(const Site& s) {
+  if (!s.antenna) return py::none();
+  const auto& a = *s.antenna;
+  if (const auto* o = std::get_if<radio::OmniAntenna>(&a.kind))
+    return py::make_tuple("omni", o->gain_dbi, a.azimuth_deg, a.mechanical_downtilt_deg);
+  if (const auto* g = std::get_if<radio::Sector3gppAntenna>(&a.kind))
+    return py::make_tuple("3gpp",
+                          py::make_tuple(g->max_gain_dbi, g->h_beamwidth_deg, g->v_beamwidth_deg, g->max_attenuation_db,
+                                         g->v_side_lobe_level_db, g->electrical_downtilt_deg),
+                          a.azimuth_deg, a.mechanical_downtilt_deg);
+  const auto& t = *std::get<radio::AntennaPattern::Table>(a.kind).table;
+  auto cut = [](const std::vector<radio::PatternCutPoint>& c) {
+    py::list l;
+    for (const auto& p : c) l.append(py::make_tuple(p.angle_deg, p.attenuation_db));
+    return l;
+  };
+  py::list extra;
+  for (const auto& e : t.extra) extra.append(py::make_tuple(e.first, e.second));
+  return py::make_tuple("table",
+                        py::make_tuple(t.name, t.make, t.comment, t.polarization, t.tilt, t.frequency_mhz,
+                                       t.h_beamwidth_deg, t.v_beamwidth_deg, t.front_to_back_db, t.electrical_tilt_deg,
+                                       t.gain_dbi, cut(t.horizontal), cut(t.vertical), extra),
+                        a.azimuth_deg, a.mechanical_downtilt_deg);
+}
+
+std::shared_ptr<const radio::AntennaPattern> antenna_from_state(const py::object& state) {
+  if (state.is_none()) return nullptr;
+  const auto t = state.cast<py::tuple>();
+  const auto kind = t[0].cast<std::string>();
+  const double az = t[2].cast<double>(), tilt = t[3].cast<double>();
+  if (kind == "omni") {
+    auto a = radio::AntennaPattern::omni(t[1].cast<double>());
+    a.azimuth_deg = az;
+    a.mechanical_downtilt_deg = tilt;
+    return std::make_shared<radio::AntennaPattern>(a);
+  }
+  if (kind == "3gpp") {
+    const auto v = t[1].cast<std::vector<double>>();
+    radio::Sector3gppAntenna g{v.at(0), v.at(1), v.at(2), v.at(3), v.at(4), v.at(5)};
+    return std::make_shared<radio::AntennaPattern>(radio::AntennaPattern::sector_3gpp(g, az, tilt));
+  }
+  if (kind != "table") throw py::value_error("Site state: unknown antenna kind '" + kind + "'");
+  const auto f = t[1].cast<py::tuple>();
+  auto table = std::make_shared<radio::AntennaPatternTable>();
+  table->name = f[0].cast<std::string>();
+  table->make = f[1].cast<std::string>();
+  table->comment = f[2].cast<std::string>();
+  table->polarization = f[3].cast<std::string>();
+  table->tilt = f[4].cast<std::string>();
+  table->frequency_mhz = f[5].cast<double>();
+  table->h_beamwidth_deg = f[6].cast<double>();
+  table->v_beamwidth_deg = f[7].cast<double>();
+  table->front_to_back_db = f[8].cast<double>();
+  table->electrical_tilt_deg = f[9].cast<double>();
+  table->gain_dbi = f[10].cast<double>();
+  for (auto [k, out] : {std::pair{11, &table->horizontal}, std::pair{12, &table->vertical}})
+    for (const auto& pt : f[k].cast<std::vector<std::pair<double, double>>>()) out->push_back({pt.first, pt.second});
+  table->extra = f[13].cast<std::vector<std::pair<std::string, std::string>>>();
+  return std::make_shared<radio::AntennaPattern>(radio::AntennaPattern::table(std::move(table), az, tilt));
+}
+
 }  // namespace
 
 void init_coverage(py::module_& m) {
@@ -168,6 +231,24 @@ void init_coverage(py::module_& m) {
       .def_readwrite("population", &Village::population)
       .def_readwrite("households", &Village::households)
       .def_readwrite("row", &Village::row, "1-based row/feature in the source file")
+      .def(py::pickle(
+          [](const Village& v) {
+            return py::make_tuple(v.id, v.name, v.commune, v.district, v.lon, v.lat, v.population, v.households, v.row);
+          },
+          [](const py::tuple& t) {
+            if (t.size() != 9) throw py::value_error("Village state: expected 9 fields");
+            Village v;
+            v.id = t[0].cast<std::string>();
+            v.name = t[1].cast<std::string>();
+            v.commune = t[2].cast<std::string>();
+            v.district = t[3].cast<std::string>();
+            v.lon = t[4].cast<double>();
+            v.lat = t[5].cast<double>();
+            v.population = t[6].cast<double>();
+            v.households = t[7].cast<double>();
+            v.row = t[8].cast<int>();
+            return v;
+          }))
       .def("__repr__", [](const Village& v) { return "<Village " + v.id + " " + v.name + ">"; });
   py::class_<Site>(m, "Site", "A radio site (existing tower or candidate).")
       .def(py::init<>())
@@ -197,6 +278,28 @@ void init_coverage(py::module_& m) {
           "azimuth and mechanical downtilt.")
       .def_property_readonly("directional", [](const Site& s) { return static_cast<bool>(s.antenna); },
                              "True when the site has a directional antenna pattern.")
+      .def(py::pickle(
+          [](const Site& s) {
+            return py::make_tuple(s.id, s.operator_name, s.technologies, s.lon, s.lat, s.height_m, s.freq_mhz,
+                                  s.eirp_dbm, s.bandwidth_mhz, s.kind, s.row, antenna_state(s));
+          },
+          [](const py::tuple& t) {
+            if (t.size() != 12) throw py::value_error("Site state: expected 12 fields");
+            Site s;
+            s.id = t[0].cast<std::string>();
+            s.operator_name = t[1].cast<std::string>();
+            s.technologies = t[2].cast<std::string>();
+            s.lon = t[3].cast<double>();
+            s.lat = t[4].cast<double>();
+            s.height_m = t[5].cast<double>();
+            s.freq_mhz = t[6].cast<double>();
+            s.eirp_dbm = t[7].cast<double>();
+            s.bandwidth_mhz = t[8].cast<double>();
+            s.kind = t[9].cast<std::string>();
+            s.row = t[10].cast<int>();
+            s.antenna = antenna_from_state(t[11]);
+            return s;
+          }))
       .def("__repr__", [](const Site& s) { return "<Site " + s.id + " " + s.operator_name + ">"; });
 
   bind_params(m);
@@ -273,7 +376,6 @@ Returns:
     line_of_sight, void_samples, antenna_attenuation_db, clutter_loss_db), best_rsrp_dbm (-inf:
     no site in range), best_site (-1: none), servers, covered; also readable as r["links"].)doc");
 
-  auto grid_tuple = [](const terrain::Grid& g) { return py::make_tuple(g.origin_x, g.dx, 0.0, g.origin_y, 0.0, g.dy); };
   auto grid2d = [](auto&& vec, const terrain::Grid& g) {
     using T = typename std::decay_t<decltype(vec)>::value_type;
     auto* heap = new std::vector<T>(std::move(vec));
@@ -313,13 +415,14 @@ Returns:
   m.def(
       "best_server",
       [=](const terrain::Dem& dem, const std::vector<Site>& sites, double threshold_dbm, const py::object& params,
-          const py::object& progress, const py::kwargs& kw) {
+          const py::object& progress, const py::object& window, const py::kwargs& kw) {
         const auto p = build_params<coverage::RasterParams>(params, kw);
         const ProgressFn cb = wrap_progress(progress);
+        const terrain::CellWindow w = window.is_none() ? terrain::CellWindow{} : cell_window(window);
         coverage::Composite c;
         {
           py::gil_scoped_release nogil;
-          c = coverage::best_server(dem, sites, p, threshold_dbm, cb);
+          c = coverage::best_server(dem, sites, p, threshold_dbm, cb, w);
         }
         CompositeResult out;
         out.geotransform = grid_tuple(c.grid);
@@ -333,10 +436,13 @@ Returns:
         return out;
       },
       py::arg("dem"), py::arg("sites"), py::arg("threshold_dbm") = coverage::kDefaultThresholdDbm,
-      py::arg("params") = py::none(), py::arg("progress") = py::none(),
-      R"doc(Best-server RSRP composite of many sites over the whole DEM grid (same for any thread count).
+      py::arg("params") = py::none(), py::arg("progress") = py::none(), py::arg("window") = py::none(),
+      R"doc(Best-server RSRP composite of many sites over the DEM grid (same for any thread count).
 
-Parameters: as site_raster (`params` a RasterParams and/or its fields as keywords).
+Parameters: as site_raster (`params` a RasterParams and/or its fields as keywords); `window`
+(col_off, row_off, cols, rows) of the DEM's grid: the composite covers only those cells (default:
+the DEM's loaded cells, the whole grid unless the DEM is windowed). Tiles of a composite, each
+computed with the sites that reach it, equal the whole composite cell for cell.
 
 Returns:
     Composite: best_rsrp_dbm (float32, NaN: no site), server (int32 site index, -1: none),

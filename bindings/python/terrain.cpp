@@ -17,11 +17,35 @@ Example:
     >>> dem.elevation_at_lonlat_m([105.5], [21.5]))doc")
       .def_static(
           "open",
-          [](const std::vector<std::string>& paths) {
+          [](const std::vector<std::string>& paths, const py::object& window) {
+            if (window.is_none()) {
+              py::gil_scoped_release nogil;
+              return std::make_shared<Dem>(Dem::open(paths));
+            }
+            const terrain::CellWindow w = cell_window(window);
             py::gil_scoped_release nogil;
-            return std::make_shared<Dem>(Dem::open(paths));
+            return std::make_shared<Dem>(Dem::open(paths, w));
           },
-          py::arg("paths"), "Opens and mosaics DEM files; InputError names a file that fails.")
+          py::arg("paths"), py::arg("window") = py::none(),
+          R"doc(Opens and mosaics DEM files; InputError names a file that fails.
+
+`window` (col_off, row_off, cols, rows): read only those cells of the mosaic's grid (GDAL
+windowed reads): a windowed DEM. Its grid (geotransform, shape) stays the mosaic's, so results
+that read only loaded cells are bit for bit those of the whole DEM; cells outside read as voids.
+heights_m holds the loaded cells (`loaded` says which).)doc")
+      .def_static(
+          "grid_of",
+          [](const std::vector<std::string>& paths) {
+            terrain::Grid g;
+            {
+              py::gil_scoped_release nogil;
+              g = Dem::mosaic_grid(paths);
+            }
+            return py::make_tuple(grid_tuple(g), py::make_tuple(g.rows, g.cols));
+          },
+          py::arg("paths"), "(geotransform, (rows, cols)) of the mosaic Dem.open(paths) makes, from the headers only.")
+      .def_property_readonly("loaded", [](const Dem& d) { return window_tuple(d.loaded()); },
+                             "(col_off, row_off, cols, rows): the cells held (the whole grid unless windowed).")
       .def(py::init([](py::array_t<float, py::array::c_style | py::array::forcecast> heights,
                        std::vector<double> geotransform, const std::string& crs) {
              if (heights.ndim() != 2) throw py::value_error("heights must be a 2-D array");
@@ -36,17 +60,14 @@ Example:
           "heights_m",
           [](py::object self) {
             auto& d = self.cast<Dem&>();
-            return py::array_t<float>({d.grid().rows, d.grid().cols},
-                                      {sizeof(float) * d.grid().cols, sizeof(float)},
+            return py::array_t<float>({d.loaded().rows, d.loaded().cols},
+                                      {sizeof(float) * d.loaded().cols, sizeof(float)},
                                       d.heights_m().data(), self);
           },
-          "Elevations (rows x cols float32 view, no copy; NaN = void).")
-      .def_property_readonly("geotransform",
-                             [](const Dem& d) {
-                               const auto& g = d.grid();
-                               return py::make_tuple(g.origin_x, g.dx, 0.0, g.origin_y, 0.0, g.dy);
-                             },
-                             "GDAL geotransform (origin_x, dx, 0, origin_y, 0, dy).")
+          "Elevations of the loaded cells (rows x cols float32 view, no copy; NaN = void): the whole grid unless "
+          "the DEM is windowed.")
+      .def_property_readonly("geotransform", [](const Dem& d) { return grid_tuple(d.grid()); },
+                             "GDAL geotransform (origin_x, dx, 0, origin_y, 0, dy) of the whole grid.")
       .def_property_readonly("shape", [](const Dem& d) { return py::make_tuple(d.grid().rows, d.grid().cols); })
       .def_property_readonly("crs_wkt", &Dem::crs_wkt)
       .def_property_readonly("is_geographic", &Dem::is_geographic)
@@ -55,11 +76,25 @@ Example:
       .def_property_readonly("cell_size_m", &Dem::cell_size_m)
       .def(
           "resampled",
-          [](const Dem& d, double resolution_m) {
+          [](const Dem& d, double resolution_m, const py::object& window) {
+            if (window.is_none()) {
+              py::gil_scoped_release nogil;
+              return std::make_shared<Dem>(d.resampled(resolution_m));
+            }
+            const terrain::CellWindow w = cell_window(window);
             py::gil_scoped_release nogil;
-            return std::make_shared<Dem>(d.resampled(resolution_m));
+            return std::make_shared<Dem>(d.resampled(resolution_m, w));
           },
-          py::arg("resolution_m"), "A bilinear copy with cells of about resolution_m metres (same extent and CRS).")
+          py::arg("resolution_m"), py::arg("window") = py::none(),
+          "A bilinear copy with cells of about resolution_m metres (same extent and CRS); `window` (col_off, row_off, "
+          "cols, rows of the new grid): only those cells (a windowed DEM, equal to the whole copy there).")
+      .def(
+          "resampled_grid",
+          [](const Dem& d, double resolution_m) {
+            const terrain::Grid g = d.resampled_grid(resolution_m);
+            return py::make_tuple(grid_tuple(g), py::make_tuple(g.rows, g.cols));
+          },
+          py::arg("resolution_m"), "(geotransform, (rows, cols)) of resampled(resolution_m), without computing it.")
       .def("contains_lonlat",
            [](const Dem& d, double lon, double lat) {
              auto xy = d.lonlat_to_dem(lon, lat);

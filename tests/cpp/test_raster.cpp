@@ -534,3 +534,117 @@ TEST(RasterLimits, SiteFrequencyIsCheckedAgainstTheModelUpFront) {
   s.freq_mhz = 100000;
   EXPECT_NO_THROW(coverage::site_raster(tile(), s, p));
 }
+
+// Scale-out (issue 17): a composite computed tile by tile, each tile on a DEM window read from the
+// file (the tile plus two radii) with only the sites that reach it, equals the whole composite bit
+// for bit; so does a site raster on a window holding its disc, and composites of site batches
+// merged by the best-RSRP rule.
+namespace {
+terrain::CellWindow padded(const terrain::CellWindow& w, int pad, const terrain::Grid& g) {
+  terrain::CellWindow o;
+  o.col_off = std::max(0, w.col_off - pad);
+  o.row_off = std::max(0, w.row_off - pad);
+  o.cols = std::min(g.cols, w.col_off + w.cols + pad) - o.col_off;
+  o.rows = std::min(g.rows, w.row_off + w.rows + pad) - o.row_off;
+  return o;
+}
+}  // namespace
+
+TEST(Raster, SiteRasterOnAWindowedDemEqualsTheWhole) {
+  const auto& dem = tile();
+  const std::string path = test::data_path("dem/N21E105.hgt");
+  for (auto model : {coverage::RasterModel::p526, coverage::RasterModel::los, coverage::RasterModel::itm}) {
+    coverage::RasterParams p;
+    p.model = model;
+    p.radius_km = 6;
+    const Site s = site_at(105.41, 21.37);
+    const auto whole = coverage::site_raster(dem, s, p);
+    // The disc's window and one cell more: all the raster reads.
+    const int c = static_cast<int>(std::lround((whole.grid.origin_x - dem.grid().origin_x) / dem.grid().dx));
+    const int r = static_cast<int>(std::lround((whole.grid.origin_y - dem.grid().origin_y) / dem.grid().dy));
+    const terrain::Dem win =
+        terrain::Dem::open({path}, padded({c, r, whole.grid.cols, whole.grid.rows}, 2, dem.grid()));
+    EXPECT_LT(win.heights_m().size(), dem.heights_m().size() / 10);
+    const auto part = coverage::site_raster(win, s, p);
+    ASSERT_EQ(part.values.size(), whole.values.size());
+    EXPECT_EQ(part.grid.origin_x, whole.grid.origin_x);
+    EXPECT_EQ(0, std::memcmp(part.values.data(), whole.values.data(), whole.values.size() * sizeof(float)))
+        << coverage::to_string(model);
+  }
+}
+
+TEST(Raster, CompositeTiledOnWindowedDemsEqualsTheWhole) {
+  const auto& dem = tile();
+  const std::string path = test::data_path("dem/N21E105.hgt");
+  const terrain::Grid& g = dem.grid();
+  std::vector<Site> sites;
+  for (int i = 0; i < 9; ++i) {
+    sites.push_back(site_at(105.15 + 0.09 * (i % 3) + 0.01 * i, 21.12 + 0.08 * (i / 3)));
+    sites.back().id = "S" + std::to_string(i);
+    sites.back().freq_mhz = i % 4 == 3 ? 900 : 1800;
+  }
+  for (bool sinr : {false, true}) {
+    coverage::RasterParams p;
+    p.radius_km = 5;
+    p.sinr = sinr;
+    // The area the sites reach, split into 2 x 3 tiles.
+    const terrain::CellWindow area = terrain::cells_within(g, 105.08, 21.05, 105.46, 21.35);
+    const auto full = coverage::best_server(dem, sites, p, -110, {}, area);
+    const double cell_m = 30.0;  // 1" cells: ~31 m north-south, ~29 m east-west
+    const int reach = static_cast<int>(std::ceil(p.radius_km * 1000.0 / (cell_m * 0.9)));
+    int tiles_checked = 0;
+    for (int ty = 0; ty < 2; ++ty)
+      for (int tx = 0; tx < 3; ++tx) {
+        terrain::CellWindow t;
+        t.col_off = area.col_off + tx * area.cols / 3;
+        t.row_off = area.row_off + ty * area.rows / 2;
+        t.cols = area.col_off + (tx + 1) * area.cols / 3 - t.col_off;
+        t.rows = area.row_off + (ty + 1) * area.rows / 2 - t.row_off;
+        // Sites within the radius of the tile (by cells), in their global order.
+        std::vector<Site> near;
+        std::vector<int> index;
+        for (int s = 0; s < static_cast<int>(sites.size()); ++s) {
+          const double c = g.col_of(sites[s].lon), r = g.row_of(sites[s].lat);
+          if (c >= t.col_off - reach && c <= t.col_off + t.cols + reach && r >= t.row_off - reach &&
+              r <= t.row_off + t.rows + reach) {
+            near.push_back(sites[s]);
+            index.push_back(s);
+          }
+        }
+        const terrain::Dem win = terrain::Dem::open({path}, padded(t, 2 * reach + 2, g));
+        const auto part = coverage::best_server(win, near, p, -110, {}, t);
+        ASSERT_EQ(part.grid.cols, t.cols);
+        for (int rr = 0; rr < t.rows; ++rr)
+          for (int cc = 0; cc < t.cols; ++cc) {
+            const std::size_t k = static_cast<std::size_t>(rr) * t.cols + cc;
+            const std::size_t kf = static_cast<std::size_t>(t.row_off - area.row_off + rr) * area.cols +
+                                   (t.col_off - area.col_off + cc);
+            const float a = part.best_rsrp_dbm[k], b = full.best_rsrp_dbm[kf];
+            ASSERT_TRUE((std::isnan(a) && std::isnan(b)) || a == b) << rr << "," << cc << ": " << a << " vs " << b;
+            ASSERT_EQ(part.server[k] < 0 ? -1 : index[static_cast<std::size_t>(part.server[k])], full.server[kf]);
+            ASSERT_EQ(part.n_servers[k], full.n_servers[kf]);
+            if (sinr) {
+              const float sa = part.sinr_db[k], sb = full.sinr_db[kf];
+              ASSERT_TRUE((std::isnan(sa) && std::isnan(sb)) || sa == sb) << rr << "," << cc;
+            }
+          }
+        ++tiles_checked;
+      }
+    EXPECT_EQ(tiles_checked, 6);
+  }
+  // Site batches on one window merge to the whole: best RSRP, ties to the lower index, counts summed.
+  coverage::RasterParams p;
+  p.radius_km = 5;
+  const terrain::CellWindow area = terrain::cells_within(g, 105.08, 21.05, 105.46, 21.35);
+  const auto full = coverage::best_server(dem, sites, p, -110, {}, area);
+  const std::vector<Site> first(sites.begin(), sites.begin() + 4), second(sites.begin() + 4, sites.end());
+  const auto a = coverage::best_server(dem, first, p, -110, {}, area);
+  const auto b = coverage::best_server(dem, second, p, -110, {}, area);
+  for (std::size_t k = 0; k < full.server.size(); ++k) {
+    const bool take_b = !std::isnan(b.best_rsrp_dbm[k]) && (std::isnan(a.best_rsrp_dbm[k]) || b.best_rsrp_dbm[k] > a.best_rsrp_dbm[k]);
+    ASSERT_EQ(take_b ? b.server[k] + 4 : a.server[k], full.server[k]) << k;
+    ASSERT_EQ(a.n_servers[k] + b.n_servers[k], full.n_servers[k]);
+  }
+  // A window outside the grid is refused.
+  EXPECT_THROW(coverage::best_server(dem, sites, p, -110, {}, {g.cols - 5, 0, 10, 10}), InputError);
+}

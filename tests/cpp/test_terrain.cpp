@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 #include "phusong/error.hpp"
@@ -210,4 +211,69 @@ TEST(TerrainLimits, ResampledChecksResolutionAndMemoryBeforeAllocating) {
     EXPECT_THROW(limits::max_memory_bytes(), InputError);
   }
   EXPECT_DOUBLE_EQ(limits::max_memory_bytes(), limits::physical_memory_bytes() / 2);
+}
+
+// Windowed DEMs (issue 17, issue 19 goal 2): the same grid as the whole file, only the window's
+// cells read; every loaded cell and bilinear height equal to the whole DEM's, voids outside.
+TEST(Terrain, WindowedOpenReadsOnlyTheWindowOnTheSameGrid) {
+  const auto& d = tile();
+  const std::string path = test::data_path("dem/N21E105.hgt");
+  const terrain::Grid g = terrain::Dem::mosaic_grid({path});
+  EXPECT_EQ(g.cols, d.grid().cols);
+  EXPECT_EQ(g.origin_x, d.grid().origin_x);
+  EXPECT_EQ(g.dy, d.grid().dy);
+  const terrain::CellWindow w{300, 410, 200, 150};
+  const terrain::Dem win = terrain::Dem::open({path}, w);
+  EXPECT_EQ(win.grid().cols, g.cols);
+  EXPECT_EQ(win.heights_m().size(), 200u * 150u);
+  EXPECT_EQ(win.loaded().col_off, 300);
+  for (int r = 400; r < 570; r += 7)
+    for (int c = 290; c < 510; c += 3) {
+      const float a = win.cell(c, r), b = d.cell(c, r);
+      if (w.contains(c, r)) {
+        EXPECT_TRUE((std::isnan(a) && std::isnan(b)) || a == b) << r << "," << c;
+      } else {
+        EXPECT_TRUE(std::isnan(a)) << r << "," << c;
+      }
+    }
+  // Bilinear heights between loaded cells: bit for bit; a corner not loaded: NaN.
+  for (double f : {0.0, 0.25, 0.5, 0.999}) {
+    const double x = g.x_of(350 + f), y = g.y_of(450 + f / 3);
+    EXPECT_EQ(win.elevation_m(x, y), d.elevation_m(x, y));
+  }
+  EXPECT_TRUE(std::isnan(win.elevation_m(g.x_of(299.5), g.y_of(450))));
+  EXPECT_EQ(win.elevation_m(g.x_of(300), g.y_of(450)), d.elevation_m(g.x_of(300), g.y_of(450)));
+  // Clipped to the grid; nothing left is an error naming the file.
+  EXPECT_EQ(terrain::Dem::open({path}, {g.cols - 10, -5, 100, 20}).loaded().cols, 10);
+  phusong::test::expect_throws_mentioning<InputError>(
+      [&] { terrain::Dem::open({path}, {g.cols + 1, 0, 5, 5}); }, {"N21E105.hgt", "lies outside its grid"});
+  // cells_within: centres inside the bounds, padded and clipped.
+  const auto cw = terrain::cells_within(g, g.x_of(10) - 1e-6, g.y_of(20) + 1e-6, g.x_of(19) + 1e-6, g.y_of(24) - 1e-6, 2);
+  EXPECT_EQ(cw.col_off, 8);
+  EXPECT_EQ(cw.cols, 14);
+  EXPECT_EQ(cw.row_off, 18);
+  EXPECT_EQ(cw.rows, 9);
+  EXPECT_TRUE(terrain::cells_within(g, -10, -10, -9, -9).empty());
+}
+
+TEST(Terrain, ResampledWindowEqualsTheWholeResample) {
+  const auto& d = tile();
+  const terrain::Dem whole = d.resampled(90);
+  const terrain::Grid g = d.resampled_grid(90);
+  EXPECT_EQ(g.cols, whole.grid().cols);
+  EXPECT_EQ(g.dx, whole.grid().dx);
+  const terrain::CellWindow w{100, 200, 80, 60};
+  const terrain::Dem part = d.resampled(90, w);
+  EXPECT_EQ(part.grid().cols, whole.grid().cols);
+  ASSERT_EQ(part.heights_m().size(), 80u * 60u);
+  for (int r = w.row_off; r < w.row_off + w.rows; ++r)
+    for (int c = w.col_off; c < w.col_off + w.cols; ++c) {
+      const float a = part.cell(c, r), b = whole.cell(c, r);
+      ASSERT_TRUE((std::isnan(a) && std::isnan(b)) || a == b);
+    }
+  // From a windowed source holding the cells it reads: the same again.
+  const terrain::Dem src = terrain::Dem::open({test::data_path("dem/N21E105.hgt")},
+                                              terrain::cells_within(d.grid(), g.x_of(99), g.y_of(199), g.x_of(181), g.y_of(261), 2));
+  const terrain::Dem part2 = src.resampled(90, w);
+  EXPECT_EQ(0, std::memcmp(part2.heights_m().data(), part.heights_m().data(), part.heights_m().size() * sizeof(float)));
 }

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _core
-from .rasters import CoverageRaster, coverage_raster, write_coverage
+from .rasters import CoverageRaster, write_coverage
 
 
 @dataclass
@@ -65,11 +65,15 @@ def _max(a: CoverageRaster | None, b: CoverageRaster | None, offset_b: int) -> C
 
 
 def compute(sc, dem: _core.Dem, broadband: list, candidates: list, plan,
-            progress: Callable[[int, int], None] | None = None) -> ScenarioRasters:
+            progress: Callable[[int, int], None] | None = None, executor=None) -> ScenarioRasters:
     """The rasters of a run (see the module doc). The grid is the DEM's, or resampled to
-    outputs.raster_resolution_m."""
+    outputs.raster_resolution_m. `executor`: where the composites are computed (default this
+    process; a phusong.distributed.DaskExecutor computes them tile by tile on a cluster)."""
+    from ..distributed import LocalExecutor
+
+    ex = executor or LocalExecutor()
     r = sc.radio
-    grid = dem.resampled(sc.outputs.raster_resolution_m) if sc.outputs.raster_resolution_m else dem
+    grid = ex.raster_grid(dem, sc.outputs.raster_resolution_m)
     thr = r.threshold_dbm
     model = "p526" if r.model in ("fspl", "hata") else r.model  # rasters: los, p526, p1812, itm
     kw = dict(model=model, radius_km=r.radius_km, rx_height_m=r.rx_height_m, k_factor=r.k_factor,
@@ -78,6 +82,7 @@ def compute(sc, dem: _core.Dem, broadband: list, candidates: list, plan,
     if svc.enabled:  # SINR and peak-rate layers: interference from the operator's other co-channel sites
         kw.update(sinr=True, sinr_load=svc.load, ue_noise_figure_db=svc.ue_noise_figure_db, mimo_layers=svc.mimo_layers,
                   overhead=svc.overhead)
+    params = _core.RasterParams(**kw)
     chosen = [candidates[j] for j in plan.chosen] if plan is not None else []
     operators = sorted({t.operator for t in broadband} | {c.operator for c in chosen})
     total = len(broadband) + len(chosen) + (len(broadband) if svc.enabled and chosen else 0)
@@ -88,13 +93,14 @@ def compute(sc, dem: _core.Dem, broadband: list, candidates: list, plan,
             return None
         base = done[0]
 
-        def step(d, t):
+        def step(d, t):  # d of t sites (this process) or tasks (a cluster), as a share of the sites
             if progress:
-                progress(base + d, total)
+                progress(base + (d * len(sites)) // max(t, 1), total)
 
-        c = coverage_raster(grid, sites, "rsrp", threshold_dbm=thr, progress=step, **kw)
+        c = ex.best_server(grid, sites, params, thr, step)
         done[0] += len(sites)
-        return c
+        return CoverageRaster(c["best_rsrp_dbm"], tuple(c["geotransform"]), grid.crs_wkt, "rsrp", c["server"],
+                              c["n_servers"], sinr_db=c["sinr_db"], throughput_mbps=c["throughput_mbps"])
 
     sites: list[str] = []
     per_op = {}

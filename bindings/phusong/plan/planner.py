@@ -275,13 +275,18 @@ def admin_area(path: str):
 
 def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
          progress: Callable[[int, int], None] | None = None, clutter: _core.Dem | None = None,
-         new_fibre: list[bytes] | None = None, extra_required: list[int] | None = None):
+         new_fibre: list[bytes] | None = None, extra_required: list[int] | None = None, executor=None):
     """Chooses candidate sites that cover the white villages. Returns (candidates, plan) where
     plan has chosen (candidate indices, in the order chosen), newly_covered (village indices per
     chosen site), cost breakdown per chosen site, still_white, uncoverable (village index ->
     reason), total_cost, population_covered and the cost-versus-people curve. `clutter`: the
     land-cover raster of the run (opened once by the scenario runner), or None. `new_fibre`: the
-    fibre plan's new routes (WKB lines), backhaul for the sites near them."""
+    fibre plan's new routes (WKB lines), backhaul for the sites near them. `executor`: where the
+    candidates' coverage is computed (default this process; see phusong.distributed)."""
+    if executor is None:
+        from ..distributed import LocalExecutor
+
+        executor = LocalExecutor()
     p, r = sc.planning, sc.radio
     white_v = [villages[i] for i in white]
     cands: list = existing_candidates(sc, towers, white_v)
@@ -313,7 +318,7 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         site_ = np.full(len(white_v), -1)
         in_range_ = np.zeros(len(white_v), dtype=bool)
         if sites:
-            cov = _core.evaluate_villages(
+            cov = executor.evaluate_villages(
                 dem, white_v, sites, model=r.model, radius_km=r.radius_km, rx_height_m=r.rx_height_m,
                 threshold_dbm=r.threshold_dbm, k=r.k_factor, spacing_m=r.profile_spacing_m,
                 threads=sc.threads, progress=progress, clutter=clutter, clutter_classes=r.clutter_classes)

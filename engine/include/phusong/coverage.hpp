@@ -186,7 +186,14 @@ struct Composite {
 /// RSRP composite of many sites (RSRP = EIRP - loss - 10 log10(12 N_RB)); ties go to the lower
 /// site index, so the result is the same for any thread count. Memory: the composite plus one
 /// site window per thread.
+///
+/// `window`: the cells of the DEM's grid the composite covers (Composite::grid is that window);
+/// empty = the DEM's loaded cells (the whole grid unless the DEM is windowed). Each site's raster
+/// is computed whole and only its cells inside the window are kept, so a composite tiled into
+/// windows, each with the sites that reach it, equals the whole one cell for cell (tested), and
+/// composites of disjoint site batches on one window merge by the same rule (the best RSRP, ties
+/// to the lower index; n_servers summed).
 Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, const RasterParams& params,
-                      double threshold_dbm, const ProgressFn& progress = {});
+                      double threshold_dbm, const ProgressFn& progress = {}, terrain::CellWindow window = {});
 
 }  // namespace phusong::coverage

@@ -22,9 +22,31 @@ struct Grid {
   double y_of(double row) const { return origin_y + (row + 0.5) * dy; }
 };
 
+/// A block of cells of a grid: columns col_off .. col_off + cols - 1, rows row_off .. row_off + rows - 1.
+struct CellWindow {
+  int col_off = 0, row_off = 0, cols = 0, rows = 0;
+  bool empty() const { return cols <= 0 || rows <= 0; }
+  bool contains(int col, int row) const {
+    return col >= col_off && row >= row_off && col < col_off + cols && row < row_off + rows;
+  }
+  std::int64_t cells() const { return static_cast<std::int64_t>(cols) * rows; }
+};
+
+/// The cells of `g` whose centres lie within x0..x1, y0..y1 (in the grid's CRS, either order),
+/// widened by `pad_cells` on each side and clipped to the grid; empty when nothing is left.
+CellWindow cells_within(const Grid& g, double x0, double y0, double x1, double y1, int pad_cells = 0);
+/// The whole grid as a window.
+inline CellWindow whole(const Grid& g) { return CellWindow{0, 0, g.cols, g.rows}; }
+
 /// A DEM held in memory as float32, voids as NaN. Opened from one or more GDAL rasters
 /// (GeoTIFF, SRTM .hgt, ...); several tiles are mosaicked into one grid (they must share a CRS
 /// and a resolution).
+///
+/// Windowed DEMs: a DEM may hold only a window of its grid's cells (open with a window, or
+/// resampled onto a window). Its grid stays the whole mosaic's, so every coordinate computed from
+/// it is the same as on the whole DEM, and any result that reads only loaded cells (a site's
+/// raster whose disc is loaded, a village's profiles) is bit for bit the whole DEM's. Cells
+/// outside the window read as voids. Memory is proportional to the window, not the file.
 class Dem {
  public:
   /// Opens and mosaics `paths`. Throws InputError naming the file on any failure, and when a
@@ -32,23 +54,38 @@ class Dem {
   /// limits::kDemElevationM, -500..9000 m (naming the file, the row/col and lon/lat of the
   /// first such cell, its value and how many there are).
   static Dem open(const std::vector<std::string>& paths);
+  /// Same grid as open(paths), but only the cells of `window` (clipped to the grid) are read
+  /// (GDAL windowed reads of the tiles the window touches). An empty window after clipping is an
+  /// InputError naming the files.
+  static Dem open(const std::vector<std::string>& paths, const CellWindow& window);
+  /// The grid open(paths) would have, from the files' headers only (no cell is read).
+  static Grid mosaic_grid(const std::vector<std::string>& paths);
   /// A DEM from an array already in memory (row-major, rows x cols, NaN = void).
   Dem(Grid grid, std::vector<float> heights_m, std::string crs_wkt);
 
   const Grid& grid() const { return grid_; }
   const std::string& crs_wkt() const { return crs_wkt_; }
   bool is_geographic() const { return geographic_; }
+  /// The cells held: the whole grid, or the window the DEM was opened or resampled on.
+  const CellWindow& loaded() const { return loaded_; }
+  /// Elevations of the loaded cells, row-major, loaded().rows x loaded().cols.
   const std::vector<float>& heights_m() const { return heights_m_; }
   std::vector<float>& heights_m() { return heights_m_; }
   std::int64_t void_count() const { return void_count_; }
   const std::vector<std::string>& sources() const { return sources_; }
 
-  /// Elevation of cell (col, row), NaN if void or outside.
+  /// Elevation of cell (col, row) of the grid, NaN if void, outside, or not loaded.
   float cell(int col, int row) const {
-    if (col < 0 || row < 0 || col >= grid_.cols || row >= grid_.rows)
-      return std::numeric_limits<float>::quiet_NaN();
-    return heights_m_[static_cast<std::size_t>(row) * grid_.cols + col];
+    const int c = col - loaded_.col_off, r = row - loaded_.row_off;
+    if (c < 0 || r < 0 || c >= loaded_.cols || r >= loaded_.rows) return std::numeric_limits<float>::quiet_NaN();
+    return heights_m_[static_cast<std::size_t>(r) * loaded_.cols + c];
   }
+  /// Pointer to loaded cell (col, row) and the row stride, for callers that checked
+  /// loaded().contains for the cells they read.
+  const float* cell_ptr(int col, int row) const {
+    return heights_m_.data() + static_cast<std::size_t>(row - loaded_.row_off) * loaded_.cols + (col - loaded_.col_off);
+  }
+  int stride() const { return loaded_.cols; }
   /// True when (x, y), in the DEM's CRS, lies within the grid's cell centres.
   bool contains(double x, double y) const;
   /// Bilinear elevation at (x, y) in the DEM's CRS; NaN when outside or next to a void.
@@ -67,11 +104,18 @@ class Dem {
   /// InputError is thrown above the limit (half the physical memory, or PHUSONG_MAX_MEMORY_GB; see
   /// phusong/limits.hpp).
   Dem resampled(double resolution_m) const;
+  /// The grid resampled(resolution_m) has (no cell computed).
+  Grid resampled_grid(double resolution_m) const;
+  /// resampled(resolution_m) computed only on `window` (cells of the new grid): a windowed DEM
+  /// whose loaded cells equal resampled(resolution_m)'s where this DEM holds the cells they read.
+  Dem resampled(double resolution_m, const CellWindow& window) const;
 
  private:
   Dem() = default;
   void finish();
+  static Dem open_impl(const std::vector<std::string>& paths, const CellWindow* window, bool read);
   Grid grid_;
+  CellWindow loaded_;
   std::vector<float> heights_m_;
   std::string crs_wkt_;
   bool geographic_ = true;

@@ -74,12 +74,22 @@ inline double bilinear(const terrain::Dem& dem, double c, double r) {
   if (c0 >= g.cols - 1) c0 = std::max(0, g.cols - 2);
   if (r0 >= g.rows - 1) r0 = std::max(0, g.rows - 2);
   const double fc = c - c0, fr = r - r0;
-  const float* p = dem.heights_m().data() + static_cast<std::size_t>(r0) * g.cols + c0;
+  const auto& L = dem.loaded();
   double z = 0.0;
-  if ((1 - fc) * (1 - fr) > 0) z += (1 - fc) * (1 - fr) * p[0];
-  if (fc * (1 - fr) > 0) z += fc * (1 - fr) * p[1];
-  if ((1 - fc) * fr > 0) z += (1 - fc) * fr * p[g.cols];
-  if (fc * fr > 0) z += fc * fr * p[g.cols + 1];
+  if (L.contains(c0, r0) && L.contains(c0 + 1, r0 + 1)) {  // always on a whole DEM
+    const float* p = dem.cell_ptr(c0, r0);
+    const int s = dem.stride();
+    if ((1 - fc) * (1 - fr) > 0) z += (1 - fc) * (1 - fr) * p[0];
+    if (fc * (1 - fr) > 0) z += fc * (1 - fr) * p[1];
+    if ((1 - fc) * fr > 0) z += (1 - fc) * fr * p[s];
+    if (fc * fr > 0) z += fc * fr * p[s + 1];
+    return z;
+  }
+  // A windowed DEM at the edge of its loaded cells: a corner not loaded reads as a void.
+  if ((1 - fc) * (1 - fr) > 0) z += (1 - fc) * (1 - fr) * dem.cell(c0, r0);
+  if (fc * (1 - fr) > 0) z += fc * (1 - fr) * dem.cell(c0 + 1, r0);
+  if ((1 - fc) * fr > 0) z += (1 - fc) * fr * dem.cell(c0, r0 + 1);
+  if (fc * fr > 0) z += fc * fr * dem.cell(c0 + 1, r0 + 1);
   return z;
 }
 
@@ -699,9 +709,24 @@ std::size_t sinr_groups(const std::vector<Site>& sites) {
 }  // namespace
 
 Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, const RasterParams& params,
-                      double threshold_dbm, const ProgressFn& progress) {
+                      double threshold_dbm, const ProgressFn& progress, terrain::CellWindow window) {
   if (params.model == RasterModel::los) throw InputError("best_server needs a path-loss model (p526, p1812 or itm), not los");
   check_raster_params(params);
+  if (window.empty()) {
+    if (window.cols < 0 || window.rows < 0)
+      throw InputError("best_server: window of " + std::to_string(window.rows) + " x " + std::to_string(window.cols) +
+                       " cells (rows and cols must be >= 0; 0 x 0 = the DEM's loaded cells)");
+    window = dem.loaded();
+  }
+  {
+    const auto& g = dem.grid();
+    if (window.col_off < 0 || window.row_off < 0 || window.col_off + window.cols > g.cols ||
+        window.row_off + window.rows > g.rows)
+      throw InputError("best_server: window of " + std::to_string(window.rows) + " x " + std::to_string(window.cols) +
+                       " cells at row " + std::to_string(window.row_off) + ", col " + std::to_string(window.col_off) +
+                       " is not inside the DEM's grid of " + std::to_string(g.rows) + " x " + std::to_string(g.cols) +
+                       " cells");
+  }
   for (const Site& site : sites) check_site_frequency(site, params);
   {  // Memory before allocating: the composite, plus one site raster per thread at a time.
     RasterParams one = params;
@@ -711,14 +736,13 @@ Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, c
       const Frame f = site_frame(dem, site, one);
       per_site = std::max(per_site, site_raster_bytes(f, make_window(dem, f, params.radius_km * 1000.0), one, 1));
     }
-    const auto& g = dem.grid();
-    const double cells = static_cast<double>(g.cols) * g.rows;
+    const double cells = static_cast<double>(window.cells());
     const double concurrent =
         static_cast<double>(std::min<std::size_t>(static_cast<std::size_t>(detail::resolve_threads(params.threads)),
                                                   std::max<std::size_t>(sites.size(), 1)));
     limits::check_memory("the " + std::string(to_string(params.model)) + " best-server composite of " +
-                             std::to_string(sites.size()) + " sites (" + std::to_string(g.rows) + " x " +
-                             std::to_string(g.cols) + " cells, radius " + limits::fmt(params.radius_km) + " km)",
+                             std::to_string(sites.size()) + " sites (" + std::to_string(window.rows) + " x " +
+                             std::to_string(window.cols) + " cells, radius " + limits::fmt(params.radius_km) + " km)",
                          cells * (sizeof(float) + sizeof(std::int32_t) + sizeof(std::uint16_t) +
                                   (params.sinr ? 2 * sizeof(float) + sizeof(std::uint64_t) * sinr_groups(sites)
                                                : 0)) +
@@ -727,6 +751,10 @@ Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, c
   }
   Composite out;
   out.grid = dem.grid();
+  out.grid.origin_x = dem.grid().origin_x + window.col_off * dem.grid().dx;
+  out.grid.origin_y = dem.grid().origin_y + window.row_off * dem.grid().dy;
+  out.grid.cols = window.cols;
+  out.grid.rows = window.rows;
   const std::size_t n = static_cast<std::size_t>(out.grid.cols) * out.grid.rows;
   out.best_rsrp_dbm.assign(n, static_cast<float>(kNaN));
   out.server.assign(n, -1);
@@ -764,12 +792,17 @@ Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, c
         const Site& site = sites[s];
         const SiteRaster r = site_raster_with(dem, site, one, {}, tables);
         const double offset = site.eirp_dbm - 10.0 * std::log10(12.0 * radio::lte_resource_blocks(site.bandwidth_mhz));
-        const int c_lo = static_cast<int>(std::lround((r.grid.origin_x - out.grid.origin_x) / out.grid.dx));
-        const int r_lo = static_cast<int>(std::lround((r.grid.origin_y - out.grid.origin_y) / out.grid.dy));
-        for (int rr = 0; rr < r.grid.rows; ++rr) {
+        // The site's window and the composite's, in cells of the DEM's grid (exact integers).
+        const int c_lo = static_cast<int>(std::lround((r.grid.origin_x - dem.grid().origin_x) / dem.grid().dx)) -
+                         window.col_off;
+        const int r_lo = static_cast<int>(std::lround((r.grid.origin_y - dem.grid().origin_y) / dem.grid().dy)) -
+                         window.row_off;
+        const int rr_begin = std::max(0, -r_lo), rr_end = std::min(r.grid.rows, window.rows - r_lo);
+        const int cc_begin = std::max(0, -c_lo), cc_end = std::min(r.grid.cols, window.cols - c_lo);
+        for (int rr = rr_begin; rr < rr_end; ++rr) {
           const int row = r_lo + rr;
           std::lock_guard<std::mutex> lock(locks[static_cast<std::size_t>(row / 64)]);
-          for (int cc = 0; cc < r.grid.cols; ++cc) {
+          for (int cc = cc_begin; cc < cc_end; ++cc) {
             const float loss = r.values[static_cast<std::size_t>(rr) * r.grid.cols + cc];
             if (std::isnan(loss)) continue;
             const float rsrp = static_cast<float>(offset - loss);

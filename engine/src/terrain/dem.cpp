@@ -3,6 +3,7 @@
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -32,6 +33,7 @@ Dem::Dem(Grid grid, std::vector<float> heights_m, std::string crs_wkt)
                      " values does not match a grid of " + std::to_string(grid_.rows) + " rows x " +
                      std::to_string(grid_.cols) + " cols");
   if (crs_wkt_.empty()) crs_wkt_ = geo::crs_wkt("WGS84");
+  loaded_ = whole(grid_);
   finish();
 }
 
@@ -43,7 +45,34 @@ void Dem::finish() {
   if (!geographic_) from_wgs84_ = std::make_shared<geo::Transformer>("EPSG:4326", crs_wkt_);
 }
 
-Dem Dem::open(const std::vector<std::string>& paths) {
+CellWindow cells_within(const Grid& g, double x0, double y0, double x1, double y1, int pad_cells) {
+  const double c_a = g.col_of(x0), c_b = g.col_of(x1), r_a = g.row_of(y0), r_b = g.row_of(y1);
+  auto clamp = [](double v, int hi) {
+    return static_cast<int>(std::max(-1.0, std::min(static_cast<double>(hi), v)));
+  };
+  // Cells whose centre lies within the bounds: centre-based fractional indices rounded inwards.
+  const int c_lo = clamp(std::ceil(std::min(c_a, c_b) - 1e-9), g.cols) - pad_cells;
+  const int c_hi = clamp(std::floor(std::max(c_a, c_b) + 1e-9), g.cols) + pad_cells;
+  const int r_lo = clamp(std::ceil(std::min(r_a, r_b) - 1e-9), g.rows) - pad_cells;
+  const int r_hi = clamp(std::floor(std::max(r_a, r_b) + 1e-9), g.rows) + pad_cells;
+  CellWindow w;
+  w.col_off = std::max(0, c_lo);
+  w.row_off = std::max(0, r_lo);
+  w.cols = std::max(0, std::min(g.cols - 1, c_hi) - w.col_off + 1);
+  w.rows = std::max(0, std::min(g.rows - 1, r_hi) - w.row_off + 1);
+  if (w.cols == 0 || w.rows == 0) w = CellWindow{};
+  return w;
+}
+
+Dem Dem::open(const std::vector<std::string>& paths) { return open_impl(paths, nullptr, true); }
+
+Dem Dem::open(const std::vector<std::string>& paths, const CellWindow& window) {
+  return open_impl(paths, &window, true);
+}
+
+Grid Dem::mosaic_grid(const std::vector<std::string>& paths) { return open_impl(paths, nullptr, false).grid_; }
+
+Dem Dem::open_impl(const std::vector<std::string>& paths, const CellWindow* window, bool read) {
   detail::ensure_gdal();
   if (paths.empty()) throw InputError("DEM: no file given");
   Dem dem;
@@ -106,12 +135,32 @@ Dem Dem::open(const std::vector<std::string>& paths) {
   dem.grid_.cols = GDALGetRasterXSize(src);
   dem.grid_.rows = GDALGetRasterYSize(src);
   dem.crs_wkt_ = wkt0;
+  if (!read) return dem;
+  // The cells to read: the whole grid, or the window clipped to it.
+  CellWindow L = whole(dem.grid_);
+  if (window) {
+    L.col_off = std::max(0, window->col_off);
+    L.row_off = std::max(0, window->row_off);
+    L.cols = std::min(dem.grid_.cols, window->col_off + window->cols) - L.col_off;
+    L.rows = std::min(dem.grid_.rows, window->row_off + window->rows) - L.row_off;
+    if (L.cols <= 0 || L.rows <= 0)
+      throw InputError("DEM '" + paths[0] + "'" + (paths.size() > 1 ? " (and " + std::to_string(paths.size() - 1) +
+                                                                             " more tiles)" : std::string()) +
+                       ": the window of " + std::to_string(window->rows) + " x " + std::to_string(window->cols) +
+                       " cells at row " + std::to_string(window->row_off) + ", col " + std::to_string(window->col_off) +
+                       " lies outside its grid of " + std::to_string(dem.grid_.rows) + " x " +
+                       std::to_string(dem.grid_.cols) + " cells");
+  }
+  dem.loaded_ = L;
+  limits::check_memory("reading the DEM (" + std::to_string(L.rows) + " x " + std::to_string(L.cols) + " cells)",
+                       static_cast<double>(L.cells()) * sizeof(float),
+                       "read a window of the DEM (Dem.open(paths, window)) or use coarser tiles");
   GDALRasterBandH band = GDALGetRasterBand(src, 1);
   int has_nodata = 0;
   const double nodata = GDALGetRasterNoDataValue(band, &has_nodata);
-  dem.heights_m_.resize(static_cast<std::size_t>(dem.grid_.cols) * dem.grid_.rows);
-  if (GDALRasterIO(band, GF_Read, 0, 0, dem.grid_.cols, dem.grid_.rows, dem.heights_m_.data(),
-                   dem.grid_.cols, dem.grid_.rows, GDT_Float32, 0, 0) != CE_None)
+  dem.heights_m_.resize(static_cast<std::size_t>(L.cols) * L.rows);
+  if (GDALRasterIO(band, GF_Read, L.col_off, L.row_off, L.cols, L.rows, dem.heights_m_.data(), L.cols, L.rows,
+                   GDT_Float32, 0, 0) != CE_None)
     throw InputError("DEM '" + paths[0] + "' cannot be read: " + guard.message());
   // Voids: the band's nodata value (SRTM: -32768) and the gaps between mosaicked tiles
   // (filled with nodata by the VRT, or 0 when no nodata was declared) are never elevations.
@@ -132,7 +181,7 @@ Dem Dem::open(const std::vector<std::string>& paths) {
     }
   }
   if (bad > 0) {
-    const int row = static_cast<int>(first_bad / dem.grid_.cols), col = static_cast<int>(first_bad % dem.grid_.cols);
+    const int row = L.row_off + static_cast<int>(first_bad / L.cols), col = L.col_off + static_cast<int>(first_bad % L.cols);
     const double x = dem.grid_.x_of(col), y = dem.grid_.y_of(row);
     // The file the cell comes from (the first whose extent holds it), and its own row/col.
     std::size_t src_i = 0;
@@ -193,15 +242,24 @@ double Dem::elevation_m(double x, double y) const {
   if (c0 == grid_.cols - 1) --c0;
   if (r0 == grid_.rows - 1) --r0;
   const double fc = c - c0, fr = r - r0;
-  const std::size_t i = static_cast<std::size_t>(r0) * grid_.cols + c0;
   // Corners with zero weight are skipped, so a point on a cell centre or edge next to a
-  // void still gets its value; a void with non-zero weight makes the result NaN.
+  // void still gets its value; a void (or a cell not loaded) with non-zero weight makes the
+  // result NaN.
   const double w[4] = {(1 - fc) * (1 - fr), fc * (1 - fr), (1 - fc) * fr, fc * fr};
-  const std::size_t idx[4] = {i, i + 1, i + grid_.cols, i + grid_.cols + 1};
   double z = 0.0;
+  if (loaded_.contains(c0, r0) && loaded_.contains(c0 + 1, r0 + 1)) {
+    const float* p = cell_ptr(c0, r0);
+    const float v[4] = {p[0], p[1], p[stride()], p[stride() + 1]};
+    for (int k = 0; k < 4; ++k) {
+      if (w[k] == 0.0) continue;
+      z += w[k] * v[k];
+    }
+    return z;
+  }
+  const int dc[4] = {0, 1, 0, 1}, dr[4] = {0, 0, 1, 1};
   for (int k = 0; k < 4; ++k) {
     if (w[k] == 0.0) continue;
-    z += w[k] * heights_m_[idx[k]];
+    z += w[k] * cell(c0 + dc[k], r0 + dr[k]);
   }
   return z;
 }
@@ -227,7 +285,7 @@ double Dem::cell_size_m() const {
   return 0.5 * m_per_deg * (std::abs(grid_.dx) * std::cos(lat * M_PI / 180.0) + std::abs(grid_.dy));
 }
 
-Dem Dem::resampled(double resolution_m) const {
+Grid Dem::resampled_grid(double resolution_m) const {
   if (!(resolution_m > 0)) throw InputError("resolution_m must be > 0, got " + std::to_string(resolution_m));
   if (!std::isfinite(resolution_m) || resolution_m < limits::kMinResolutionM)
     throw InputError("resample: resolution_m is " + limits::fmt(resolution_m) + " m: finer than any DEM (expected " +
@@ -242,11 +300,7 @@ Dem Dem::resampled(double resolution_m) const {
     sy = resolution_m / m_per_deg;
   }
   const double width = grid_.cols * std::abs(grid_.dx), height = grid_.rows * std::abs(grid_.dy);
-  // Memory before allocating: one float per cell of the new grid.
   const double cols = std::max(1.0, std::floor(width / sx)), rows = std::max(1.0, std::floor(height / sy));
-  limits::check_memory("resampling the DEM to " + limits::fmt(resolution_m) + " m (" + limits::fmt(rows) + " x " +
-                           limits::fmt(cols) + " cells)",
-                       cols * rows * sizeof(float), "use a coarser resolution_m");
   if (cols > std::numeric_limits<int>::max() || rows > std::numeric_limits<int>::max())
     throw InputError("resample: " + limits::fmt(rows) + " x " + limits::fmt(cols) +
                      " cells is more than a grid can hold; fix: use a coarser resolution_m");
@@ -254,11 +308,41 @@ Dem Dem::resampled(double resolution_m) const {
   g.rows = static_cast<int>(rows);
   g.dx = grid_.dx > 0 ? sx : -sx;
   g.dy = grid_.dy > 0 ? sy : -sy;
-  std::vector<float> h(static_cast<std::size_t>(g.cols) * g.rows);
-  for (int r = 0; r < g.rows; ++r)
-    for (int c = 0; c < g.cols; ++c)
-      h[static_cast<std::size_t>(r) * g.cols + c] = static_cast<float>(elevation_m(g.x_of(c), g.y_of(r)));
-  Dem out(g, std::move(h), crs_wkt_);
+  return g;
+}
+
+Dem Dem::resampled(double resolution_m) const {
+  const Grid g = resampled_grid(resolution_m);
+  return resampled(resolution_m, whole(g));
+}
+
+Dem Dem::resampled(double resolution_m, const CellWindow& window) const {
+  const Grid g = resampled_grid(resolution_m);
+  CellWindow L;
+  L.col_off = std::max(0, window.col_off);
+  L.row_off = std::max(0, window.row_off);
+  L.cols = std::min(g.cols, window.col_off + window.cols) - L.col_off;
+  L.rows = std::min(g.rows, window.row_off + window.rows) - L.row_off;
+  if (L.cols <= 0 || L.rows <= 0)
+    throw InputError("resample: the window of " + std::to_string(window.rows) + " x " + std::to_string(window.cols) +
+                     " cells at row " + std::to_string(window.row_off) + ", col " + std::to_string(window.col_off) +
+                     " lies outside the resampled grid of " + std::to_string(g.rows) + " x " + std::to_string(g.cols) +
+                     " cells");
+  // Memory before allocating: one float per cell of the new grid's window.
+  limits::check_memory("resampling the DEM to " + limits::fmt(resolution_m) + " m (" + std::to_string(L.rows) + " x " +
+                           std::to_string(L.cols) + " cells)",
+                       static_cast<double>(L.cells()) * sizeof(float), "use a coarser resolution_m");
+  std::vector<float> h(static_cast<std::size_t>(L.cols) * L.rows);
+  for (int r = 0; r < L.rows; ++r)
+    for (int c = 0; c < L.cols; ++c)
+      h[static_cast<std::size_t>(r) * L.cols + c] =
+          static_cast<float>(elevation_m(g.x_of(L.col_off + c), g.y_of(L.row_off + r)));
+  Dem out;
+  out.grid_ = g;
+  out.loaded_ = L;
+  out.heights_m_ = std::move(h);
+  out.crs_wkt_ = crs_wkt_;
+  out.finish();
   out.sources_ = sources_;
   return out;
 }
