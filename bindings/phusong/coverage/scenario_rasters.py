@@ -85,7 +85,13 @@ def compute(sc, dem: _core.Dem, broadband: list, candidates: list, plan,
     params = _core.RasterParams(**kw)
     chosen = [candidates[j] for j in plan.chosen] if plan is not None else []
     operators = sorted({t.operator for t in broadband} | {c.operator for c in chosen})
-    total = len(broadband) + len(chosen) + (len(broadband) if svc.enabled and chosen else 0)
+    # Sites evaluated, operator by operator: its existing sites, then its proposed ones (with SINR,
+    # again with its existing ones when it has proposed ones).
+    total = 0
+    for op in operators:
+        own = sum(t.operator == op for t in broadband)
+        new = sum(c.operator == op for c in chosen)
+        total += own + (own + new if svc.enabled and new else new)
     done = [0]
 
     def composite(sites):

@@ -198,9 +198,10 @@ class RasterTask:
     window: tuple[int, int, int, int]
 
 
-def site_windows(ref: GridRef, s_lon, s_lat, radius_km: float, pad_cells: int = 2) -> np.ndarray:
+def site_windows(ref: GridRef, s_lon, s_lat, radius_km: float, pad_cells: int = 6) -> np.ndarray:
     """Per site, the cells (c_lo, r_lo, c_hi, r_hi) of the raster grid its raster may touch: a
-    superset of the engine's window (radius over the metres per cell at the site's latitude)."""
+    superset of the engine's window (radius over the metres per cell at the site's latitude), with room
+    for the samples rays take past the radius (two) and their bilinear corners."""
     s_lon, s_lat = np.asarray(s_lon, float), np.asarray(s_lat, float)
     x, y = to_grid_xy(ref.crs_wkt, ref.is_geographic, s_lon, s_lat)
     c, r = cells_of(ref.geotransform, x, y)

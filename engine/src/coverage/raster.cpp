@@ -587,12 +587,21 @@ Frame site_frame(const terrain::Dem& dem, const Site& site, const RasterParams& 
   return f;
 }
 
-// The correction table for a site's frequency, added to `tables` if missing.
-SmoothCorrectionTable* correction_for(CorrectionTables& tables, const Frame& f, const Site& site, const RasterParams& p) {
+// The correction table for a site's frequency, added to `tables` if missing. Its sample spacing is
+// the grid's (ray_spacing_m, or the cell size at the grid's central latitude): a property of the
+// grid, not of whichever site asks first, so that a composite computed tile by tile, each tile
+// with the sites that reach it, equals the whole one bit for bit (windowed DEMs keep the grid).
+SmoothCorrectionTable* correction_for(CorrectionTables& tables, const terrain::Dem& dem, const Site& site,
+                                      const RasterParams& p) {
   if (p.model != RasterModel::p526) return nullptr;
   auto& t = tables[site.freq_mhz];
   if (!t) {
-    const double s_km = f.step_m / 1000.0;
+    const auto& g = dem.grid();
+    const double step_m = p.ray_spacing_m > 0
+                              ? p.ray_spacing_m
+                              : make_frame(dem, g.x_of(g.cols / 2.0), g.y_of(g.rows / 2.0),
+                                           dem.is_geographic() ? g.y_of(g.rows / 2.0) : 0.0).step_m;
+    const double s_km = step_m / 1000.0;
     t = std::make_unique<SmoothCorrectionTable>(site.freq_mhz, p.k_factor, s_km, p.radius_km + 2 * s_km, p.rx_height_m,
                                                 p.pol);
   }
@@ -665,7 +674,7 @@ SiteRaster site_raster_with(const terrain::Dem& dem, const Site& site, const Ras
     if (progress) progress(1, 1);
     return r;
   }
-  const Rays rays = cast_rays(dem, f, w, site, p, progress, correction_for(tables, f, site, p));
+  const Rays rays = cast_rays(dem, f, w, site, p, progress, correction_for(tables, dem, site, p));
   return rasterize(dem, f, w, rays, p, site);
 }
 
@@ -785,7 +794,7 @@ Composite best_server(const terrain::Dem& dem, const std::vector<Site>& sites, c
   RasterParams one = params;
   one.threads = 1;  // parallel over sites instead
   CorrectionTables tables;  // one per frequency, shared by all sites (and filled as they need it)
-  for (const Site& site : sites) correction_for(tables, site_frame(dem, site, one), site, one);
+  for (const Site& site : sites) correction_for(tables, dem, site, one);
   detail::parallel_for(
       sites.size(), params.threads,
       [&](std::size_t s) {
