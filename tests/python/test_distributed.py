@@ -12,6 +12,7 @@ import sys
 
 import numpy as np
 import pytest
+
 from conftest import ROOT, TILE, base_scenario
 
 distributed = pytest.importorskip("distributed")
