@@ -53,6 +53,24 @@ def parse_site(text: str, freq_mhz: float, eirp_dbm: float, bandwidth_mhz: float
     return s
 
 
+def open_for_sites(paths: Sequence[str], sites: Sequence[_core.Site], radius_km: float,
+                   resolution_m: float | None = None) -> _core.Dem:
+    """The DEM files `paths` (resampled to `resolution_m` when given) read only where the sites'
+    rasters reach: a windowed DEM on the whole grid (GDAL windowed reads; memory proportional to
+    the window), so the rasters are the same, cell for cell, as on the whole DEM. A composite of
+    several sites covers the window that holds all their discs. Sites outside the DEM fall back to
+    the whole grid (the engine then names them)."""
+    from ..distributed import partition, tasks
+
+    ref = partition.grid_ref(paths, resolution_m)
+    w = partition.site_windows(ref, [s.lon for s in sites], [s.lat for s in sites], radius_km)
+    window = partition.clip_window(int(w[:, 0].min()), int(w[:, 1].min()), int(w[:, 2].max()), int(w[:, 3].max()),
+                                   ref.shape) if len(sites) else None
+    if window is None:
+        window = (0, 0, ref.shape[1], ref.shape[0])
+    return tasks.open_window(ref, window)
+
+
 def coverage_raster(dem: _core.Dem, sites: Sequence[_core.Site], quantity: str = "rsrp",
                     threshold_dbm: float | None = None, progress: Callable[[int, int], None] | None = None,
                     params: _core.RasterParams | None = None, **kwargs) -> CoverageRaster:
