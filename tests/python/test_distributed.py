@@ -200,3 +200,18 @@ def test_windowed_dem_from_python(dem):
     assert np.array_equal(w.heights_m, dem.heights_m[200:240, 100:150], equal_nan=True)
     with pytest.raises(ValueError, match="lies outside its grid"):
         _core.Dem.open([str(TILE)], window=(5000, 0, 5, 5))
+
+
+def test_coverage_reads_only_the_window_its_sites_need(dem):
+    """phusong coverage (issue 19, goal 2): the DEM read by window around the sites' discs gives
+    the raster of the whole DEM, cell for cell, holding a fraction of the cells."""
+    from phusong.coverage import rasters
+
+    s = rasters.parse_site("105.4,21.4,30", 1800.0, 60.0, 10.0, 0)
+    for model in ("p526", "los"):
+        w = rasters.open_for_sites([str(TILE)], [s], 6.0)
+        assert w.heights_m.size < dem.heights_m.size / 10
+        quantity = "visible" if model == "los" else "rsrp"
+        a = rasters.coverage_raster(w, [s], quantity, model=model, radius_km=6.0)
+        b = rasters.coverage_raster(dem, [s], quantity, model=model, radius_km=6.0)
+        assert a.geotransform == b.geotransform and a.values.tobytes() == b.values.tobytes()
