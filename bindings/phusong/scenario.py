@@ -582,7 +582,8 @@ def _resolve_inputs(sc: Scenario) -> None:
             sc._tables[key] = ref
             setattr(sc.inputs, key, ref.file)
         else:
-            path = one(f"inputs.{key}", ref)
+            path = _generated_table(sc, key, ref[len(GENERATED_PREFIX):]) if ref.startswith(GENERATED_PREFIX) else \
+                one(f"inputs.{key}", ref)
             setattr(sc.inputs, key, path)
             if Path(path).suffix.lower() in (".xlsx", ".xlsm"):  # the engine reads CSV/vector files, not workbooks
                 sc._tables[key] = TableInput(file=path)
@@ -627,14 +628,46 @@ CANDIDATE_KINDS = ("upgrade", "colocation", "grid", "commune_centre")
 SONLA_TILES = ["dem/N20E103.hgt", "dem/N20E104.hgt", "dem/N21E103.hgt", "dem/N21E104.hgt", "dem/N22E103.hgt"]
 
 
+GENERATED_TABLES = {"villages": "vietnam-villages", "towers": "vietnam-towers"}
+
+
+def _generated_table(sc: Scenario, key: str, name: str) -> str:
+    """generated:vietnam-villages[@scale] / generated:vietnam-towers[@scale] (default scale 1.0):
+    the GENERATED national villages or sites (phusong.inputs.national.generate), made once per
+    scale in the cache folder."""
+    base, _, scale = name.partition("@")
+    known = GENERATED_TABLES[key]
+    if base != known:
+        raise ScenarioError(f"{sc.path}: key 'inputs.{key}': unknown generated data '{name}' (known: {known})")
+    try:
+        number = float(scale) if scale else 1.0
+    except ValueError:
+        raise ScenarioError(f"{sc.path}: key 'inputs.{key}': scale '{scale}' is not a number") from None
+    if not (number > 0 and math.isfinite(number)):
+        raise ScenarioError(f"{sc.path}: key 'inputs.{key}': scale {scale} (expected a positive number; 1.0: the "
+                            "whole country)")
+    from .inputs import national
+
+    try:
+        villages, towers = national.generate(datasets.cache_dir(), number)
+    except (ValueError, OSError, RuntimeError) as exc:
+        raise ScenarioError(f"{sc.path}: key 'inputs.{key}': cannot make the GENERATED national {key}: {exc}") from None
+    return str(villages if key == "villages" else towers)
+
+
 def _generated_dem(sc: Scenario, key: str, name: str) -> list[str]:
     """generated:sonla-terrain[@seed]: the real SRTM tiles of Sơn La when all are in the data
-    directory, else phusong's GENERATED terrain (made once per seed in the cache folder)."""
+    directory, else phusong's GENERATED terrain (made once per seed in the cache folder).
+    generated:vietnam-terrain[@arcsec] (default 3): the GENERATED terrain of Vietnam, one tile per
+    degree (phusong.inputs.national.terrain_tiles), made once in the cache folder."""
     from .inputs import sonla
 
     base, _, seed = name.partition("@")
+    if base == "vietnam-terrain":
+        return _vietnam_terrain(sc, key, seed)
     if base != "sonla-terrain":
-        raise ScenarioError(f"{sc.path}: key '{key}': unknown generated data '{name}' (known: sonla-terrain)")
+        raise ScenarioError(f"{sc.path}: key '{key}': unknown generated data '{name}' (known: sonla-terrain, "
+                            "vietnam-terrain)")
     real = [datasets.data_dir() / t for t in SONLA_TILES]
     if all(p.is_file() for p in real):
         return [str(p) for p in real]
@@ -646,6 +679,19 @@ def _generated_dem(sc: Scenario, key: str, name: str) -> list[str]:
         return [str(sonla.terrain_path(datasets.cache_dir(), number))]
     except (ValueError, OSError) as exc:  # e.g. the district polygons it is made on cannot be found
         raise ScenarioError(f"{sc.path}: key '{key}': cannot make the GENERATED Sơn La terrain: {exc}") from None
+
+
+def _vietnam_terrain(sc: Scenario, key: str, arcsec: str) -> list[str]:
+    from .inputs import national
+
+    try:
+        number = float(arcsec) if arcsec else 3.0
+    except ValueError:
+        raise ScenarioError(f"{sc.path}: key '{key}': resolution '{arcsec}' is not a number of arc-seconds") from None
+    try:
+        return [str(p) for p in national.terrain_tiles(datasets.cache_dir(), number)]
+    except (ValueError, OSError, RuntimeError) as exc:  # InputError is a ValueError
+        raise ScenarioError(f"{sc.path}: key '{key}': cannot make the GENERATED terrain of Vietnam: {exc}") from None
 
 
 @dataclass

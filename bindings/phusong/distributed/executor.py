@@ -50,12 +50,15 @@ class DaskExecutor:
     (`retries`), results gathered and merged in a fixed order.
 
     client: a ``dask.distributed.Client``; dem_paths: the run's DEM files (the Dem passed to the
-    calls must be the one opened from them); clutter_path: its land cover, if any."""
+    calls must be the one opened from them); clutter_path: its land cover, if any; tile_cells: the
+    raster tiles' side in cells (default: partition.auto_tile_cells, three discs across);
+    batch_sites: the most sites in one raster task (without SINR; default partition.auto_batch_sites);
+    village_tile_deg: the village batches' side in degrees."""
 
     name = "dask"
 
     def __init__(self, client, dem_paths: list[str], clutter_path: str | None = None, village_tile_deg: float = 0.5,
-                 tile_cells: int = 512, batch_sites: int = 64, retries: int = 3, own_cluster=None):
+                 tile_cells: int | None = None, batch_sites: int | None = None, retries: int = 3, own_cluster=None):
         self.client = client
         self.dem_paths = [str(p) for p in dem_paths]
         self.clutter_path = clutter_path
@@ -115,7 +118,7 @@ class DaskExecutor:
         finally:
             for f in futures:
                 f.release()
-        self.tasks_run += total
+        self.tasks_run += len(futures)
         return results
 
     # -- the calls --------------------------------------------------------------------------
@@ -139,8 +142,10 @@ class DaskExecutor:
         p = params
         one = {k: getattr(p, k) for k in _fields(p)}  # by value: the fields of the RasterParams
         one["threads"] = 1  # one engine thread per task: the cluster's workers are the parallelism
+        tile = self.tile_cells or partition.auto_tile_cells(ref, p.radius_km)
+        batch = self.batch_sites or partition.auto_batch_sites(ref, p.radius_km)
         rt = partition.raster_tasks(ref, [s.lon for s in sites], [s.lat for s in sites], p.radius_km,
-                                    self.tile_cells, self.batch_sites, one_batch=p.sinr)
+                                    tile, batch, one_batch=p.sinr)
         calls = [(t.key, (ref, t, [sites[j] for j in t.sites], list(t.sites), one, threshold_dbm)) for t in rt]
         results = self._run(tasks.raster_task, calls, progress, [len(t.sites) for t in rt])
         rows, cols = ref.shape
