@@ -39,6 +39,12 @@ class LocalExecutor:
         return {"best_rsrp_dbm": c.best_rsrp_dbm, "server": c.server, "n_servers": c.n_servers,
                 "geotransform": tuple(c.geotransform), "sinr_db": c.sinr_db, "throughput_mbps": c.throughput_mbps}
 
+    def solve_components(self, problems: list[dict], options: dict) -> list[dict]:
+        """solve_cover on each component of a cover (plan/components.py), in order."""
+        from ..plan import components
+
+        return components.solve_problems(problems, options)
+
     def close(self) -> None:
         pass
 
@@ -167,6 +173,24 @@ class DaskExecutor:
                 thr[r0:r0 + h, c0:c0 + w] = r["throughput_mbps"]
         return {"best_rsrp_dbm": best, "server": server, "n_servers": n, "geotransform": ref.geotransform,
                 "sinr_db": sinr, "throughput_mbps": thr}
+
+    def solve_components(self, problems: list[dict], options: dict, cells_per_task: int = 20_000) -> list[dict]:
+        """The components of a cover solved on the cluster: batches of consecutive components of about
+        `cells_per_task` (bản + candidates) each, one task per batch; results in the components' order."""
+        from ..plan import components
+
+        batches: list[list[int]] = []
+        size = cells_per_task
+        for k, pr in enumerate(problems):
+            n = len(pr["weight"]) + len(pr["cost"])
+            if size + n > cells_per_task:
+                batches.append([])
+                size = 0
+            batches[-1].append(k)
+            size += n
+        calls = [(f"solve-{b}", ([problems[k] for k in ks], options)) for b, ks in enumerate(batches)]
+        results = self._run(components.solve_problems, calls, None, [len(ks) for ks in batches])
+        return [r for batch in results for r in batch]
 
     def close(self) -> None:
         if self._own_cluster is not None:

@@ -405,8 +405,19 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     budget = p.budget if p.budget is not None else math.inf
     # One CBC thread: a parallel branch-and-bound may pick another of several equally cheap plans,
     # and a plan must not depend on the thread count.
-    solved = _core.solve_cover(sets, cost, weight, method=p.method, budget=budget, time_limit_s=p.time_limit_s,
-                               threads=1, group=group, required=required)
+    if budget == math.inf and p.objective != "target" and not p.operators:
+        # Every coverable bản at least cost: the components of the cover are independent problems
+        # (plan/components.py), solved one by one (or in parallel on a cluster), the same plan either way.
+        from . import components
+
+        comps = components.components(sets, len(white_v), group)
+        problems = [components.sub_problem(c, sets, cost, weight, group, required) for c in comps]
+        results = executor.solve_components(problems, {"method": p.method, "time_limit_s": p.time_limit_s,
+                                                       "threads": 1})
+        solved = components.combine(comps, results, len(white_v), p.method, required)
+    else:
+        solved = _core.solve_cover(sets, cost, weight, method=p.method, budget=budget, time_limit_s=p.time_limit_s,
+                                   threads=1, group=group, required=required)
     target = None
     if p.objective == "target":
         solved, target = _solve_target(sc, villages, white_v, sets, cost, weight, group, required, solved)
