@@ -13,7 +13,7 @@ from a seed on real data, like the Sơn La one (:mod:`phusong.inputs.sonla`).
 The terrain: fractal gradient noise (octaves of 55 km down to 220 m) on a global lattice hashed
 from the integer lattice coordinates and the seed, shaped by a hand-drawn large-scale relief of the
 country (GENERATED approximations, not surveyed): the high mountains of the north-west (Hoàng Liên
-Sơn, peaks near 3,100 m), the north-east, the Annamite range (Trường Sơn) along the Laos border and
+Sơn, peaks near 3,000 m), the north-east, the Annamite range (Trường Sơn) along the Laos border and
 the Central Highlands (Tây Nguyên) plateaus, flat Red River and Mekong deltas, coastal plains, and
 the sea at 0 m outside the land (the provinces' union, simplified). Everything outside Vietnam's
 land, neighbouring countries included, is 0 m: the country stands alone in the generated world.
