@@ -145,6 +145,8 @@ class DaskExecutor:
 
     def best_server(self, grid, sites: list, params, threshold_dbm: float, progress: Progress = None):
         ref = grid if isinstance(grid, partition.GridRef) else self._check_dem(grid)
+        from ..coverage.rasters import _fields
+
         p = params
         one = {k: getattr(p, k) for k in _fields(p)}  # by value: the fields of the RasterParams
         one["threads"] = 1  # one engine thread per task: the cluster's workers are the parallelism
@@ -197,10 +199,6 @@ class DaskExecutor:
             self.client.close()
             self._own_cluster.close()
             self._own_cluster = None
-
-
-def _fields(params) -> list[str]:
-    return [k for k in type(params).__dict__ if isinstance(type(params).__dict__[k], property)]
 
 
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
