@@ -1,6 +1,6 @@
 """The planner's set cover solved by connected components (plan/components.py): the same optimum
 as the whole problem, on random instances with several components, host groups and required
-items; infeasible required items still said."""
+items; a required item nothing covers is uncoverable, as for the whole problem."""
 
 from __future__ import annotations
 
@@ -64,9 +64,25 @@ def test_components_give_the_optimum_of_the_whole(seed):
     assert len(gs) == len(set(gs))  # one candidate per host, across components too
 
 
-def test_a_required_item_nothing_covers_is_infeasible():
+@pytest.mark.parametrize("method", ["greedy", "local", "exact"])
+def test_a_required_item_nothing_covers_is_uncoverable_as_for_the_whole(method):
+    # The whole problem lists a required item that no candidate covers as uncoverable (the planner
+    # reports such bản as stranded) rather than calling the problem infeasible; the components agree.
     sets, cost = [[0], [1]], [1.0, 1.0]
     comps = components.components(sets, 3, None)
     problems = [components.sub_problem(c, sets, cost, [1.0] * 3, None, [2]) for c in comps]
-    res = components.combine(comps, components.solve_problems(problems, {"method": "greedy"}), 3, "greedy", [2])
-    assert res["status"] == "infeasible"
+    res = components.combine(comps, components.solve_problems(problems, {"method": method}), 3, method, [2])
+    whole = phusong.solve_cover(sets, cost, [1.0] * 3, method=method, required=[2])
+    assert res["status"] == str(whole["status"]) == "optimal"
+    assert res["uncoverable"] == list(whole["uncoverable"]) == [2]
+    assert res["chosen"] == sorted(whole["chosen"]) == [0, 1]
+
+
+def test_a_required_item_a_component_cannot_cover_makes_it_infeasible():
+    # Two required items in one component that no single plan can cover (one candidate per host).
+    sets, cost, group = [[0], [1]], [1.0, 1.0], [7, 7]
+    comps = components.components(sets, 2, group)
+    problems = [components.sub_problem(c, sets, cost, [1.0] * 2, group, [0, 1]) for c in comps]
+    res = components.combine(comps, components.solve_problems(problems, {"method": "exact"}), 2, "exact", [0, 1])
+    whole = phusong.solve_cover(sets, cost, [1.0] * 2, method="exact", group=group, required=[0, 1])
+    assert res["status"] == str(whole["status"]) == "infeasible"

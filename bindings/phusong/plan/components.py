@@ -90,8 +90,9 @@ def solve_problems(problems: list[dict], options: dict) -> list[dict]:
 
 
 def combine(comps: list[Component], results: list[dict], n_items: int, method: str, required=()) -> dict:
-    """The whole problem's result from its components' (same keys as solve_cover's mapping); a
-    required item no candidate covers makes it infeasible, as for the whole problem."""
+    """The whole problem's result from its components' (same keys as solve_cover's mapping). A
+    required item no candidate covers is listed in ``uncoverable`` and does not make the problem
+    infeasible, as for the whole problem (solve_cover)."""
     chosen, uncovered = [], []
     cost = covered = bound = seconds = 0.0
     statuses = set()
@@ -104,7 +105,7 @@ def combine(comps: list[Component], results: list[dict], n_items: int, method: s
         seconds += r["seconds"]
         statuses.add(r["status"])
     in_some = {i for c in comps for i in c.items}
-    if "infeasible" in statuses or any(i not in in_some for i in required):
+    if "infeasible" in statuses:
         status = "infeasible"
     elif "no_solution" in statuses:
         status = "no_solution"
