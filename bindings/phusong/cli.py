@@ -386,11 +386,9 @@ def coverage(dems, site_specs, sites_file, radius_km, model, freq_mhz, eirp_dbm,
             sigma_s_per_m=sigma_s_per_m, climate=climate, curvature_coeff=curvature_coeff, ray_spacing_m=ray_spacing_m,
             ray_gap_m=ray_gap_m, itm_dh_anchor_spacing=itm_dh_anchor_spacing, itm_dh_rel_tolerance=itm_dh_tolerance,
             threads=threads))
-        # The whole DEM is read (and every cell checked: a bad value anywhere is refused);
-        # rasters.open_for_sites reads only the sites' window, with the same raster.
-        dem = _core.Dem.open(paths)
-        if resolution_m is not None:
-            dem = dem.resampled(resolution_m)
+        # Only the DEM window the sites' discs need is read (and every cell of it checked: a bad
+        # value there is refused); the raster is the same, cell for cell, as from the whole DEM.
+        dem = rasters.open_for_sites(paths, sites, params.radius_km, resolution_m)
         r = rasters.coverage_raster(dem, sites, quantity=quantity, threshold_dbm=threshold_dbm,
                                     progress=lambda d, t: bars("coverage", d, t), params=params)
         files = rasters.write_coverage(r, out, polygons, threshold_dbm)

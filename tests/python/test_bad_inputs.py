@@ -280,7 +280,7 @@ CASES = [
                                          "900", "--radius-km", "5", "--out", str(d / "c.tif")])[1], ["x.tif"]),
     Case("dem-32km-high", dem_raster(np.where(np.arange(120 * 120).reshape(120, 120) == 7261, 32000.0, 500.0)),
          ["dem.tif", "32000"]),
-    Case("dem-32km-deep", dem_raster(np.where(np.arange(120 * 120).reshape(120, 120) == 100, -32000.0, 500.0)),
+    Case("dem-32km-deep", dem_raster(np.where(np.arange(120 * 120).reshape(120, 120) == 50 * 120 + 55, -32000.0, 500.0)),
          ["dem.tif", "-32000"]),
     Case("coverage-100ghz", coverage_args(freq="100000"), ["100000", "p526"]),
     Case("coverage-absurd-radius", coverage_args("--model", "los", "--radius-km", "100000", freq="900"), ["radius"]),
@@ -341,3 +341,20 @@ def test_bad_input_is_refused_with_a_clear_message(case, tmp_path, monkeypatch):
 
 def test_the_matrix_is_large_enough():
     assert len(CASES) >= 60
+
+
+def test_coverage_reads_only_the_window_it_needs(tmp_path, monkeypatch):
+    """`phusong coverage` reads (and checks) only the DEM window the site's disc needs: a bad
+    value far outside it is not read, and the raster is the same as from a clean DEM."""
+    from phusong.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    outs = []
+    for name, bad in (("clean", 500.0), ("far", -32000.0)):
+        d = tmp_path / name
+        d.mkdir()
+        args = dem_raster(np.where(np.arange(120 * 120).reshape(120, 120) == 100, bad, 500.0))(d)
+        result = CliRunner().invoke(main, args, catch_exceptions=True)
+        assert result.exit_code == 0, result.output
+        outs.append((d / "c.tif").read_bytes())
+    assert outs[0] == outs[1]
