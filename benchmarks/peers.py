@@ -7,11 +7,14 @@
    grid (gdalwarp, bilinear), observer 35 m, target 1.5 m, radius 30 km, curvature 0.85714.
    Prints the share of cells that agree and the time ratio (ours / GDAL's).
 2. Delta-Bullington raster, same site and grid: time ratio to gdal_viewshed's time.
-3. ITM raster vs SPLAT! (`splat -olditm`, Longley-Rice ITM) on the 3" tile, same site,
-   frequency, heights and ITM parameters, radius 30 km: time ratio and the median absolute
-   difference of path loss over the points both compute (SPLAT!'s -ano output).
+3. ITM raster vs SPLAT! (`splat -olditm`, Longley-Rice ITM) and Signal-Server (`-pm 1`, with
+   --signal-server BIN) on the 3" tile, same site, frequency, heights and ITM parameters, radius
+   30 km: time ratios and the median absolute difference of path loss over the points both
+   compute (benchmarks/peers_itm.py).
 Timings are wall-clock, best of --repeat runs taken in turn with the peer's (so both see the same
-machine load); ours include reading the DEM and writing the GeoTIFF, as the peers' do.
+machine load); ours include reading the DEM and writing the GeoTIFF, as the peers' do, and are
+taken twice: in process, and end to end through the CLI (`phusong coverage`, a new process:
+start-up included), as a user runs it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -55,6 +57,12 @@ def best_of_interleaved(n: int, fns: dict) -> dict:
             out = fn()
             best[k] = (min(best[k][0], time.perf_counter() - t0), out)
     return best
+
+
+def cli_command(*args: str) -> list[str]:
+    """The phusong console script of this interpreter's environment, with `args`."""
+    exe = Path(sys.executable).parent / "phusong"
+    return [str(exe), *args] if exe.exists() else [sys.executable, "-m", "phusong.cli", *args]
 
 
 def read_tif(path: Path):
@@ -95,11 +103,20 @@ def bench_los_and_p526(tile: Path, work: Path, repeat: int, only: set[str], radi
                              dem.crs_wkt)
         return r
 
+    def cli(model: str, path: Path):
+        # The same raster as a user gets it: a new process, start-up included.
+        subprocess.run(cli_command("coverage", "--dem", str(dem30), "--site", f"{SITE_LON},{SITE_LAT},{TX_H}",
+                                   "--freq-mhz", str(FREQ), "--model", model, "--radius-km", str(radius_km),
+                                   "--rx-height-m", str(RX_H), "--curvature-coeff", "0.85714", "--quiet",
+                                   "--out", str(path)), check=True)
+
     fns = {"gdal": lambda: subprocess.run(cmd, check=True)}
     if "los" in only:
         fns["los"] = lambda: ours("los", ours_out)
+        fns["los_cli"] = lambda: cli("los", work / "cli_los.tif")
     if "p526" in only:
         fns["p526"] = lambda: ours("p526", work / "ours_p526.tif")
+        fns["p526_cli"] = lambda: cli("p526", work / "cli_p526.tif")
     timed = best_of_interleaved(repeat, fns)
     t_gdal = timed["gdal"][0]
     results["t_gdal"] = t_gdal
@@ -120,98 +137,29 @@ def bench_los_and_p526(tile: Path, work: Path, repeat: int, only: set[str], radi
         agree = float(np.mean(o[both] == gw[both])) * 100
         print(f"phusong los                   {t_los:7.3f} s   ratio {t_los / t_gdal:5.2f}x   "
               f"agreement {agree:.2f}% of {both.sum()} cells")
-        results.update(t_los=t_los, los_agreement_pct=agree, los_cells=int(both.sum()))
+        t_cli = timed["los_cli"][0]
+        c, cgt = read_tif(work / "cli_los.tif")
+        same = c.shape == r["values"].shape and list(cgt) == list(r["geotransform"]) and bool(
+            np.array_equal(np.where(c == 255, np.nan, c), r["values"], equal_nan=True))
+        print(f"phusong coverage --model los  {t_cli:7.3f} s   ratio {t_cli / t_gdal:5.2f}x   (CLI end to end, a new "
+              f"process; {'the same raster as in process' if same else 'NOT the same raster as in process'})")
+        results.update(t_los=t_los, los_agreement_pct=agree, los_cells=int(both.sum()), t_los_cli=t_cli,
+                       los_cli_same=same)
     if "p526" in only:
         t_db, r = timed["p526"]
         print(f"phusong p526 (delta-Bull.)    {t_db:7.3f} s   ratio {t_db / t_gdal:5.2f}x gdal_viewshed   "
               f"({np.isfinite(r['values']).sum()} cells with diffraction loss)")
-        results.update(t_p526=t_db)
+        t_cli = timed["p526_cli"][0]
+        print(f"phusong coverage --model p526 {t_cli:7.3f} s   ratio {t_cli / t_gdal:5.2f}x gdal_viewshed   (CLI end to end)")
+        results.update(t_p526=t_db, t_p526_cli=t_cli)
     return results
-
-
-def bench_itm(tile: Path, work: Path, repeat: int, radius_km: float = RADIUS_KM) -> dict:
-    """Runs SPLAT! -olditm and ours; returns the times and the path-loss differences."""
-    if not shutil.which("splat"):
-        raise RuntimeError("SPLAT! is not installed (Debian package splat)")
-    sdf = work / "sdf"
-    sdf.mkdir(exist_ok=True)
-    subprocess.run(["srtm2sdf", str(tile)], cwd=sdf, check=True, capture_output=True)
-    (work / "tx.qth").write_text(f"tx\n{SITE_LAT:.6f}\n{-SITE_LON % 360:.6f}\n{TX_H:.1f} meters\n")
-    # SPLAT! .lrp: eps, sigma, N0 (surface refractivity), f MHz, climate, polarisation (1 = vertical),
-    # situation (confidence) fraction, time (reliability) fraction, ERP W.
-    (work / "tx.lrp").write_text(f"15.000\n0.005\n301.000\n{FREQ:.3f}\n5\n1\n0.50\n0.50\n0\n")
-    cmd = ["splat", "-t", "tx.qth", "-L", str(RX_H), "-R", str(radius_km), "-metric", "-olditm", "-d", str(sdf),
-           "-N", "-ano", "splat.ano", "-o", "splat.ppm"]
-    site = phusong.Site()
-    site.id, site.lon, site.lat, site.height_m, site.freq_mhz, site.eirp_dbm = "S", SITE_LON, SITE_LAT, TX_H, FREQ, 60
-
-    def ours():
-        dem = phusong.Dem.open([str(tile)])
-        r = phusong.site_raster(dem, site, model="itm", radius_km=radius_km, rx_height_m=RX_H, itm_eps_r=15,
-                                itm_sigma_s_per_m=0.005, itm_n0=301, itm_climate=5, itm_pol=1)
-        phusong.write_raster(str(work / "ours_itm.tif"), [("itm", r["values"], float("nan"))],
-                             list(r["geotransform"]), dem.crs_wkt)
-        return r
-
-    # The same with the approximate terrain-irregularity mode (Delta h at anchors 16 samples apart,
-    # intervals halved where the ends differ by more than 20 %).
-    def ours_fast():
-        dem = phusong.Dem.open([str(tile)])
-        r = phusong.site_raster(dem, site, model="itm", radius_km=radius_km, rx_height_m=RX_H, itm_eps_r=15,
-                                itm_sigma_s_per_m=0.005, itm_n0=301, itm_climate=5, itm_pol=1,
-                                itm_dh_anchor_spacing=FAST_DH_ANCHORS, itm_dh_rel_tolerance=FAST_DH_TOLERANCE)
-        phusong.write_raster(str(work / "ours_itm_fast.tif"), [("itm", r["values"], float("nan"))],
-                             list(r["geotransform"]), dem.crs_wkt)
-        return r
-
-    timed = best_of_interleaved(repeat, {
-        "splat": lambda: subprocess.run(cmd, cwd=work, check=True, capture_output=True),
-        "itm": ours,
-        "itm_fast": ours_fast,
-    })
-    t_splat = timed["splat"][0]
-    t_ours, r = timed["itm"]
-    t_fast, r_fast = timed["itm_fast"]
-    # SPLAT! -ano: header lines, then "lat, lon, azimuth, elevation, loss" (lon in degrees west).
-    pts = []
-    for line in (work / "splat.ano").read_text(errors="replace").splitlines():
-        parts = [p.strip() for p in line.replace("*", "").split(",")]
-        if len(parts) < 5:
-            continue
-        try:
-            lat, lonw, _, _, loss = (float(p) for p in parts[:5])
-        except ValueError:
-            continue
-        pts.append((lat, (360 - lonw) % 360, loss))
-    pts = np.array(pts)
-    gt = r["geotransform"]
-    v = r["values"]
-    col = np.floor((pts[:, 1] - gt[0]) / gt[1]).astype(int)
-    row = np.floor((pts[:, 0] - gt[3]) / gt[5]).astype(int)
-    ok = (col >= 0) & (row >= 0) & (col < v.shape[1]) & (row < v.shape[0])
-    ours_at = np.full(len(pts), np.nan)
-    ours_at[ok] = v[row[ok], col[ok]]
-    both = ok & np.isfinite(ours_at)
-    diff = np.abs(ours_at[both] - pts[both, 2])
-    fast_at = np.full(len(pts), np.nan)
-    fast_at[ok] = r_fast["values"][row[ok], col[ok]]
-    both_f = ok & np.isfinite(fast_at)
-    diff_f = np.abs(fast_at[both_f] - pts[both_f, 2])
-    exact_vs_fast = np.abs(fast_at[both & both_f] - ours_at[both & both_f])
-    print(f"SPLAT! -olditm (ITM), 3\" tile  {t_splat:7.3f} s")
-    print(f"phusong itm                   {t_ours:7.3f} s   speed-up {t_splat / t_ours:5.1f}x   "
-          f"median |loss diff| {np.median(diff):.2f} dB (p90 {np.percentile(diff, 90):.2f} dB) over {both.sum()} points")
-    print(f"phusong itm, fast Delta h     {t_fast:7.3f} s   speed-up {t_splat / t_fast:5.1f}x   "
-          f"median |loss diff| {np.median(diff_f):.2f} dB; vs exact ITM: mean {exact_vs_fast.mean():.3f} dB, "
-          f"p99 {np.percentile(exact_vs_fast, 99):.2f} dB")
-    return {"t_splat": t_splat, "t_itm": t_ours, "median_diff_db": float(np.median(diff)), "points": int(both.sum()),
-            "t_itm_fast": t_fast, "median_diff_fast_db": float(np.median(diff_f))}
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", default="los,p526,itm")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--signal-server", default=None, help="Signal-Server binary (see peers_itm.py for its build)")
     args = ap.parse_args()
     only = set(args.only.split(","))
     tile = datasets.fetch("dem/N21E105.hgt")
@@ -220,7 +168,9 @@ def main() -> int:
         if only & {"los", "p526"}:
             bench_los_and_p526(tile, work, args.repeat, only)
         if "itm" in only:
-            bench_itm(tile, work, args.repeat)
+            from peers_itm import bench_itm  # SPLAT! and Signal-Server, in process and through the CLI
+
+            bench_itm(tile, work, args.repeat, signal_server=args.signal_server)
     print(f"(threads: all {os.cpu_count()} cores)")
     return 0
 

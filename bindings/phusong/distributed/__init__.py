@@ -8,6 +8,14 @@ single-process run (which stays the default).
   :class:`DaskExecutor` (a ``dask.distributed.Client``), and :func:`connect` for ``--dask``.
 """
 
-from .executor import DaskExecutor, LocalExecutor, connect
-
 __all__ = ["DaskExecutor", "LocalExecutor", "connect"]
+
+
+def __getattr__(name: str):
+    # The executors are imported on first use: `phusong coverage` needs only partition and tasks
+    # (for its windowed DEM read), and every import counts in a command's start-up.
+    if name in __all__:
+        from . import executor
+
+        return getattr(executor, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
