@@ -108,7 +108,7 @@ def bench_los_and_p526(tile: Path, work: Path, repeat: int, only: set[str], radi
         subprocess.run(cli_command("coverage", "--dem", str(dem30), "--site", f"{SITE_LON},{SITE_LAT},{TX_H}",
                                    "--freq-mhz", str(FREQ), "--model", model, "--radius-km", str(radius_km),
                                    "--rx-height-m", str(RX_H), "--curvature-coeff", "0.85714", "--quiet",
-                                   "--out", str(path)), check=True)
+                                   "--out", str(path)), check=True, capture_output=True)
 
     fns = {"gdal": lambda: subprocess.run(cmd, check=True)}
     if "los" in only:
