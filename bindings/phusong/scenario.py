@@ -783,7 +783,11 @@ def _run(sc: Scenario, out: Path, folder, step, executor) -> RunResult:
     dem = _core.Dem.open(sc.inputs.dem)
     sc._warnings = []
     villages = _core.read_villages(_engine_table(sc, "villages"))
-    towers = _core.read_sites(_engine_table(sc, "towers"), sc.radio.bandwidth_mhz)
+    towers_file = _engine_table(sc, "towers")
+    towers = _core.read_sites(towers_file, sc.radio.bandwidth_mhz)
+    from .inputs.tables import site_ids
+
+    site_of = site_ids(towers_file)  # the sectors of multi-sector sites: one candidate per site
     for kind, items, fname in (("village", villages, sc.inputs.villages), ("tower", towers, sc.inputs.towers)):
         for it in items:
             if not dem.contains_lonlat(it.lon, it.lat):
@@ -841,7 +845,7 @@ def _run(sc: Scenario, out: Path, folder, step, executor) -> RunResult:
     if sc.planning.enabled and white:
         new_fibre = fibre_plan.new_lines_wkb() if fibre_plan is not None and sc.fibre.backhaul else None
         candidates, plan = planner.plan(dem, sc, villages, white, towers, step("planning"), clutter, new_fibre,
-                                        extra_required=lost, executor=executor)
+                                        extra_required=lost, executor=executor, site_of=site_of)
         planner.plan_economics(sc, plan, candidates, villages, white, communes.name_of if communes else None)
 
     if service_before is not None:

@@ -100,14 +100,21 @@ def test_a_scenario_built_only_from_planners_data(tmp_path):
     src = src[:300]
     x, y = phusong.transform([float(r["lon"]) for r in src], [float(r["lat"]) for r in src], "WGS84", "VN2000-TM3-104")
     h = VI_COLUMNS["sites"]
-    cols = ["id", "operator", "technologies", "height_m", "freq_mhz", "eirp_dbm", "x", "y"]
+    cols = ["id", "sector", "operator", "technologies", "height_m", "freq_mhz", "eirp_dbm", "antenna", "azimuth_deg",
+            "x", "y"]
     wb = Workbook()
     ws = wb.active
     ws.title = "Trạm"
     ws.append([h[c] for c in cols])
+    sectored = set()
     for r, xe, yn in zip(src, x, y):
-        ws.append([r["id"], r["operator"], r["technologies"].replace(";", ", "), float(r["height_m"]),
-                   float(r["freq_mhz"]), float(r["eirp_dbm"]), round(float(xe), 2), round(float(yn), 2)])
+        # As an operator lists them: the 2G/3G sites in three sectors (one row each), the others omni.
+        three = "4G" not in r["technologies"]
+        sectored |= {r["id"]} if three else set()
+        for k, az in enumerate((0, 120, 240) if three else (None,), start=1):
+            ws.append([r["id"], k if three else None, r["operator"], r["technologies"].replace(";", ", "),
+                       float(r["height_m"]), float(r["freq_mhz"]), float(r["eirp_dbm"]), "3gpp" if three else "omni", az,
+                       round(float(xe), 2), round(float(yn), 2)])
     wb.save(tmp_path / "tram.xlsx")
     p = tmp_path / "s.yaml"
     p.write_text("""name: planners-data
@@ -124,7 +131,12 @@ outputs:
   formats: [gpkg]
 """, encoding="utf-8")
     r = phusong.run_scenario(p)
-    assert len(r.villages) == 56 and len(r.towers) > 0
+    assert len(r.villages) == 56 and len(r.towers) > 0 and sectored
+    # A multi-sector site is one candidate (UP-/CO-<site id>), never one per sector.
+    ids = [c.id for c in r.candidates if c.kind in ("upgrade", "colocation")]
+    assert ids and len(ids) == len(set(ids))
+    assert {i[3:] for i in ids} <= {t["id"] for t in src}
+    assert any(i[3:] in sectored for i in ids)
     rows = list(csv.DictReader(open(tmp_path / "out" / "kpi_commune.csv", encoding="utf-8")))
     assert all(int(float(x["population"])) == int(x["census_2019_population"]) for x in rows)
     assert (tmp_path / "out" / "communes.gpkg").is_file() and (tmp_path / "out" / "proposed_sites.gpkg").is_file()

@@ -178,6 +178,16 @@ def test_sectors_of_one_site(tmp_path):
     assert len({(r["lon"], r["lat"]) for r in rows[:3]}) == 1  # sectors share the mean position
 
 
+def test_site_ids_of_the_sectors(tmp_path):
+    p = write(tmp_path / "s.csv", SITES_HEADER +
+              f"A,,Viettel,4G,40,1800,60,3gpp,0,{S1[2]},{S1[3]}\n"
+              f"A,,Viettel,4G,40,1800,60,3gpp,120,{S1[2]},{S1[3]}\n"
+              f"B,north,VNPT,2G;3G,30,900,58,omni,,{S2[2]},{S2[3]}\n")
+    out = tables.normalise(p, tmp_path / "out.csv", "sites", crs="VN2000-TM3-104")
+    assert tables.site_ids(out) == {"A-1": "A", "A-2": "A"}  # B has one sector: a tower of its own
+    assert tables.site_ids(ROOT / "datasets" / "generated" / "sonla_towers.GENERATED.csv") == {}  # no site_id column
+
+
 def test_sector_rows_that_disagree_on_position(tmp_path):
     p = write(tmp_path / "s.csv", SITES_HEADER +
               f"A,1,Viettel,4G,40,1800,60,3gpp,0,{S1[2]},{S1[3]}\n"

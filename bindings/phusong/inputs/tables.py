@@ -711,6 +711,24 @@ def write_csv(rows: Sequence[Mapping[str, object]], path: str | Path, kind: str)
     return p
 
 
+def site_ids(path: str | Path) -> dict[str, str]:
+    """Sector id -> site id for the sectors of multi-sector sites in a sites CSV (the ``site_id``
+    column :func:`write_csv` writes); empty for a file without that column or without any site of
+    two or more sectors. Other formats (GeoJSON, Shapefile, ...) hold one site per feature."""
+    p = Path(path)
+    if p.suffix.lower() != ".csv" or not p.is_file():
+        return {}
+    with open(p, encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(fh)
+        if not rows.fieldnames or "site_id" not in rows.fieldnames or "id" not in rows.fieldnames:
+            return {}
+        pairs = [(r["id"], r["site_id"]) for r in rows if r.get("site_id")]
+    count: dict[str, int] = {}
+    for _, sid in pairs:
+        count[sid] = count.get(sid, 0) + 1
+    return {i: sid for i, sid in pairs if count[sid] > 1}
+
+
 def normalise(path: str | Path, out_csv: str | Path, kind: str, columns: Mapping[str, str] | str | None = None,
               crs: str | None = None, sheet: str | None = None, **options) -> Path:
     """Reads a villages or sites table (`kind`: "villages" or "sites") and writes it as the CSV

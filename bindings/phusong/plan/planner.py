@@ -76,9 +76,15 @@ def _copy_site(t: _core.Site, **kw) -> _core.Site:
     return s
 
 
-def existing_candidates(sc, towers: list, white_v: list) -> list:
+def existing_candidates(sc, towers: list, white_v: list, site_of: dict[str, str] | None = None) -> list:
     """Infrastructure sharing first: 4G on an own 2G/3G site (upgrade), or co-located on another
-    operator's tower (colocation); only towers within the radius of a white village."""
+    operator's tower (colocation); only towers within the radius of a white village.
+
+    `site_of` (sector id -> site id, :func:`phusong.inputs.tables.site_ids`): the sectors of a
+    multi-sector site are one tower here — one upgrade or co-location candidate for the site
+    (``UP-<site id>``), paid once; the site is upgradable when none of its sectors is broadband
+    already. The candidate, like every upgrade or co-location, carries the planning's 4G
+    equipment (omni, planning.freq_mhz and eirp_dbm) at the tower's position and height."""
     p, r = sc.planning, sc.radio
     kinds = set(p.candidates)
     wl = np.array([v.lon for v in white_v])
@@ -86,19 +92,24 @@ def existing_candidates(sc, towers: list, white_v: list) -> list:
     reach_deg = r.radius_km / 111.0
     out = []
     broadband = set(r.technologies)  # canonical names (2G, 3G, 4G, 5G), as read_sites gives them
+    site_of = site_of or {}
+    sites: dict[str, list] = {}  # site id -> its sectors (a tower without sectors: itself), in file order
     for t in towers:
+        sites.setdefault(site_of.get(t.id, t.id), []).append(t)
+    for sid, sectors in sites.items():
+        t = sectors[0]
         if not np.any((np.abs(wl - t.lon) < reach_deg / max(0.2, np.cos(np.radians(t.lat)))) &
                       (np.abs(wa - t.lat) < reach_deg)):
             continue
-        techs = set(t.technologies.split(";"))
+        techs = {x for s_ in sectors for x in s_.technologies.split(";")}
         own = p.operator in ("any", t.operator)
         if "upgrade" in kinds and own and not (techs & broadband):
-            out.append(_copy_site(t, id=f"UP-{t.id}", technologies="4G", freq_mhz=p.freq_mhz, eirp_dbm=p.eirp_dbm,
-                                  kind="upgrade"))
+            out.append(_copy_site(t, id=f"UP-{sid}", technologies="4G", freq_mhz=p.freq_mhz, eirp_dbm=p.eirp_dbm,
+                                  height_m=max(s_.height_m for s_ in sectors), kind="upgrade"))
         if "colocation" in kinds and (p.operator == "any" or t.operator != p.operator):
             op = t.operator if p.operator == "any" else p.operator
-            out.append(_copy_site(t, id=f"CO-{t.id}", operator=op, technologies="4G", freq_mhz=p.freq_mhz,
-                                  eirp_dbm=p.eirp_dbm, kind="colocation"))
+            out.append(_copy_site(t, id=f"CO-{sid}", operator=op, technologies="4G", freq_mhz=p.freq_mhz,
+                                  eirp_dbm=p.eirp_dbm, height_m=max(s_.height_m for s_ in sectors), kind="colocation"))
     return out
 
 
@@ -275,21 +286,23 @@ def admin_area(path: str):
 
 def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
          progress: Callable[[int, int], None] | None = None, clutter: _core.Dem | None = None,
-         new_fibre: list[bytes] | None = None, extra_required: list[int] | None = None, executor=None):
+         new_fibre: list[bytes] | None = None, extra_required: list[int] | None = None, executor=None,
+         site_of: dict[str, str] | None = None):
     """Chooses candidate sites that cover the white villages. Returns (candidates, plan) where
     plan has chosen (candidate indices, in the order chosen), newly_covered (village indices per
     chosen site), cost breakdown per chosen site, still_white, uncoverable (village index ->
     reason), total_cost, population_covered and the cost-versus-people curve. `clutter`: the
     land-cover raster of the run (opened once by the scenario runner), or None. `new_fibre`: the
     fibre plan's new routes (WKB lines), backhaul for the sites near them. `executor`: where the
-    candidates' coverage is computed (default this process; see phusong.distributed)."""
+    candidates' coverage is computed (default this process; see phusong.distributed). `site_of`:
+    the sectors of multi-sector towers (sector id -> site id), one candidate per site."""
     if executor is None:
         from ..distributed import LocalExecutor
 
         executor = LocalExecutor()
     p, r = sc.planning, sc.radio
     white_v = [villages[i] for i in white]
-    cands: list = existing_candidates(sc, towers, white_v)
+    cands: list = existing_candidates(sc, towers, white_v, site_of)
     for ref in p.candidates:
         if ref == "grid":
             grid = grid_candidates(dem, white_v, p.grid_spacing_km, r.radius_km, p.height_m,
