@@ -71,6 +71,14 @@ NOTEBOOKS = {
                       'sites = pd.read_csv(csv_path)\n'
                       'assert sites.lon.between(102, 110).all() and sites.lat.between(8, 24).all()  # VN-2000 -> WGS84\n'
                       'sites'),
+        new_markdown_cell("OpenStreetMap's communication towers (`format: osm_towers`) are hosts for upgrades and "
+                          "co-locations where no operator list is at hand: the extract keeps neither operator nor "
+                          "technology, so each is taken as a 2G site and labelled ASSUMED; other towers are left out "
+                          "and counted."),
+        new_code_cell('from phusong.inputs import datasets, osm\n'
+                      'r = osm.towers_from_pois(datasets.fetch("osm/vn_comms_towers.geojson"), OUT / "osm_towers.csv")\n'
+                      'print(r.towers, "communication towers;", *r.warnings)\n'
+                      'pd.read_csv(r.path)[["id", "operator", "technologies", "lon", "lat", "source"]].head()'),
     ],
     "02-erasing-white-villages.ipynb": [
         new_markdown_cell("# 2. Erasing the white villages\n\nThe least-cost set of sites — 4G upgrades of own "

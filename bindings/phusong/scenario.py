@@ -42,10 +42,11 @@ class TableInput(_Strict):
         None, description="canonical name -> the table's header (e.g. lon: KINH_DO), or 'vi' for the Vietnamese "
                           "templates' headers")
     crs: str | None = Field(None, description="CRS of the x/y (or lon/lat) columns: VN2000-TM3-104, EPSG:n, ...")
-    format: Literal["table", "opencellid", "osm_places"] = Field(
+    format: Literal["table", "opencellid", "osm_places", "osm_towers"] = Field(
         "table", description="opencellid: an OpenCelliD cell_towers.csv (towers; MCC 452, cells grouped into sites); "
                              "osm_places: OSM populated places (villages; populations estimated from the census "
-                             "carried to inputs.communes)")
+                             "carried to inputs.communes); osm_towers: the communication towers of an OSM POI layer "
+                             "(towers; operator and technology assumed)")
 
 
 class Inputs(_Strict):
@@ -902,6 +903,12 @@ def _engine_table(sc: Scenario, key: str) -> str:
 
         # Rows of other countries' networks are skipped and listed (input_warnings.csv).
         sc._warnings += opencellid.convert(t.file, out).warnings
+    elif t.format == "osm_towers":
+        if key != "towers":
+            raise ScenarioError(f"{sc.path}: key 'inputs.{key}.format': osm_towers is a towers format")
+        from .inputs import osm
+
+        sc._warnings += osm.towers_from_pois(t.file, out).warnings
     elif t.format == "osm_places":
         if key != "villages":
             raise ScenarioError(f"{sc.path}: key 'inputs.{key}.format': osm_places is a villages format")

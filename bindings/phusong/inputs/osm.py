@@ -109,3 +109,75 @@ def villages_from_places(places: str | Path, communes_path: str | Path, out_csv:
         w.writerows(out_rows)
     tmp.replace(out)
     return OsmVillages(out, len(out_rows), outside, empty, warnings)
+
+
+#: Geofabrik POI classes: ``comms_tower`` (code 2951: ``man_made=communications_tower``, or
+#: ``man_made=tower`` with ``tower:type=communication``) is a communication tower; ``tower`` (code
+#: 2950) is any other ``man_made=tower`` (observation, water, bell, lighting, ...).
+TOWER_CLASS = "comms_tower"
+TOWER_SOURCE = ("OpenStreetMap (ODbL) {fclass} {osm_id}; operator {operator}, technology and radio parameters "
+                "ASSUMED (the extract has none): a 2G site with the OpenCelliD defaults")
+#: The operator of a tower whose OSM feature names none (Geofabrik's free layers keep no operator).
+UNKNOWN_OPERATOR = "OSM"
+
+
+@dataclass
+class OsmTowers:
+    """The result of :func:`towers_from_pois`."""
+
+    path: Path
+    towers: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def towers_from_pois(pois: str | Path, out_csv: str | Path) -> OsmTowers:
+    """Writes the communication towers of an OSM POI layer (Geofabrik ``gis.osm_pois_free_1``, or
+    an extract of it such as ``data:osm/vn_comms_towers.geojson``) as a towers CSV the engine reads.
+
+    Rule (README, "OpenStreetMap towers"): every point of class ``comms_tower`` is one site, id
+    ``OSM-<osm_id>``; its operator is the feature's ``operator`` attribute when the layer has one,
+    else ``OSM`` (unknown); the extract carries no technology or radio parameters, so each is taken
+    as a 2G site with the OpenCelliD defaults (30 m mast, 900 MHz, EIRP 58 dBm) and labelled ASSUMED
+    in its ``source``. Points of class ``tower`` (towers not tagged as communication towers) and
+    other classes are left out, and counted in the warnings; a feature without a point geometry is
+    an InputError naming the file and feature. InputError when no communication tower is left."""
+    from shapely import from_wkb
+
+    from .opencellid import TECH_DEFAULTS
+    from .tables import read_attributes, write_csv
+
+    pois = Path(pois)
+    header, rows = read_attributes(pois)
+    for need in ("osm_id", "fclass"):
+        if need not in header:
+            raise _core.InputError(f"{pois}: missing field '{need}' (a Geofabrik POI layer has osm_id, code, fclass, "
+                                   "name)")
+    geoms = {k: from_wkb(w) for k, w in _core.read_geometries(str(pois))}  # feature numbers from 1
+    i_id, i_cls = header.index("osm_id"), header.index("fclass")
+    i_op = header.index("operator") if "operator" in header else None
+    d = TECH_DEFAULTS["2G"]
+    out_rows, other_towers, other = [], 0, 0
+    for k, r in enumerate(rows, start=1):
+        cls = str(r[i_cls])
+        if cls != TOWER_CLASS:
+            other_towers += cls == "tower"
+            other += cls != "tower"
+            continue
+        g = geoms.get(k)
+        if g is None or g.geom_type != "Point":
+            raise _core.InputError(f"{pois}: feature {k} (osm_id {r[i_id]}): expected a POINT, got "
+                                   f"{'no geometry' if g is None else g.geom_type.upper()}")
+        op = str(r[i_op]).strip() if i_op is not None and r[i_op] else UNKNOWN_OPERATOR
+        out_rows.append({"id": f"OSM-{r[i_id]}", "operator": op, "technologies": "2G", "height_m": d.height_m,
+                         "freq_mhz": d.freq_mhz, "eirp_dbm": d.eirp_dbm, "lon": g.x, "lat": g.y,
+                         "source": TOWER_SOURCE.format(fclass=cls, osm_id=r[i_id], operator=op)})
+    if not out_rows:
+        raise _core.InputError(f"{pois}: no point of class '{TOWER_CLASS}' (an OSM communication tower)")
+    warnings = []
+    if other_towers:
+        warnings.append(f"{pois}: {other_towers} points of class 'tower' are not tagged as communication towers: "
+                        "left out")
+    if other:
+        warnings.append(f"{pois}: {other} points of other classes: left out")
+    out = write_csv(out_rows, out_csv, "sites")
+    return OsmTowers(out, len(out_rows), warnings)
