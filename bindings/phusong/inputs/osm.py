@@ -39,24 +39,32 @@ def _split(total: int, n: int) -> list[int]:
     return [base + (1 if k < rest else 0) for k in range(n)]
 
 
+def _read_layer(path: Path, layout: str):
+    """A Geofabrik layer's attribute header and rows, and its geometries by feature number (from 1);
+    InputError naming the file when osm_id or fclass is missing (`layout`: what the layer has)."""
+    from shapely import from_wkb
+
+    from .tables import read_attributes
+
+    header, rows = read_attributes(path)
+    for need in ("osm_id", "fclass"):
+        if need not in header:
+            raise _core.InputError(f"{path}: missing field '{need}' (a Geofabrik {layout})")
+    return header, rows, {k: from_wkb(w) for k, w in _core.read_geometries(str(path))}
+
+
 def villages_from_places(places: str | Path, communes_path: str | Path, out_csv: str | Path,
                          name_field: str | None = None) -> OsmVillages:
     """Writes the OSM places inside the communes of `communes_path` as a villages CSV the engine
     reads (see the module's rule). InputError naming the file when it has no place of the kept
     classes inside the communes."""
     import numpy as np
-    from shapely import STRtree, from_wkb, points
+    from shapely import STRtree, points
 
     from . import admin2025
-    from .tables import read_attributes
 
     places = Path(places)
-    header, rows = read_attributes(places)
-    for need in ("osm_id", "fclass"):
-        if need not in header:
-            raise _core.InputError(f"{places}: missing field '{need}' (a Geofabrik places layer has osm_id, code, "
-                                   "fclass, population, name)")
-    geoms = {k: from_wkb(w) for k, w in _core.read_geometries(str(places))}  # feature numbers from 1
+    header, rows, geoms = _read_layer(places, "places layer has osm_id, code, fclass, population, name")
     i_id, i_cls = header.index("osm_id"), header.index("fclass")
     i_name = header.index("name") if "name" in header else None
     kept = [(k, r) for k, r in enumerate(rows, start=1) if str(r[i_cls]) in PLACE_CLASSES and k in geoms]
@@ -141,18 +149,12 @@ def towers_from_pois(pois: str | Path, out_csv: str | Path) -> OsmTowers:
     in its ``source``. Points of class ``tower`` (towers not tagged as communication towers) and
     other classes are left out, and counted in the warnings; a feature without a point geometry is
     an InputError naming the file and feature. InputError when no communication tower is left."""
-    from shapely import from_wkb
 
     from .opencellid import TECH_DEFAULTS
-    from .tables import read_attributes, write_csv
+    from .tables import write_csv
 
     pois = Path(pois)
-    header, rows = read_attributes(pois)
-    for need in ("osm_id", "fclass"):
-        if need not in header:
-            raise _core.InputError(f"{pois}: missing field '{need}' (a Geofabrik POI layer has osm_id, code, fclass, "
-                                   "name)")
-    geoms = {k: from_wkb(w) for k, w in _core.read_geometries(str(pois))}  # feature numbers from 1
+    header, rows, geoms = _read_layer(pois, "POI layer has osm_id, code, fclass, name")
     i_id, i_cls = header.index("osm_id"), header.index("fclass")
     i_op = header.index("operator") if "operator" in header else None
     d = TECH_DEFAULTS["2G"]
