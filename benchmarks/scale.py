@@ -137,13 +137,12 @@ def full_scale(sample: int, workers: int) -> None:
     chosen = [interior[k] for k in np.linspace(0, len(interior) - 1, min(sample, len(interior))).astype(int)]
     params = {"model": "p526", "radius_km": radius_km, "threads": 1}
     base = baseline_rss()
-    r_secs, r_mem, r_site_secs = [], [], []
+    r_secs, r_mem = [], []
     for t_ in chosen:
         args = (ref30, t_, [sites[idx[j]] for j in t_.sites], list(t_.sites), params, -110.0)
         dt, rss = run_task("raster_task", args)
         r_secs.append(dt)
         r_mem.append(rss)
-        r_site_secs.append(dt / len(t_.sites))
         print(f"  raster task {t_.tile[2]}x{t_.tile[3]} cells, {len(t_.sites)} sites, window "
               f"{t_.window[3]}x{t_.window[2]}: {dt:.1f} s, peak {rss / 1e6:.0f} MB")
     # Village tasks on the 3" grid.
@@ -153,14 +152,13 @@ def full_scale(sample: int, workers: int) -> None:
     vin = np.nonzero((vlon > 104.3) & (vlon < 105.7) & (vlat > 20.3) & (vlat < 21.7))[0]
     vt = partition.village_tasks(ref3, vlon[vin], vlat[vin], lon[idx], lat[idx], radius_km)
     vt = [x for x in vt if len(x.villages) > 20][:max(1, sample // 2)]
-    v_secs, v_mem, v_per = [], [], []
+    v_secs, v_mem = [], []
     kw = {"model": "p526", "radius_km": radius_km, "threads": 1}
     for x in vt:
         args = (ref3, x, [villages[vin[i]] for i in x.villages], [sites[idx[j]] for j in x.sites], kw)
         dt, rss = run_task("village_task", args)
         v_secs.append(dt)
         v_mem.append(rss)
-        v_per.append(dt / len(x.villages))
         print(f"  village task {len(x.villages)} villages x {len(x.sites)} sites: {dt:.1f} s, peak {rss / 1e6:.0f} MB")
     print(f"  (a worker process with phusong imported: {base / 1e6:.0f} MB)")
 
@@ -183,7 +181,7 @@ def full_scale(sample: int, workers: int) -> None:
     pairs = sum(len(t_.sites) for t_ in all_rt)
     provinces = national.provinces()
     # Tasks per province: the raster tasks whose tile meets the province (a tile on a border counts
-    # in each province it meets), and the site-tile pairs of the province's own sites.
+    # in each province it meets).
     g0, g3 = nat.geotransform[0], nat.geotransform[3]
     boxes = shapely.box(np.array([g0 + t_.tile[0] * sx for t_ in all_rt]),
                         np.array([g3 - (t_.tile[1] + t_.tile[3]) * sy for t_ in all_rt]),
@@ -193,8 +191,12 @@ def full_scale(sample: int, workers: int) -> None:
     all_vt = partition.village_tasks(partition.GridRef((), None, (lon_lo - half, 1 / 1200, 0.0, lat_hi + half, 0.0,
                                                                   -1 / 1200), (int(height * 1200), int(width * 1200)),
                                                        ref30.crs_wkt, True), vlon, vlat, lon, lat, radius_km)
-    cpu_r = pairs * float(np.mean(r_site_secs))
-    cpu_v = len(villages) * float(np.mean(v_per)) if v_per else 0.0
+    # Per site and per village: the sample's total time over its total sites (villages), so a
+    # task of many sites weighs as much as it costs.
+    per_site = sum(r_secs) / sum(len(t_.sites) for t_ in chosen)
+    per_village = sum(v_secs) / sum(len(x.villages) for x in vt) if vt else float("nan")
+    cpu_r = pairs * per_site
+    cpu_v = len(villages) * per_village if vt else 0.0
     cells = rows * cols
     print(f"\nnational at 30 m: grid {rows:,} x {cols:,} = {cells / 1e9:.2f} G cells; raster tiles of {ntile} cells; "
           f"{len(all_rt):,} raster tasks per composite of all sites ({pairs:,} site-tile pairs, each site on "
@@ -202,8 +204,8 @@ def full_scale(sample: int, workers: int) -> None:
     top = sorted(per_prov.items(), key=lambda kv: -kv[1])
     print("  raster tasks per province (tiles meeting it): " + ", ".join(f"{k} {v}" for k, v in top[:5]) + " ... "
           + ", ".join(f"{k} {v}" for k, v in top[-3:]) + f"; median {int(np.median([v for _, v in top]))}")
-    print(f"  measured: {np.mean(r_site_secs):.2f} s per site per raster task (mean of {len(r_secs)}), "
-          f"{np.mean(v_per) * 1e3 if v_per else float('nan'):.1f} ms per village; peak per task "
+    print(f"  measured: {per_site:.3f} s per site (the {len(r_secs)} raster tasks' total over their sites), "
+          f"{per_village * 1e3:.1f} ms per village; peak per task "
           f"{max(r_mem + v_mem) / 1e6:.0f} MB")
     for w in (workers, 16, 64, 256):
         print(f"  projected, all sites' composite + village coverage: CPU {(cpu_r + cpu_v) / 3600:.1f} h; on {w} "

@@ -789,6 +789,15 @@ def _run(sc: Scenario, out: Path, folder, step, executor) -> RunResult:
     from .inputs.tables import site_ids
 
     site_of = site_ids(towers_file)  # the sectors of multi-sector sites: one candidate per site
+    t_in = sc._tables.get("towers")
+    if t_in is not None and t_in.format == "osm_towers":
+        # An OSM extract covers a region or the country: the towers outside the DEM are left out
+        # and counted (any other towers file must lie within the DEM).
+        inside = [t for t in towers if dem.contains_lonlat(t.lon, t.lat)]
+        if len(inside) < len(towers):
+            sc._warnings.append(f"{t_in.file}: {len(towers) - len(inside)} OSM communication towers lie outside the DEM "
+                                f"({', '.join(Path(p).name for p in sc.inputs.dem)}): left out")
+        towers = inside
     for kind, items, fname in (("village", villages, sc.inputs.villages), ("tower", towers, sc.inputs.towers)):
         for it in items:
             if not dem.contains_lonlat(it.lon, it.lat):

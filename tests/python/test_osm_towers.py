@@ -99,3 +99,26 @@ outputs:
                                                            f"villages: {{file: {p}, format: osm_towers}}"),
                      encoding="utf-8")
         phusong.run_scenario(s, out_dir=tmp_path / "bad")
+
+
+def test_the_country_extract_on_a_province_dem(tmp_path):
+    """The shared extract covers all Vietnam: on Sơn La's DEM the towers outside it are left out
+    and counted, not refused (a towers file of another format must lie within the DEM)."""
+    villages = ROOT / "datasets" / "generated" / "sonla_villages.GENERATED.csv"
+    s = tmp_path / "s.yaml"
+    s.write_text(f"""name: osm-country
+inputs:
+  dem: [generated:sonla-terrain]
+  villages: {villages}
+  towers: {{file: "data:osm/vn_comms_towers.geojson", format: osm_towers}}
+planning:
+  enabled: false
+outputs:
+  dir: out
+  formats: [gpkg]
+""", encoding="utf-8")
+    phusong.run_scenario(s)
+    rows = [w["warning"] for w in csv.DictReader(open(tmp_path / "out" / "input_warnings.csv", encoding="utf-8"))]
+    outside = [w for w in rows if "lie outside the DEM" in w]
+    assert len(outside) == 1 and "vn_comms_towers.geojson: 34 OSM communication towers lie outside the DEM" in outside[0]
+    assert any("33 points of class 'tower'" in w for w in rows)

@@ -186,6 +186,31 @@ def test_site_ids_of_the_sectors(tmp_path):
     out = tables.normalise(p, tmp_path / "out.csv", "sites", crs="VN2000-TM3-104")
     assert tables.site_ids(out) == {"A-1": "A", "A-2": "A"}  # B has one sector: a tower of its own
     assert tables.site_ids(ROOT / "datasets" / "generated" / "sonla_towers.GENERATED.csv") == {}  # no site_id column
+    text = out.read_text(encoding="utf-8")
+    (tmp_path / "bom.csv").write_text("\ufeff" + text, encoding="utf-8")  # a byte-order mark (Excel's CSV)
+    assert tables.site_ids(tmp_path / "bom.csv") == {"A-1": "A", "A-2": "A"}
+    # A hand-written CSV: sectors of one site id that disagree on the operator or the position,
+    # or a site id that is also a row's id, are refused with the file, site and values.
+    lines = text.splitlines()
+    head, a1, a2 = lines[0].split(","), lines[1].split(","), lines[2].split(",")
+    col = {c: k for k, c in enumerate(head)}
+
+    def edited(row, **kw):
+        row = list(row)
+        for k, v in kw.items():
+            row[col[k]] = v
+        return ",".join(row)
+
+    for name, rows, msg in (
+            ("op.csv", [edited(a2, operator="VNPT")], r"site 'A': rows 1 and 2 share the site id but not the operator "
+                                                      r"\('Viettel' and 'VNPT'\)"),
+            ("pos.csv", [edited(a2, lon=str(float(a2[col["lon"]]) + 0.001))],
+             r"site 'A': rows 1 and 2 share the site id but are 10\d\.\d m apart \(at most 5 m\)"),
+            ("id.csv", [lines[2], edited(lines[3].split(","), id="A")], r"site 'A': its id is also a row's id")):
+        p = tmp_path / name
+        p.write_text("\n".join([lines[0], ",".join(a1)] + rows) + "\n", encoding="utf-8")
+        with pytest.raises(phusong.InputError, match=rf"{name}: {msg}"):
+            tables.site_ids(p)
 
 
 def test_sector_rows_that_disagree_on_position(tmp_path):

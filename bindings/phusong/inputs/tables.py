@@ -711,22 +711,47 @@ def write_csv(rows: Sequence[Mapping[str, object]], path: str | Path, kind: str)
     return p
 
 
-def site_ids(path: str | Path) -> dict[str, str]:
+def site_ids(path: str | Path, position_tolerance_m: float = 5.0) -> dict[str, str]:
     """Sector id -> site id for the sectors of multi-sector sites in a sites CSV (the ``site_id``
     column :func:`write_csv` writes); empty for a file without that column or without any site of
-    two or more sectors. Other formats (GeoJSON, Shapefile, ...) hold one site per feature."""
+    two or more sectors. Other formats (GeoJSON, Shapefile, ...) hold one site per feature. As in
+    :func:`sites_from_table`, the sectors of a site must share the operator and the position
+    (within `position_tolerance_m`), and a site id must not be another row's id: else an
+    InputError naming the file, the site and the values (a hand-written CSV is checked too)."""
     p = Path(path)
     if p.suffix.lower() != ".csv" or not p.is_file():
         return {}
-    with open(p, encoding="utf-8", newline="") as fh:
-        rows = csv.DictReader(fh)
-        if not rows.fieldnames or "site_id" not in rows.fieldnames or "id" not in rows.fieldnames:
+    with open(p, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or "site_id" not in reader.fieldnames or "id" not in reader.fieldnames:
             return {}
-        pairs = [(r["id"], r["site_id"]) for r in rows if r.get("site_id")]
-    count: dict[str, int] = {}
-    for _, sid in pairs:
-        count[sid] = count.get(sid, 0) + 1
-    return {i: sid for i, sid in pairs if count[sid] > 1}
+        rows = list(reader)
+    members: dict[str, list[tuple[int, dict]]] = {}
+    for n, r in enumerate(rows, start=1):
+        if r.get("site_id"):
+            members.setdefault(r["site_id"], []).append((n, r))
+    ids = {r["id"] for r in rows}
+    out = {}
+    for sid, sectors in members.items():
+        if len(sectors) < 2:
+            continue
+        (n0, r0), rest = sectors[0], sectors[1:]
+        if sid in ids:
+            raise _err(f"{p}: site '{sid}': its id is also a row's id; give the sectors ids of their own")
+        for n, r in rest:
+            if r.get("operator", "") != r0.get("operator", ""):
+                raise _err(f"{p}: site '{sid}': rows {n0} and {n} share the site id but not the operator "
+                           f"('{r0.get('operator', '')}' and '{r.get('operator', '')}')")
+            try:
+                dx = (float(r["lon"]) - float(r0["lon"])) * 111320.0 * math.cos(math.radians(float(r0["lat"])))
+                dy = (float(r["lat"]) - float(r0["lat"])) * 110540.0
+            except (KeyError, TypeError, ValueError):
+                continue  # the engine names a position that is not a number
+            if math.hypot(dx, dy) > position_tolerance_m:
+                raise _err(f"{p}: site '{sid}': rows {n0} and {n} share the site id but are "
+                           f"{math.hypot(dx, dy):.1f} m apart (at most {position_tolerance_m:g} m)")
+        out.update({r["id"]: sid for _, r in sectors})
+    return out
 
 
 def normalise(path: str | Path, out_csv: str | Path, kind: str, columns: Mapping[str, str] | str | None = None,
