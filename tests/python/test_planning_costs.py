@@ -98,3 +98,30 @@ def test_sharing_penalty_on_new_towers(scenario_dir):
         kx = 111.32 * math.cos(math.radians(c.lat))
         n = sum(1 for v in covered if math.hypot((v.lon - c.lon) * kx, (v.lat - c.lat) * 110.57) <= 6)
         assert b[0] == pytest.approx(1.5e9 + n * 1.0e8)  # the penalty is carried in CAPEX
+
+
+def test_host_groups_by_tower_and_by_candidate():
+    from phusong.plan.planner import host_groups
+
+    ids = ["UP-T1", "CO-T1", "T1", "T1-H60", "G001", "CO-T2", "UP-T1-H60"]
+    base_of = {"T1-H60": "T1", "UP-T1-H60": "UP-T1"}  # second-pass variants (a taller mast)
+    tower_of = {"UP-T1": "T1", "CO-T1": "T1", "CO-T2": "T2"}
+    g = host_groups(ids, base_of, tower_of)
+    # The upgrade, the co-location and the variant of the upgrade share tower T1's group; the
+    # candidate named T1 (from a candidate file) and its variant are another group, not the tower's.
+    assert g[0] == g[1] == g[6] and g[0] >= 0
+    assert g[2] == g[3] and g[2] >= 0 and g[2] != g[0]
+    assert g[4] == -1  # a grid site with no variant is free
+    assert g[5] >= 0 and g[5] not in (g[0], g[2])
+    assert g == [0, 0, 1, 1, -1, 2, 0]
+
+
+def test_candidate_ids_must_be_unique(scenario_dir):
+    d, write = scenario_dir
+    header = "id,operator,technologies,height_m,freq_mhz,eirp_dbm,lon,lat\n"
+    (d / "a.csv").write_text(header + "X1,NEW,4G,40,1800,60,105.27,21.27\n")
+    (d / "b.csv").write_text(header + "X2,NEW,4G,40,1800,60,105.25,21.13\nX1,NEW,4G,40,1800,60,105.30,21.20\n")
+    text = base_scenario().replace("  grid_spacing_km: 3", "  grid_spacing_km: 3\n  candidates: [grid, a.csv, b.csv]")
+    with pytest.raises(phusong.InputError, match=r"b\.csv: row 2: candidate id 'X1' is already the id of another"):
+        phusong.run_scenario(write(text), out_dir=d / "o")
+    assert not (d / "o").exists() or not any((d / "o").iterdir())

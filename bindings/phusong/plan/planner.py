@@ -76,6 +76,25 @@ def _copy_site(t: _core.Site, **kw) -> _core.Site:
     return s
 
 
+def host_groups(ids: list[str], base_of: dict[str, str], tower_of: dict[str, str]) -> list[int]:
+    """The group of each candidate (-1: none) for "at most one per group": the upgrades and
+    co-locations of one tower (``tower_of``: candidate id -> the host site's id) share a group, and
+    a second-pass variant (``base_of``: variant id -> its first-pass candidate; a taller mast, the
+    lower band) joins its base's group. Keys are ("tower", site id) and ("candidate", id), so that
+    a candidate whose id equals a tower's id is not taken for that tower. Groups are numbered in
+    the order first met."""
+    varied = set(base_of.values())
+
+    def place(cid: str) -> tuple[str, str] | None:
+        base = base_of.get(cid, cid)
+        if base in tower_of:
+            return ("tower", tower_of[base])
+        return ("candidate", base) if base in varied else None
+
+    keys: dict[tuple[str, str], int] = {}
+    return [-1 if (k := place(cid)) is None else keys.setdefault(k, len(keys)) for cid in ids]
+
+
 def existing_candidates(sc, towers: list, white_v: list, site_of: dict[str, str] | None = None) -> list:
     """Infrastructure sharing first: 4G on an own 2G/3G site (upgrade), or co-located on another
     operator's tower (colocation); only towers within the radius of a white village.
@@ -303,6 +322,7 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
     p, r = sc.planning, sc.radio
     white_v = [villages[i] for i in white]
     cands: list = existing_candidates(sc, towers, white_v, site_of)
+    tower_of = {c.id: c.id[3:] for c in cands}  # UP-/CO-<site id> -> the host site's id
     for ref in p.candidates:
         if ref == "grid":
             grid = grid_candidates(dem, white_v, p.grid_spacing_km, r.radius_km, p.height_m,
@@ -319,10 +339,15 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
             cands += commune_centre_candidates(sc, villages, white)
         elif ref not in ("upgrade", "colocation"):
             from_file = _core.read_sites(ref, r.bandwidth_mhz)
+            taken = {c.id for c in cands}
             for c in from_file:
                 if not dem.contains_lonlat(c.lon, c.lat):
                     raise _core.InputError(
                         f"{ref}: row {c.row} (candidate id '{c.id}'): point ({c.lon}, {c.lat}) lies outside the DEM")
+                if c.id in taken:  # the plan, its outputs and the host groups name candidates by id
+                    raise _core.InputError(f"{ref}: row {c.row}: candidate id '{c.id}' is already the id of another "
+                                           "candidate (an upgrade UP-…, a co-location CO-…, a grid or commune-centre "
+                                           "site, or a row of another candidate file); give each candidate its own id")
             cands += from_file
     def evaluate(sites: list):
         """The white bản each site covers, and per bản the best RSRP and whether any is in range."""
@@ -397,17 +422,8 @@ def plan(dem: _core.Dem, sc, villages: list, white: list[int], towers: list,
         breakdown = _sharing_penalty(sc, villages, white, cands, breakdown)
     cost = [max(b.total, 1e-9) for b in breakdown]
     # At most one candidate per host tower (a 4G upgrade or a co-location, not both).
-    # A second-pass variant (taller mast, lower band) is one more choice for its base's place.
-    hosts = {}
-    varied = {vi.base_id for k, vi in variant_info.items() if not k.startswith(("SC-", "RP-"))}
-
-    def place(c) -> str | None:
-        base = variant_info[c.id].base_id if c.id in variant_info and not c.id.startswith(("SC-", "RP-")) else c.id
-        if base[:3] in ("UP-", "CO-"):
-            return base[3:]
-        return base if base in varied else None
-
-    group = [-1 if place(c) is None else hosts.setdefault(place(c), len(hosts)) for c in cands]
+    base_of = {k: vi.base_id for k, vi in variant_info.items() if not k.startswith(("SC-", "RP-"))}
+    group = host_groups([c.id for c in cands], base_of, tower_of)
     white_index = {villages[i].id: k for k, i in enumerate(white)}
     # Required: planning.required_villages, and the bản a switch-off leaves with no service (extra_required).
     required_ids = list(p.required_villages) + [villages[i].id for i in (extra_required or [])]
