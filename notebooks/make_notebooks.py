@@ -248,6 +248,21 @@ NOTEBOOKS = {
         new_code_cell('pd.Series({"facilities tree": fp.cost_facilities, "its lower bound": fp.bound, "gap": fp.gap,\n'
                       '           "households": fp.cost_households, "their lower bound": fp.household_bound,\n'
                       '           "gap (households)": fp.household_gap})'),
+        new_markdown_cell("Each bản's spread sets its drop cables (2/3 of its radius per household). A villages file "
+                          "can give it (`radius_m`, *Bán kính bản (m)*); otherwise `fibre.village_radius_m` applies to "
+                          "every bản, or with `village_radius_m: households` each bản's households fill a disc of "
+                          "`household_area_m2` (3,000 m²) each, so large bản cost more to pass per bản, less per household "
+                          "in splitters:"),
+        new_code_cell('import numpy as np\n\n'
+                      'sc.fibre.village_radius_m = "households"\n'
+                      'r2 = phusong.run_scenario(sc, out_dir=OUT / "fibre-spread")\n'
+                      'spread = pd.Series(r2.fibre.village_radius_m)\n'
+                      'hh = pd.Series([v.households for v in r2.villages])\n'
+                      'assert np.allclose(spread, np.sqrt(hh * 3000 / np.pi))\n'
+                      'pd.DataFrame({"spread 300 m everywhere": [300.0, fp.cost_households, fp.households_after],\n'
+                      '              "spread from households": [spread.median(), r2.fibre.cost_households,\n'
+                      '                                         r2.fibre.households_after]},\n'
+                      '             index=["median spread (m)", "households stage cost", "households passed"])'),
     ],
 }
 

@@ -109,6 +109,7 @@ class Village:
     lat: float
     population: float
     households: float
+    radius_m: float
     row: int
     def __init__(self) -> None: ...
 

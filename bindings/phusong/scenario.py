@@ -367,7 +367,11 @@ class Fibre(_Strict):
     connected_m: float = Field(500.0, ge=0, description="a bản or facility this close to inputs.fibre has fibre today")
     reach_km: float = Field(20.0, gt=0, le=60, description="GPON optical reach from an OLT")
     splitter_ratio: Literal[32, 64] = Field(32, description="GPON split per splitter")
-    village_radius_m: float = Field(300.0, ge=0, description="spread of a bản's households (drop cables: 2/3 of it)")
+    village_radius_m: float | Literal["households"] = Field(
+        300.0, description="spread of a bản's households (drop cables: 2/3 of it) when its villages row gives no "
+                           "radius_m: metres, or 'households': the disc of households x household_area_m2")
+    household_area_m2: float = Field(3000.0, gt=0, description="with village_radius_m: households, the ground one "
+                                                               "household takes (house, garden, nearby fields)")
     household_target_pct: float | None = Field(None, ge=0, le=100,
                                                description="default: targets.fibre_households_pct, else 80")
     method: Literal["heuristic", "exact"] = "heuristic"
@@ -382,6 +386,13 @@ class Fibre(_Strict):
     landcover_factors: dict[int, float] = Field(default_factory=dict,
                                                 description="land-cover class -> cable cost factor (NaN: impassable), "
                                                             "over the WorldCover defaults")
+
+    @field_validator("village_radius_m")
+    @classmethod
+    def _radius(cls, v):
+        if not isinstance(v, str) and not (0 <= v <= 20000):
+            raise ValueError(f"{v} m: expected metres from 0 to 20000, or 'households'")
+        return v
 
     @field_validator("landcover_factors")
     @classmethod

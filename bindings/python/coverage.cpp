@@ -230,13 +230,16 @@ void init_coverage(py::module_& m) {
       .def_readwrite("lat", &Village::lat)
       .def_readwrite("population", &Village::population)
       .def_readwrite("households", &Village::households)
+      .def_readwrite("radius_m", &Village::radius_m,
+                     "spread of the households: radius (m) of their disc, from the optional field radius_m; NaN if not given")
       .def_readwrite("row", &Village::row, "1-based row/feature in the source file")
       .def(py::pickle(
           [](const Village& v) {
-            return py::make_tuple(v.id, v.name, v.commune, v.district, v.lon, v.lat, v.population, v.households, v.row);
+            return py::make_tuple(v.id, v.name, v.commune, v.district, v.lon, v.lat, v.population, v.households, v.row,
+                                  v.radius_m);
           },
           [](const py::tuple& t) {
-            if (t.size() != 9) throw py::value_error("Village state: expected 9 fields");
+            if (t.size() != 10) throw py::value_error("Village state: expected 10 fields");
             Village v;
             v.id = t[0].cast<std::string>();
             v.name = t[1].cast<std::string>();
@@ -247,6 +250,7 @@ void init_coverage(py::module_& m) {
             v.population = t[6].cast<double>();
             v.households = t[7].cast<double>();
             v.row = t[8].cast<int>();
+            v.radius_m = t[9].cast<double>();
             return v;
           }))
       .def("__repr__", [](const Village& v) { return "<Village " + v.id + " " + v.name + ">"; });

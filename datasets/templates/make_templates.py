@@ -23,12 +23,12 @@ from phusong.inputs.tables import FIELDS, VI_COLUMNS
 HERE = Path(__file__).resolve().parent
 FIXED_TIME = "2026-01-01T00:00:00Z"  # written into the XLSX properties instead of the time of the run
 
-VILLAGE_COLUMNS = ("id", "name", "commune", "commune_code", "district", "population", "households", "lon", "lat",
-                   "source")
+VILLAGE_COLUMNS = ("id", "name", "commune", "commune_code", "district", "population", "households", "radius_m", "lon",
+                   "lat", "source")
 VILLAGE_ROWS = (
-    ("EX-V001", "Bản Ví Dụ 1", "Phường Chiềng An", "03664", "Thành phố Sơn La", 412, 96, 103.9451, 21.299,
+    ("EX-V001", "Bản Ví Dụ 1", "Phường Chiềng An", "03664", "Thành phố Sơn La", 412, 96, 250, 103.9451, 21.299,
      "ví dụ / example: delete this row"),
-    ("EX-V002", "Bản Ví Dụ 2", "Xã Mường Bú", "03847", "Huyện Mường La", 256, 58, 104.0452, 21.4733,
+    ("EX-V002", "Bản Ví Dụ 2", "Xã Mường Bú", "03847", "Huyện Mường La", 256, 58, "", 104.0452, 21.4733,
      "ví dụ / example: delete this row"),
 )
 # Sites in VN-2000 TM-3 104° (EPSG:9206), x = easting, y = northing, in metres: EX-S001 is
@@ -48,6 +48,7 @@ VI_MEANING = {
         "id": "mã duy nhất của bản", "name": "tên bản", "commune": "xã/phường (đơn vị hành chính từ 1/7/2025)",
         "commune_code": "mã xã của Tổng cục Thống kê", "district": "huyện trước năm 2025 (không bắt buộc)",
         "population": "số người", "households": "số hộ (không lớn hơn dân số)",
+        "radius_m": "bán kính vùng các hộ sinh sống (m; không bắt buộc, dùng cho cáp quang đến hộ)",
         "lon": "kinh độ WGS84 (độ thập phân)", "lat": "vĩ độ WGS84 (độ thập phân)",
         "x": "tọa độ Y VN-2000 (hướng Đông, m)", "y": "tọa độ X VN-2000 (hướng Bắc, m)", "source": "nguồn số liệu",
     },

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -185,6 +186,24 @@ TEST(IoLimits, VillagePopulationAndHouseholds) {
   auto inf = write_file(dir, "inf.csv", std::string(kHeader) + "B1,a,c,d,5,1,inf,21\n");
   const auto ie = error_of([&] { io::read_villages(inf); });
   EXPECT_TRUE(has(ie, "row 1: field 'lon' is ")) << ie;  // GDAL reads 'inf' in a lon column as empty
+}
+
+TEST(IoLimits, VillageRadiusIsOptionalAndChecked) {
+  auto dir = test::tmp_dir("io-village-radius");
+  const std::string h = "id,name,population,households,radius_m,lon,lat\n";
+  auto ok = write_file(dir, "ok.csv", h + "B1,a,100,20,250,105,21\nB2,b,50,10,,105,21\n");
+  const auto v = io::read_villages(ok);
+  EXPECT_DOUBLE_EQ(v[0].radius_m, 250);
+  EXPECT_TRUE(std::isnan(v[1].radius_m));  // empty: the scenario's rule applies
+  EXPECT_TRUE(std::isnan(io::read_villages(write_file(dir, "none.csv", std::string(kHeader) +
+                                                      "B1,a,c,d,5,1,105,21\n"))[0].radius_m));
+  auto km = write_file(dir, "km.csv", h + "B1,a,100,20,25000,105,21\n");
+  EXPECT_EQ(error_of([&] { io::read_villages(km); }),
+            km + ": row 1: field 'radius_m' is 25000 m: too high for the spread of a bản's households (expected 0 < "
+                 "radius_m ≤ 20000 m; fix: give the radius in metres of the area the households live in, not "
+                 "kilometres)");
+  auto zero = write_file(dir, "zero.csv", h + "B1,a,100,20,0,105,21\n");
+  EXPECT_TRUE(has(error_of([&] { io::read_villages(zero); }), "row 1: field 'radius_m' is 0 m: too low"));
 }
 
 TEST(IoLimits, TechnologiesAreNormalisedOrRefusedWithTheAcceptedValues) {

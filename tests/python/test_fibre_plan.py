@@ -92,7 +92,8 @@ def test_layers_read_back_and_costs_add_up(run):
     v_new = np.nonzero(fp.village_after & ~fp.village_before)[0]
     from phusong.plan.fibre import last_mile_cost
 
-    lm = last_mile_cost(r.scenario.fibre, np.array([r.villages[i].households for i in v_new], float)).sum()
+    lm = last_mile_cost(r.scenario.fibre, np.array([r.villages[i].households for i in v_new], float),
+                        fp.village_radius_m[v_new]).sum()
     assert new["chi_phi"].sum() == pytest.approx(fp.cost_facilities + fp.cost_households - lm, rel=1e-6)
     nodes = pyogrio.read_dataframe(out / "fibre_nodes.shp")
     spl = nodes[nodes["loai"].str.startswith("bộ chia quang")]
@@ -193,6 +194,79 @@ def test_same_plan_twice_and_exact_reports_a_bound(scenario_dir):
     assert e.fibre.method.startswith("Steiner MILP")
     assert e.fibre.bound <= e.fibre.tree_objective + 1e-6
     assert e.fibre.tree_objective <= a.fibre.tree_objective * (1 + 1e-9)
+
+
+def test_village_radius_rule_by_hand():
+    from types import SimpleNamespace
+
+    from phusong.plan.fibre import last_mile_cost, village_radius_m
+
+    costs = SimpleNamespace(splitter=1.5e6, drop_per_m=1.0e4)
+    f = SimpleNamespace(village_radius_m="households", household_area_m2=3000.0, splitter_ratio=32, costs=costs)
+    h = np.array([80.0, 20.0, 33.0])
+    # sqrt(80 * 3000 / pi) = 276.4 m; the file's 150 m wins where given.
+    r = village_radius_m(f, h, np.array([np.nan, 150.0, np.nan]))
+    np.testing.assert_allclose(r, [math.sqrt(80 * 3000 / math.pi), 150.0, math.sqrt(33 * 3000 / math.pi)])
+    # 3 splitters of 1:32 for 80 households + 80 drops of 2/3 r each; 2 splitters for 33.
+    lm = last_mile_cost(f, h, r)
+    assert lm[0] == pytest.approx(3 * 1.5e6 + 80 * (2 / 3) * r[0] * 1.0e4)
+    assert lm[1] == pytest.approx(1 * 1.5e6 + 20 * (2 / 3) * 150.0 * 1.0e4)
+    assert lm[2] == pytest.approx(2 * 1.5e6 + 33 * (2 / 3) * r[2] * 1.0e4)
+    f.village_radius_m = 300.0
+    np.testing.assert_allclose(village_radius_m(f, h), [300.0, 300.0, 300.0])
+
+
+def test_radius_per_bản_from_the_villages_file_and_the_households_rule(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp)
+    rows = villages(tmp)
+    # The villages file gives radius_m for the first five bản (planners' survey); the rest follow the
+    # households rule.
+    header = list(rows[0].keys()) + ["radius_m"]
+    with open(tmp / "v_radius.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, header)
+        w.writeheader()
+        for k, r in enumerate(rows):
+            w.writerow({**r, "radius_m": 120 + 10 * k if k < 5 else ""})
+    text = scenario_text().replace("demo_n21e105_villages.GENERATED.csv", "v_radius.csv")
+    text = text.replace("  graph_spacing_m: 600\n", "  graph_spacing_m: 600\n  village_radius_m: households\n"
+                        "  household_area_m2: 2500\n")
+    r = phusong.run_scenario(write(text), out_dir=tmp / "o")
+    hh = np.array([float(x["households"]) for x in rows])
+    expect = np.sqrt(hh * 2500 / math.pi)
+    expect[:5] = [120, 130, 140, 150, 160]
+    np.testing.assert_allclose(r.fibre.village_radius_m, expect)
+    assert [v.radius_m for v in r.villages[:5]] == [120, 130, 140, 150, 160] and math.isnan(r.villages[5].radius_m)
+    back = pyogrio.read_dataframe(tmp / "o" / "villages.gpkg")
+    np.testing.assert_allclose(back["cap_quang_ban_kinh_m"], np.round(expect, 1))
+    shp = pyogrio.read_dataframe(tmp / "o" / "villages.shp")
+    np.testing.assert_allclose(shp["cq_bk_m"], np.round(expect, 1))
+    # The costs use them: the new routes are the plan's cable without the bản's last mile.
+    fp = r.fibre
+    v_new = np.nonzero(fp.village_after & ~fp.village_before)[0]
+    from phusong.plan.fibre import last_mile_cost
+
+    lm = last_mile_cost(r.scenario.fibre, hh[v_new], expect[v_new]).sum()
+    routes = pyogrio.read_dataframe(tmp / "o" / "fibre_routes.gpkg")
+    assert routes[routes["trang_thai"] == "tuyến mới"]["chi_phi"].sum() == \
+        pytest.approx(fp.cost_facilities + fp.cost_households - lm, rel=1e-6)
+
+
+def test_village_radius_out_of_range_names_file_row_and_value(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp)
+    rows = villages(tmp)
+    with open(tmp / "v_bad.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, list(rows[0].keys()) + ["radius_m"])
+        w.writeheader()
+        for k, r in enumerate(rows):
+            w.writerow({**r, "radius_m": "25000" if k == 3 else ""})
+    text = scenario_text().replace("demo_n21e105_villages.GENERATED.csv", "v_bad.csv")
+    with pytest.raises(_core.InputError, match=r"v_bad.csv: row 4: field 'radius_m' is 25000 m: too high"):
+        phusong.run_scenario(write(text), out_dir=tmp / "o")
+    bad = scenario_text().replace("  graph_spacing_m: 600\n", "  graph_spacing_m: 600\n  village_radius_m: wide\n")
+    with pytest.raises(phusong.ScenarioError, match="fibre.village_radius_m"):
+        phusong.load_scenario(write(bad))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ is an InputError naming the file, the row (or feature), the column and the value
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import unicodedata
@@ -71,7 +72,10 @@ def test_templates_read_back(tmp_path, lang, ext):
     assert [x.id for x in read] == ["EX-S001-1", "EX-S001-2", "EX-S001-3", "EX-S002"]
     assert [x.directional for x in read] == [True, True, True, False]
     vout = tables.write_csv(v, tmp_path / "villages.csv", "villages")
-    assert [x.population for x in phusong.read_villages(str(vout))] == [412, 256]
+    read_v = phusong.read_villages(str(vout))
+    assert [x.population for x in read_v] == [412, 256]
+    assert [r["radius_m"] for r in v] == [250.0, None]  # optional: the spread of the households
+    assert read_v[0].radius_m == 250 and math.isnan(read_v[1].radius_m)
 
 
 def test_english_villages_template_is_read_by_the_engine_directly():
@@ -321,6 +325,10 @@ def test_villages_checks(tmp_path):
         tables.villages_from_table(p)
     p = write(tmp_path / "v.csv", "id,name,population,households,lon,lat\nB1,Bản,10,2,104,21.3\nB1,Bản 2,10,2,104,21.3\n")
     with pytest.raises(phusong.InputError, match=r"v\.csv: row 2: column 'id' \(id\) is 'B1', already the id of row 1"):
+        tables.villages_from_table(p)
+    p = write(tmp_path / "v.csv", "id,name,population,households,radius_m,lon,lat\nB1,Bản,10,2,0,104,21.3\n")
+    with pytest.raises(phusong.InputError, match=r"v\.csv: row 1: column 'radius_m' \(radius_m\) is 0 m: outside "
+                                                 r"0 < radius_m ≤ 20000 m"):
         tables.villages_from_table(p)
 
 

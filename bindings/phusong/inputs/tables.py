@@ -74,6 +74,8 @@ VILLAGE_FIELDS: tuple[Field, ...] = (
     Field("district_code", False, "text", "", "GSO code of the pre-2025 district"),
     Field("population", True, "number", "people", "inhabitants", "village.population"),
     Field("households", True, "number", "households", "households (at most the population)", "village.households"),
+    Field("radius_m", False, "number", "m", "spread of the households: radius of the area they live in (fibre last "
+          "mile; default: the scenario's fibre.village_radius_m rule)", "village.radius_m"),
     Field("lon", False, "number", "degree", "longitude (WGS84, or in the declared crs)"),
     Field("lat", False, "number", "degree", "latitude (WGS84, or in the declared crs)"),
     Field("x", False, "number", "m", "easting in the declared crs"),
@@ -113,7 +115,8 @@ VI_COLUMNS: dict[str, dict[str, str]] = {
     "villages": {
         "id": "Mã bản", "name": "Tên bản", "commune": "Xã/Phường", "commune_code": "Mã xã",
         "district": "Huyện (trước 2025)", "population": "Dân số", "households": "Số hộ",
-        "lon": "Kinh độ", "lat": "Vĩ độ", "y": "Tọa độ X (m)", "x": "Tọa độ Y (m)", "source": "Nguồn",
+        "radius_m": "Bán kính bản (m)", "lon": "Kinh độ", "lat": "Vĩ độ", "y": "Tọa độ X (m)", "x": "Tọa độ Y (m)",
+        "source": "Nguồn",
     },
     "sites": {
         "id": "Mã trạm", "sector": "Sector", "operator": "Nhà mạng", "technologies": "Công nghệ",
@@ -136,7 +139,7 @@ DEFAULT_POSITION_TOLERANCE_M = 5.0
 DEFAULT_MARGIN_DEG = 0.1
 OUTPUT_COLUMNS = {
     "villages": ("id", "name", "commune", "commune_code", "district", "district_code", "population", "households",
-                 "lon", "lat", "source"),
+                 "radius_m", "lon", "lat", "source"),
     "sites": ("id", "site_id", "sector", "operator", "technologies", "height_m", "freq_mhz", "eirp_dbm",
               "bandwidth_mhz", "antenna", "azimuth_deg", "downtilt_deg", "kind", "lon", "lat", "source"),
 }
@@ -602,7 +605,7 @@ def villages_from_table(path: str | Path, columns: Mapping[str, str] | str | Non
         out.append({"id": vid, "name": vals["name"], "commune": vals.get("commune") or "",
                     "commune_code": vals.get("commune_code") or "", "district": vals.get("district") or "",
                     "district_code": vals.get("district_code") or "", "population": pop, "households": hh,
-                    "lon": lon, "lat": lat, "source": _source(table, n, vals)})
+                    "radius_m": vals.get("radius_m"), "lon": lon, "lat": lat, "source": _source(table, n, vals)})
     if not out:
         raise _err(f"{table.path}: has no villages")
     return out

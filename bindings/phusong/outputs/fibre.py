@@ -40,6 +40,7 @@ def village_columns(fp) -> dict:
         "cq_chi": [round(float(c), 0) if a and not b else math.nan for c, a, b in zip(fp.village_cost, fp.village_after,
                                                                                        fp.village_before)],
         "cq_ly_do": [FIBRE_REASON_VI.get(fp.village_reason.get(i, ""), "") for i in range(len(fp.village_before))],
+        "cq_bk_m": [round(float(r), 1) for r in fp.village_radius_m],
     }
 
 

@@ -226,6 +226,8 @@ FIBRE_VILLAGE_FIELDS = [
       "cost of reaching it (route + last mile)", "tiền tệ"),
     F("cq_ly_do", "cap_quang_ly_do", "string", "lý do cáp quang không tới được bản", "why fibre cannot reach the bản",
       "", tuple(FIBRE_REASON_VI.values())),
+    F("cq_bk_m", "cap_quang_ban_kinh_m", "real", "bán kính vùng các hộ của bản (tính cáp thuê bao)",
+      "spread of the bản's households (for the drop cables)", "m"),
 ]
 """Fields the villages layer gains when the scenario has a fibre plan."""
 COMMUNE_2025_FIELDS = [F("xa_2025", "xa_phuong_2025", "string", "xã/phường từ 1/7/2025 (chính quyền hai cấp)",

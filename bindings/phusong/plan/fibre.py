@@ -109,6 +109,7 @@ class FibrePlan:
     village_order: np.ndarray        #: int per bản: the step it joins (1-based; 0 before/never)
     village_cost: np.ndarray         #: per bản: its step's cost (path + last mile)
     village_reason: dict[int, str]   #: bản index -> why it cannot be reached (code)
+    village_radius_m: np.ndarray     #: per bản: the spread of its households used for the drop cables
     routes: list[Route]
     nodes: list[Node]
     currency: str
@@ -269,12 +270,30 @@ def _to_lonlat(dem: _core.Dem, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray
     return np.asarray(lon), np.asarray(lat)
 
 
-def last_mile_cost(f, households: np.ndarray) -> np.ndarray:
-    """Cost of passing a bản's households once fibre reaches it: splitters (ceil(h / ratio)) and a
-    drop cable per household of the mean length in a disc of radius village_radius_m (2/3 r)."""
+def village_radius_m(f, households: np.ndarray, given_m: np.ndarray | None = None) -> np.ndarray:
+    """The spread of each bản's households, the radius (m) of the disc they live in: the villages
+    file's ``radius_m`` where given (`given_m`, NaN elsewhere), else ``fibre.village_radius_m``
+    metres, or with ``village_radius_m: households`` the disc of households x household_area_m2
+    (sqrt(h a / pi): a bản of 80 households at 3,000 m2 each spreads 276 m)."""
     h = np.asarray(households, float)
+    if f.village_radius_m == "households":
+        rule = np.sqrt(h * f.household_area_m2 / math.pi)
+    else:
+        rule = np.full(h.shape, float(f.village_radius_m))
+    if given_m is None:
+        return rule
+    g = np.asarray(given_m, float)
+    return np.where(np.isfinite(g), g, rule)
+
+
+def last_mile_cost(f, households: np.ndarray, radius_m: np.ndarray | None = None) -> np.ndarray:
+    """Cost of passing a bản's households once fibre reaches it: splitters (ceil(h / ratio)) and a
+    drop cable per household of the mean distance from the centre of a disc of radius r to a point
+    in it (2/3 r); r per bản (`radius_m`, default :func:`village_radius_m` of the households)."""
+    h = np.asarray(households, float)
+    r = village_radius_m(f, h) if radius_m is None else np.asarray(radius_m, float)
     c = f.costs
-    return np.ceil(h / f.splitter_ratio) * c.splitter + h * (2.0 / 3.0) * f.village_radius_m * c.drop_per_m
+    return np.ceil(h / f.splitter_ratio) * c.splitter + h * (2.0 / 3.0) * r * c.drop_per_m
 
 
 def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = None, progress=None) -> FibrePlan:
@@ -397,7 +416,8 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     hh_before = float(hh[vil_before].sum())
     need = max(0.0, target_pct / 100.0 * hh_total - hh_before)
     cand = [i for i in range(nv) if not vil_before[i] and i not in vil_reason and hh[i] > 0]
-    lm = last_mile_cost(f, hh)
+    radius = village_radius_m(f, hh, np.array([v.radius_m for v in villages], float))
+    lm = last_mile_cost(f, hh, radius)
     grow = _core.grow_tree(problem, tree_nodes, [int(vil_node[i]) for i in cand], [float(hh[i]) for i in cand],
                            [float(lm[i]) for i in cand], need, complete=True)
     for k in grow.unreachable:  # cut off from the tree by the cost surface
@@ -476,7 +496,8 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     return FibrePlan(
         facilities=facilities, facility_before=fac_before, facility_after=fac_after, facility_reason=fac_reason,
         village_before=vil_before, village_after=vil_after, village_order=vil_order, village_cost=vil_cost,
-        village_reason=vil_reason, routes=routes, nodes=nodes, currency=currency, cost_facilities=cost_fac,
+        village_reason=vil_reason, village_radius_m=radius, routes=routes, nodes=nodes, currency=currency,
+        cost_facilities=cost_fac,
         cost_households=cost_hh, cost_equipment=float(cost_equipment), total_cost=float(total), method=method,
         tree_objective=tree_objective, bound=bound, gap=gap, proven_optimal=proven, status=status,
         household_objective=hh_objective, total_bound=float(total_bound), total_gap=total_gap,

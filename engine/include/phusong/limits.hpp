@@ -83,6 +83,10 @@ inline constexpr Range kPopulation{0, 1e7};
 /// Households in one village: 0 to 10 million (and at most the population, see above).
 inline constexpr Range kHouseholds{0, 1e7};
 
+/// Radius of the disc a bản's households live in (optional field radius_m): above 0 and at most
+/// 20 km (a bản spreads over tens of metres to a few kilometres; more is a unit error, km for m).
+inline constexpr Range kVillageRadiusM{0, 20000, true, false};
+
 /// WGS84 longitude and latitude (CSV columns, and points of other formats after reprojection).
 inline constexpr Range kLongitude{-180, 180};
 inline constexpr Range kLatitude{-90, 90};
@@ -126,7 +130,8 @@ inline constexpr NamedRange kNamedRanges[] = {
     {"site.bandwidth_mhz", kBandwidthMhz, "MHz"},  {"site.antenna_gain_dbi", kAntennaGainDbi, "dBi"},
     {"site.feeder_loss_db", kFeederLossDb, "dB"},  {"site.downtilt_deg", kDowntiltDeg, "deg"},
     {"site.azimuth_deg", kAzimuthDeg, "deg"},      {"village.population", kPopulation, ""},
-    {"village.households", kHouseholds, ""},       {"lon", kLongitude, "deg"},
+    {"village.households", kHouseholds, ""},       {"village.radius_m", kVillageRadiusM, "m"},
+    {"lon", kLongitude, "deg"},
     {"lat", kLatitude, "deg"},                     {"dem.elevation_m", kDemElevationM, "m"},
     {"raster.radius_km", kRasterRadiusKm, "km"},   {"model.fspl.freq_mhz", kFreqMhz, "MHz"},
     {"model.los.freq_mhz", kFreqMhz, "MHz"},       {"model.p526.freq_mhz", kP526FreqMhz, "MHz"},

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ struct Village {
   double lon = 0, lat = 0;
   double population = 0;
   double households = 0;
+  /// Spread of the bản's households: the radius (m) of the disc they live in, for the fibre last
+  /// mile; NaN when the file does not give it (the scenario's rule applies).
+  double radius_m = std::numeric_limits<double>::quiet_NaN();
   int row = 0;  ///< 1-based row/feature number in the file it was read from (0: not from a file)
 };
 

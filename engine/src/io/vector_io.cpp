@@ -525,6 +525,10 @@ std::vector<Village> read_villages(const std::string& path) {
       throw InputError(r.where() + ": field 'households' is " + limits::fmt(v.households) + " but 'population' is " +
                        limits::fmt(v.population) + ": a household has at least one person (expected households ≤ "
                        "population; fix: check that the two columns are not swapped)");
+    if (r.has("radius_m") && !trim(r.text("radius_m")).empty())
+      v.radius_m = in_range(r, "radius_m", r.number("radius_m"), limits::kVillageRadiusM, "m",
+                            "the spread of a bản's households",
+                            "give the radius in metres of the area the households live in, not kilometres");
     std::tie(v.lon, v.lat) = r.lonlat();
     v.row = r.row();
     out.push_back(std::move(v));
