@@ -524,6 +524,35 @@ def grow_tree(graph: SteinerProblem, tree_nodes: Sequence[int], terminals: Seque
     released."""
     ...
 
+class QuotaResult:
+    """The outcome of solve_quota_tree."""
+    status: SolveStatus
+    chosen: list[int]
+    edges: list[int]
+    cost: float
+    prize: float
+    bound: float
+    gap: float
+    proven_optimal: bool
+    seconds: float
+    cut_rounds: int
+    cuts: int
+    model_nodes: int
+    model_arcs: int
+    def __getitem__(self, key: str) -> Any: ...
+    def keys(self) -> list[str]: ...
+
+def solve_quota_tree(graph: SteinerProblem, tree_nodes: Sequence[int], terminals: Sequence[int],
+                     prize: Sequence[float], extra_cost: Sequence[float], target_prize: float,
+                     start_terminals: Sequence[int] = ..., start_edges: Sequence[int] = ...,
+                     start_bound: float = 0.0, time_limit_s: float = 60.0, threads: int = 1,
+                     relative_gap: float = 1e-9, log: bool = False) -> QuotaResult:
+    """The household stage exactly: the least-cost set of optional terminals whose prize reaches
+    target_prize, joined to the tree of tree_nodes (quota Steiner tree, directed-cut MILP through
+    CBC, warm-started with start_terminals/start_edges; bound from start_bound, the LP and branch
+    and bound). The GIL is released."""
+    ...
+
 class Gpon:
     """OLT cabinets on a tree."""
     cabinets: list[int]

@@ -375,8 +375,11 @@ class Fibre(_Strict):
     household_target_pct: float | None = Field(None, ge=0, le=100,
                                                description="default: targets.fibre_households_pct, else 80")
     method: Literal["heuristic", "exact"] = "heuristic"
+    household_method: Literal["greedy", "exact"] = Field(
+        "greedy", description="the household stage: greedy (least cost per household first, with a bound), or exact "
+                              "(quota Steiner MILP through CBC, warm-started with the greedy, within time_limit_s)")
     time_limit_s: float = Field(60.0, gt=0, description="the Steiner solve's time limit (exact; a safety net for "
-                                                        "the heuristic)")
+                                                        "the heuristic); the exact household stage has as much again")
     improvement_moves: int = Field(0, ge=0, description="improving moves of the heuristic's local search at most "
                                                         "(a count, not seconds: the plan does not depend on the "
                                                         "machine's speed); each costs seconds on a province's graph")
@@ -1048,6 +1051,8 @@ def _summary(sc, villages, towers, broadband, cov, white, plan, fibre_plan=None)
             "fibre_households_objective": fp.household_objective,
             "fibre_households_bound_given_facilities_tree": fp.household_bound,
             "fibre_households_gap_given_facilities_tree": fp.household_gap,
+            "fibre_households_method": fp.household_method,
+            "fibre_households_proven_optimal": fp.household_proven_optimal,
             "fibre_villages_unreachable": len(fp.village_reason),
             "fibre_equipment_cost": fp.cost_equipment,
             "fibre_new_route_km": fp.new_route_km,

@@ -385,6 +385,65 @@ curve). target_bound is a proven lower bound on reaching the target from the ini
 fractional knapsack of (extra + d/2) per prize, d the distance from a terminal to the nearest other
 terminal or tree node (disjoint balls). Deterministic; the GIL is released.)doc");
 
+  py::class_<fibre::QuotaResult> quota(m, "QuotaResult", "The outcome of solve_quota_tree (fibre::QuotaResult).");
+  quota.def_readonly("status", &fibre::QuotaResult::status,
+                     "A SolveStatus: optimal, feasible, infeasible (the target is out of reach) or no_solution.")
+      .def_readonly("chosen", &fibre::QuotaResult::chosen, "Terminals chosen (indices into `terminals`), ascending.")
+      .def_readonly("edges", &fibre::QuotaResult::edges, "Graph edges added to the tree, ascending.")
+      .def_readonly("cost", &fibre::QuotaResult::cost, "Edges + extra costs of the chosen terminals.")
+      .def_readonly("prize", &fibre::QuotaResult::prize, "Prize of the chosen terminals.")
+      .def_readonly("bound", &fibre::QuotaResult::bound, "A proven lower bound on the least cost.")
+      .def_readonly("gap", &fibre::QuotaResult::gap, "(cost - bound) / cost; 0 when proven optimal.")
+      .def_readonly("proven_optimal", &fibre::QuotaResult::proven_optimal)
+      .def_readonly("seconds", &fibre::QuotaResult::seconds)
+      .def_readonly("cut_rounds", &fibre::QuotaResult::cut_rounds)
+      .def_readonly("cuts", &fibre::QuotaResult::cuts)
+      .def_readonly("model_nodes", &fibre::QuotaResult::model_nodes, "Nodes of the MILP's graph (the tree is one).")
+      .def_readonly("model_arcs", &fibre::QuotaResult::model_arcs)
+      .def("__repr__", [](const fibre::QuotaResult& r) {
+        return "<QuotaResult " + planning::to_string(r.status) + " cost=" + limits::fmt(r.cost) +
+               " bound=" + limits::fmt(r.bound) + " chosen=" + std::to_string(r.chosen.size()) + ">";
+      });
+  add_mapping(quota,
+              {"status", "chosen", "edges", "cost", "prize", "bound", "gap", "proven_optimal", "seconds", "cut_rounds",
+               "cuts", "model_nodes", "model_arcs"},
+              [](const py::object& self, const std::string& key) -> py::object {
+                if (key == "status") return py::str(planning::to_string(self.cast<const fibre::QuotaResult&>().status));
+                return py::object();
+              });
+  m.def(
+      "solve_quota_tree",
+      [](const fibre::SteinerProblem& graph, const std::vector<int>& tree_nodes, const std::vector<int>& terminals,
+         const std::vector<double>& prize, const std::vector<double>& extra_cost, double target_prize,
+         const std::vector<int>& start_terminals, const std::vector<int>& start_edges, double start_bound,
+         double time_limit_s, int threads, double relative_gap, bool log) {
+        fibre::QuotaOptions o;
+        o.time_limit_s = time_limit_s;
+        o.threads = threads;
+        o.relative_gap = relative_gap;
+        o.log = log;
+        py::gil_scoped_release nogil;
+        return fibre::solve_quota_tree(graph, tree_nodes, terminals, prize, extra_cost, target_prize, start_terminals,
+                                       start_edges, start_bound, o);
+      },
+      py::arg("graph"), py::arg("tree_nodes"), py::arg("terminals"), py::arg("prize"), py::arg("extra_cost"),
+      py::arg("target_prize"), py::arg("start_terminals") = std::vector<int>{},
+      py::arg("start_edges") = std::vector<int>{}, py::arg("start_bound") = 0.0, py::arg("time_limit_s") = 60.0,
+      py::arg("threads") = 1, py::arg("relative_gap") = 1e-9, py::arg("log") = false,
+      R"doc(The household stage exactly: from the tree of `tree_nodes` (joined at no cost), the least-cost
+set of optional terminals whose prize reaches target_prize, with the edges that join them (a quota
+Steiner tree; cost = edges + each chosen terminal's extra_cost, grow_tree's objective).
+
+A directed-cut MILP through CBC with the tree contracted into its root, cuts x(delta-(W)) >= y_k
+separated by max-flow, warm-started with start_terminals/start_edges (e.g. the greedy's), nodes
+farther from the tree than that solution's cost left out; the bound starts at start_bound (a proven
+lower bound, e.g. grow_tree's target_bound) and is raised by the LP and branch and bound. Within
+time_limit_s; the GIL is released.
+
+Returns:
+    QuotaResult: status, chosen, edges, cost, prize, bound, gap, proven_optimal, seconds, ...
+    (r["status"] gives the status's name).)doc");
+
   py::class_<fibre::Gpon>(m, "Gpon", "GPON cabinets on a tree (fibre::Gpon).")
       .def_readonly("cabinets", &fibre::Gpon::cabinets, "Nodes of new OLT cabinets, ascending.")
       .def_readonly("olt_of", &fibre::Gpon::olt_of, "Per node: the node of its OLT (root or cabinet); -1 off the tree.")

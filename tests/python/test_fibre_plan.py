@@ -196,6 +196,37 @@ def test_same_plan_twice_and_exact_reports_a_bound(scenario_dir):
     assert e.fibre.tree_objective <= a.fibre.tree_objective * (1 + 1e-9)
 
 
+def test_exact_household_stage_is_no_worse_than_the_greedy_and_adds_up(scenario_dir):
+    tmp, write = scenario_dir
+    fibre_inputs(tmp)
+    g = phusong.run_scenario(write(scenario_text()), out_dir=tmp / "g")
+    text = scenario_text().replace("  graph_spacing_m: 600\n", "  graph_spacing_m: 600\n  household_method: exact\n")
+    e = phusong.run_scenario(write(text, "e.yaml"), out_dir=tmp / "e")
+    gf, ef = g.fibre, e.fibre
+    assert ef.household_method.startswith("quota Steiner MILP") and gf.household_method.startswith("greedy")
+    # The same facilities' tree; the household stage at most the greedy's, above its proven bound.
+    assert ef.tree_objective == gf.tree_objective
+    assert ef.household_objective <= gf.household_objective * (1 + 1e-9)
+    assert ef.household_bound <= ef.household_objective * (1 + 1e-9)
+    assert ef.household_bound >= gf.household_bound - 1e-6  # the MILP only raises the greedy's bound
+    if ef.household_proven_optimal:
+        assert ef.household_gap == 0
+    hh = np.array([v.households for v in e.villages])
+    assert hh[ef.village_after].sum() >= ef.household_target_pct / 100 * hh.sum() - 1e-6
+    # Each bản's own cost (its path back to the network built before it + last mile) adds up to the stage.
+    new = ef.village_after & ~ef.village_before
+    assert ef.village_cost[new].sum() == pytest.approx(ef.household_objective, rel=1e-9)
+    assert sorted(ef.village_order[new]) == list(range(1, int(new.sum()) + 1))
+    summary = {r["key"]: r["value"] for r in csv.DictReader(open(tmp / "e" / "summary.csv", encoding="utf-8"))}
+    assert summary["fibre_households_method"] == ef.household_method
+    assert float(summary["fibre_households_objective"]) == pytest.approx(ef.household_objective)
+    curve = list(csv.DictReader(open(tmp / "e" / "fibre_curve.csv", encoding="utf-8")))[1:]
+    in_plan = {e.villages[i].id for i in np.nonzero(new)[0]}
+    assert sum(c["within_target"] == "True" for c in curve) == len(in_plan)
+    report = (tmp / "e" / "report.md").read_text(encoding="utf-8") if (tmp / "e" / "report.md").exists() else ""
+    assert not report or "MILP cây Steiner có hạn mức" in report
+
+
 def test_village_radius_rule_by_hand():
     from types import SimpleNamespace
 

@@ -94,6 +94,6 @@ def write(staging: Path, result, encoding: str = "utf-8") -> list[Path]:
     for k, (cost, hh, nv) in enumerate(fp.curve):
         curve.append({"step": k + 1, "cost": cost, "currency": fp.currency, "households_passed": hh,
                       "households_passed_pct": 100.0 * hh / total if total else math.nan, "villages_passed": nv,
-                      "within_target": k < fp.household_steps})
+                      "within_target": bool(fp.curve_in_plan[k])})
     files.append(_write_csv(staging / "fibre_curve.csv", curve, encoding))
     return files

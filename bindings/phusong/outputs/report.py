@@ -546,7 +546,10 @@ def _fibre_section(doc: list, h2, result, maps: dict, t: dict, f: _Fmt) -> None:
                                       unit=ff.unit, gap=gap(fp.gap), proven=t["proven"] if fp.proven_optimal else ""),
              t["fibre_hh_line"].format(n=f.n(int(new_v.sum())), hh=f.n(hh), cost=ff.money(fp.household_objective),
                                        bound=ff.money(fp.household_bound) if math.isfinite(fp.household_bound) else "–",
-                                       unit=ff.unit, gap=gap(fp.household_gap)),
+                                       unit=ff.unit, gap=gap(fp.household_gap),
+                                       method=t["fibre_hh_exact" if sc.fibre.household_method == "exact"
+                                                else "fibre_hh_greedy"],
+                                       proven=t["proven"] if fp.household_proven_optimal else ""),
              t["fibre_net"].format(km=f.n(fp.new_route_km), olt=f.n(fp.olts), cab=f.n(fp.cabinets),
                                    reach=f.n(sc.fibre.reach_km), spl=f.n(fp.splitters), ratio=sc.fibre.splitter_ratio)]
     if result.plan is not None:

@@ -154,8 +154,10 @@ T = {
                         "khoảng cách tối ưu {gap}."),
         "fibre_solver": ("Cây Steiner tới các cơ sở (cáp + một OLT mỗi điểm rẽ khỏi trục): {method}; chi phí {cost} {unit}, "
                          "cận dưới {bound} {unit}, khoảng cách tối ưu {gap}{proven}."),
-        "fibre_hh_line": ("Kéo tới hộ gia đình: {n} bản, {hh} hộ; chi phí (cáp, thuê bao đầu cuối, OLT mới) {cost} {unit}, "
-                          "cận dưới {bound} {unit} khi đã có cây tới các cơ sở, khoảng cách {gap}."),
+        "fibre_hh_line": ("Kéo tới hộ gia đình ({method}): {n} bản, {hh} hộ; chi phí (cáp, thuê bao đầu cuối, OLT mới) "
+                          "{cost} {unit}, cận dưới {bound} {unit} khi đã có cây tới các cơ sở, khoảng cách {gap}{proven}."),
+        "fibre_hh_greedy": "tham lam: bản có chi phí trên mỗi hộ thấp nhất trước",
+        "fibre_hh_exact": "tối ưu: MILP cây Steiner có hạn mức số hộ (CBC), khởi đầu từ lời giải tham lam",
         "fibre_unreach_v": "Bản cáp quang không tới được ({n}): {ids}.",
         "fibre_net": ("Mạng: {km} km tuyến mới, {olt} OLT tại điểm rẽ trên trục, {cab} tủ OLT mới (cự ly quang tối đa "
                       "{reach} km), {spl} bộ chia 1:{ratio}."),
@@ -345,8 +347,10 @@ T = {
                         "{gap}."),
         "fibre_solver": ("Steiner tree to the facilities (cable + an OLT where it leaves the backbone): {method}; cost "
                          "{cost} {unit}, lower bound {bound} {unit}, optimality gap {gap}{proven}."),
-        "fibre_hh_line": ("To households: {n} bản, {hh} households; cost (cable, last mile, new OLTs) {cost} {unit}, lower "
-                          "bound {bound} {unit} given the facilities' tree, gap {gap}."),
+        "fibre_hh_line": ("To households ({method}): {n} bản, {hh} households; cost (cable, last mile, new OLTs) {cost} "
+                          "{unit}, lower bound {bound} {unit} given the facilities' tree, gap {gap}{proven}."),
+        "fibre_hh_greedy": "greedy: least cost per household first",
+        "fibre_hh_exact": "exact: quota Steiner MILP (CBC), warm-started with the greedy",
         "fibre_unreach_v": "Bản fibre cannot reach ({n}): {ids}.",
         "fibre_net": ("Network: {km} km of new routes, {olt} OLTs where routes leave the backbone, {cab} new OLT cabinets "
                       "(optical reach at most {reach} km), {spl} splitters 1:{ratio}."),
@@ -574,6 +578,8 @@ PARAMS = {
                                 "ground per household for the spread from households (m²)"),
     "fibre.household_target_pct": ("mục tiêu hộ có cáp quang (%)", "households with fibre target (%)"),
     "fibre.method": ("thuật toán cây Steiner", "Steiner method"),
+    "fibre.household_method": ("thuật toán chọn bản kéo cáp tới hộ (greedy: tham lam; exact: tối ưu)",
+                               "household stage solver (greedy or exact)"),
     "fibre.time_limit_s": ("giới hạn thời gian (s)", "time limit (s)"),
     "fibre.improvement_moves": ("số bước tìm kiếm cục bộ", "local-search moves"),
     "fibre.backhaul": ("tuyến mới làm truyền dẫn cho trạm 4G", "new routes as 4G backhaul"),

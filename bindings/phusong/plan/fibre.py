@@ -130,10 +130,13 @@ class FibrePlan:
     household_objective: float       #: the household steps: cable + last mile + OLTs of new attachments
     household_bound: float           #: lower bound on household_objective, given the facilities' tree
     household_gap: float | None
+    household_method: str            #: the household stage's solver, in words
+    household_proven_optimal: bool   #: the household stage is proven least-cost (given the facilities' tree)
     total_bound: float               #: proven lower bound on total_cost (Steiner bound + least last mile + connections)
     total_gap: float | None
     curve: list[tuple[float, float, int]]  #: (cumulative cost, households passed, bản passed) per step
-    household_steps: int             #: the first steps of `curve` that the plan takes (to the target)
+    household_steps: int             #: the greedy's steps to the target (the first of `curve`)
+    curve_in_plan: list[bool]        #: per step of `curve`: its bản is passed by the plan (exact: any step)
     olts: int
     cabinets: int
     splitters: int
@@ -442,11 +445,37 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     # The steps' objective: cable + last mile + an OLT for each new attachment to the backbone;
     # the bound is on that objective, given the facilities' tree.
     hh_objective = float(sum(grow.step_cost[:n_steps]))
+    hh_bound = float(grow.target_bound)
+    hh_proven, hh_seconds = False, 0.0
+    curve_in_plan = [k < n_steps for k in range(len(grow.order))]
+    if f.household_method == "exact" and need > 0 and grow.target_steps > 0:
+        # The quota Steiner tree through CBC, warm-started with the greedy's bản and paths.
+        q = _core.solve_quota_tree(problem, tree_nodes, [int(vil_node[i]) for i in cand], [float(hh[i]) for i in cand],
+                                   [float(lm[i]) for i in cand], need, list(grow.order[:n_steps]),
+                                   [e for k in range(n_steps) for e in grow.step_edges[k]], hh_bound,
+                                   time_limit_s=f.time_limit_s, threads=1)
+        hh_bound, hh_proven, hh_seconds = float(q.bound), bool(q.proven_optimal), float(q.seconds)
+        if q.cost < hh_objective - 1e-9 * max(1.0, hh_objective):
+            hh_objective = float(q.cost)
+            hh_edges = list(q.edges)
+            rank = {t: k for k, t in enumerate(grow.order)}
+            chosen = sorted(q.chosen, key=lambda t: rank.get(t, len(rank) + t))
+            vil_after = vil_before.copy()
+            for t in chosen:
+                vil_after[cand[t]] = True
+            vil_order[:] = 0
+            vil_cost[:] = 0.0
+            for k, (i, c) in enumerate(_own_costs(chosen, cand, vil_node, lm, tree_nodes, hh_edges, eu, ev, ec)):
+                vil_order[i] = k + 1
+                vil_cost[i] = c
+            chosen_set = set(chosen)
+            curve_in_plan = [t in chosen_set for t in grow.order]
+    elif need <= 0 or grow.target_steps == 0:
+        hh_proven = True  # nothing to add
     hh_olts = sum(1 for e in hh_edges if e >= n_graph_edges)
     cost_hh = hh_objective - hh_olts * f.costs.olt  # cable and last mile (the OLTs are equipment)
-    hh_bound = float(grow.target_bound)
-    hh_gap = ((hh_objective - hh_bound) / hh_objective if hh_objective > 0 and math.isfinite(hh_bound)
-              else (0.0 if hh_objective == 0 else None))
+    hh_gap = (0.0 if hh_proven or hh_objective == 0 else
+              (hh_objective - hh_bound) / hh_objective if hh_objective > 0 and math.isfinite(hh_bound) else None)
     # A bound on the whole plan: any network joining the facilities costs at least the Steiner
     # bound, and the bản passed pay at least the least last mile that reaches the target.
     lm_bound, rest = 0.0, need
@@ -488,6 +517,8 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     nodes = _nodes(olt_nodes, cabinets, olt_of, np.asarray(gp.optical_m), lon_n, lat_n, villages, vil_node,
                    vil_after & ~vil_before, hh, f)
     currency = sc.planning.costs.currency
+    hh_method = ("quota Steiner MILP (CBC, directed cuts), warm-started with the greedy" if f.household_method == "exact"
+                 else "greedy, least (path + last mile) per household first")
     method = ("Steiner MILP (CBC, directed cuts)" if f.method == "exact" else
               "Steiner heuristic (shortest paths from 8 roots, MST and pruning"
               + (f", {f.improvement_moves} key-path moves at most)" if f.improvement_moves else ")"))
@@ -503,12 +534,43 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
         household_objective=hh_objective, total_bound=float(total_bound), total_gap=total_gap,
         household_target_pct=float(target_pct),
         households_total=hh_total, households_before=hh_before, households_after=float(hh[vil_after].sum()),
-        household_bound=hh_bound, household_gap=hh_gap, curve=curve, household_steps=n_steps,
+        household_bound=hh_bound, household_gap=hh_gap, household_method=hh_method, household_proven_optimal=hh_proven,
+        curve=curve, household_steps=n_steps, curve_in_plan=curve_in_plan,
         olts=len(olt_nodes), cabinets=len(cabinets),
         splitters=int(sum(n.count for n in nodes if n.kind == "splitter")), new_route_km=float(new_km),
         seconds=time.perf_counter() - t0, graph_nodes=root + 1, graph_edges=len(eu),
         stats={"stride_cells": stride, "steiner_seconds": seconds_steiner, "backbone_nodes": int(len(bb_nodes)),
-               "target_reached": grow.target_steps >= 0})
+               "target_reached": grow.target_steps >= 0, "household_seconds": hh_seconds})
+
+
+def _own_costs(chosen, cand, vil_node, lm, tree_nodes, edges, eu, ev, ec) -> list[tuple[int, float]]:
+    """(bản index, its own cost) of the chosen bản, in build order: its last mile plus the edges
+    from it back to the network built before it (the tree, or an earlier bản's path); the costs add
+    up to the stage's objective."""
+    adj: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for e in edges:
+        adj[int(eu[e])].append((int(ev[e]), e))
+        adj[int(ev[e])].append((int(eu[e]), e))
+    parent: dict[int, tuple[int, int]] = {}
+    queue = sorted(set(int(v) for v in tree_nodes))
+    seen = set(queue)
+    for v in queue:  # breadth first from the tree (the list grows while read)
+        for w, e in sorted(adj[v]):
+            if w not in seen:
+                seen.add(w)
+                parent[w] = (v, e)
+                queue.append(w)
+    claimed = set(int(v) for v in tree_nodes)
+    out = []
+    for t in chosen:
+        i = cand[t]
+        v, c = int(vil_node[i]), float(lm[i])
+        while v not in claimed and v in parent:
+            claimed.add(v)
+            v, e = parent[v]
+            c += float(ec[e])
+        out.append((i, c))
+    return out
 
 
 def _routes(edges, stage1, eu, ev, ec, elen, lon, lat, roots, cabinets, facilities, villages, fac_node, vil_node,

@@ -271,6 +271,41 @@ GrowResult grow_tree(const SteinerProblem& graph, const std::vector<int>& tree_n
                      const std::vector<double>& prize, const std::vector<double>& extra_cost, const GrowOptions& options,
                      const ProgressFn& progress = {});
 
+/// The household stage exactly (quota Steiner tree): from an initial tree (`tree_nodes`, joined
+/// at no cost), the least-cost set of optional terminals (`terminals`, graph nodes) whose prize
+/// reaches `target_prize`, with the edges that join them; the cost is the edges' plus each chosen
+/// terminal's `extra_cost` (its last mile), the objective grow_tree's greedy works on. A directed
+/// cut MILP through CBC with the tree contracted into its root (x(delta-(W)) >= y_k, separated by
+/// max-flow), warm-started with the given solution (`start_terminals`, `start_edges`: the greedy's,
+/// may be empty), with nodes farther from the tree than that solution's cost left out. The bound
+/// starts at `start_bound` (a proven lower bound the caller has, e.g. grow_tree's target_bound; 0
+/// if none) and is raised by the LP and branch and bound. Deterministic for one thread, unless the
+/// time limit stops the solve.
+struct QuotaOptions {
+  double time_limit_s = 60;    ///< wall-clock limit of the whole solve
+  int threads = 1;             ///< CBC threads
+  double relative_gap = 1e-9;  ///< stop once (cost - bound) / cost <= this
+  bool log = false;            ///< CBC's log on stdout
+};
+struct QuotaResult {
+  planning::SolveStatus status = planning::SolveStatus::no_solution;  ///< infeasible: the target is out of reach
+  std::vector<int> chosen;  ///< indices into `terminals`, ascending
+  std::vector<int> edges;   ///< graph edges added to the tree, ascending
+  double cost = 0;          ///< edges + extra costs of the chosen terminals
+  double prize = 0;         ///< their prize
+  double bound = 0;         ///< proven lower bound on the least cost
+  double gap = std::numeric_limits<double>::infinity();  ///< (cost - bound) / cost; 0 when proven
+  bool proven_optimal = false;
+  double seconds = 0;
+  int cut_rounds = 0, cuts = 0;
+  int model_nodes = 0, model_arcs = 0;  ///< size of the MILP's graph after leaving out the far nodes
+};
+QuotaResult solve_quota_tree(const SteinerProblem& graph, const std::vector<int>& tree_nodes,
+                             const std::vector<int>& terminals, const std::vector<double>& prize,
+                             const std::vector<double>& extra_cost, double target_prize,
+                             const std::vector<int>& start_terminals = {}, const std::vector<int>& start_edges = {},
+                             double start_bound = 0, const QuotaOptions& options = {});
+
 /// Optical distance (metres along the tree) and the GPON cabinets a tree needs: the tree's nodes
 /// rooted at `roots` (where it meets the backbone: an OLT each), and the least number of cabinets
 /// (OLTs) on tree nodes such that every demand node lies within `reach_m` of an OLT upstream of it

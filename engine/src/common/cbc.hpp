@@ -3,6 +3,7 @@
 // CBC solve with a wall-clock limit, a relative gap, a thread count and an optional log.
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,22 @@ inline void cbc_solve(CbcModel& model, CbcSolverUsefulData& data, const CbcRun& 
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   CbcMain1(static_cast<int>(argv.size()), argv.data(), model, cbc_no_callback, data);
+}
+
+
+/// CBC finished: it closed the tree (with its own incumbent, or proving the MIP start optimal).
+inline bool cbc_finished(CbcModel& model) { return model.status() == 0 && model.isProvenOptimal(); }
+
+/// Whether CBC's best possible value is a lower bound (minimisation) for a problem whose best
+/// known solution costs `incumbent`. When the time limit stops CBC in its root LP (status 1, no
+/// node), the value is the LP's objective at that point, not a bound (seen above the optimum on a
+/// Steiner cut LP). It is taken when CBC finished, or when the search had begun (a node), and
+/// never above a known solution's cost.
+inline bool cbc_bound_is_valid(CbcModel& model, bool finished, double incumbent) {
+  const double b = model.getBestPossibleObjValue();
+  if (!std::isfinite(b) || std::abs(b) >= 1e50) return false;
+  if (std::isfinite(incumbent) && b > incumbent + 1e-9 * std::max(1.0, std::abs(incumbent))) return false;
+  return finished || model.getNodeCount() > 0;
 }
 
 }  // namespace phusong::detail

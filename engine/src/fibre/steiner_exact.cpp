@@ -34,80 +34,7 @@ namespace {
 using detail::Clock;
 using detail::kInf;
 
-// Max-flow (Dinic) on a small support graph, doubles.
-struct MaxFlow {
-  struct Arc {
-    int to;
-    double cap;
-  };
-  int n;
-  std::vector<Arc> arcs;
-  std::vector<std::vector<int>> adj;
-  std::vector<int> level, it;
-  explicit MaxFlow(int n_) : n(n_), adj(n_), level(n_), it(n_) {}
-  void add(int u, int v, double c) {
-    adj[u].push_back(static_cast<int>(arcs.size()));
-    arcs.push_back({v, c});
-    adj[v].push_back(static_cast<int>(arcs.size()));
-    arcs.push_back({u, 0.0});
-  }
-  bool bfs(int s, int t) {
-    std::fill(level.begin(), level.end(), -1);
-    std::vector<int> q{s};
-    level[s] = 0;
-    for (std::size_t i = 0; i < q.size(); ++i)
-      for (int a : adj[q[i]])
-        if (arcs[a].cap > 1e-12 && level[arcs[a].to] < 0) level[arcs[a].to] = level[q[i]] + 1, q.push_back(arcs[a].to);
-    return level[t] >= 0;
-  }
-  double dfs(int v, int t, double f) {
-    if (v == t) return f;
-    for (int& i = it[v]; i < static_cast<int>(adj[v].size()); ++i) {
-      const int a = adj[v][i];
-      const int w = arcs[a].to;
-      if (arcs[a].cap > 1e-12 && level[w] == level[v] + 1) {
-        const double d = dfs(w, t, std::min(f, arcs[a].cap));
-        if (d > 0) {
-          arcs[a].cap -= d;
-          arcs[a ^ 1].cap += d;
-          return d;
-        }
-      }
-    }
-    return 0;
-  }
-  double run(int s, int t, double limit) {
-    double flow = 0;
-    while (flow < limit && bfs(s, t)) {
-      std::fill(it.begin(), it.end(), 0);
-      double f;
-      while (flow < limit && (f = dfs(s, t, limit - flow)) > 0) flow += f;
-    }
-    return flow;
-  }
-  // Nodes that reach t in the residual graph (the min cut nearest t).
-  std::vector<char> sink_side(int t) const {
-    std::vector<char> in(n, 0);
-    std::vector<int> q{t};
-    in[t] = 1;
-    for (std::size_t i = 0; i < q.size(); ++i)
-      for (int a : adj[q[i]]) {
-        const int u = arcs[a].to;  // arc a goes q[i] -> u; a ^ 1 goes u -> q[i]
-        if (!in[u] && arcs[a ^ 1].cap > 1e-12) in[u] = 1, q.push_back(u);
-      }
-    return in;
-  }
-  // Nodes the source reaches in the residual graph.
-  std::vector<char> source_side(int s) const {
-    std::vector<char> in(n, 0);
-    std::vector<int> q{s};
-    in[s] = 1;
-    for (std::size_t i = 0; i < q.size(); ++i)
-      for (int a : adj[q[i]])
-        if (!in[arcs[a].to] && arcs[a].cap > 1e-12) in[arcs[a].to] = 1, q.push_back(arcs[a].to);
-    return in;
-  }
-};
+using detail::MaxFlow;
 
 class DirectedCut {
  public:
@@ -502,8 +429,18 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
 
   // MILP rounds.
   const int n_cols = lp.getNumCols();
-  while (!proven && !within_gap() && left() > 0.01) {
+  // Branch and bound only on an LP solved to its optimum: CBC solves the root LP again from
+  // scratch, which its time limit does not stop; an LP the first half of the time could not solve
+  // would run on past the limit.
+  const bool lp_solved = lp.isProvenOptimal();
+  while (lp_solved && !proven && !within_gap() && left() > 0.01) {
     ++r.cut_rounds;
+    // The LP phase's limit (the half left for it) must not pass to branch and bound: with it, the
+    // node LPs stop at once and CBC returns the warm start untouched. CBC's own limit bounds the
+    // search, but not its first solve of the root LP, which is why CBC runs only after the LP
+    // phase reached the LP optimum (see below).
+    lp.getModelPtr()->setMaximumSeconds(-1.0);
+    lp.getModelPtr()->setMaximumWallSeconds(-1.0);
     OsiClpSolverInterface mip(lp);
     for (int c = 0; c < n_cols; ++c) mip.setInteger(c), mip.setColName(c, "x" + std::to_string(c));
     phusong::detail::name_rows(mip);
@@ -520,10 +457,10 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
       }
     }
     phusong::detail::cbc_solve(model, data, {left(), o.threads, o.relative_gap, o.log, false});
-    const double cbc_bound = model.getBestPossibleObjValue();
-    if (std::isfinite(cbc_bound) && cbc_bound < 1e50) bound = std::max(bound, round_bound(cbc_bound));
+    const bool finished = phusong::detail::cbc_finished(model);
+    if (phusong::detail::cbc_bound_is_valid(model, finished, best_cost))
+      bound = std::max(bound, round_bound(model.getBestPossibleObjValue()));
     const double* x = model.bestSolution();
-    const bool finished = model.status() == 0 && model.isProvenOptimal();
     if (!x) break;  // time limit before any solution: keep the heuristic tree
     bool connected = false;
     const int added = dc.separate_integer(lp, x, connected);

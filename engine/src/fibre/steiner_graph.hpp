@@ -83,6 +83,81 @@ struct Dijkstra {
   }
 };
 
+/// Max-flow (Dinic) on a small support graph, doubles (the cut separation of the exact solvers).
+struct MaxFlow {
+  struct Arc {
+    int to;
+    double cap;
+  };
+  int n;
+  std::vector<Arc> arcs;
+  std::vector<std::vector<int>> adj;
+  std::vector<int> level, it;
+  explicit MaxFlow(int n_) : n(n_), adj(n_), level(n_), it(n_) {}
+  void add(int u, int v, double c) {
+    adj[u].push_back(static_cast<int>(arcs.size()));
+    arcs.push_back({v, c});
+    adj[v].push_back(static_cast<int>(arcs.size()));
+    arcs.push_back({u, 0.0});
+  }
+  bool bfs(int s, int t) {
+    std::fill(level.begin(), level.end(), -1);
+    std::vector<int> q{s};
+    level[s] = 0;
+    for (std::size_t i = 0; i < q.size(); ++i)
+      for (int a : adj[q[i]])
+        if (arcs[a].cap > 1e-12 && level[arcs[a].to] < 0) level[arcs[a].to] = level[q[i]] + 1, q.push_back(arcs[a].to);
+    return level[t] >= 0;
+  }
+  double dfs(int v, int t, double f) {
+    if (v == t) return f;
+    for (int& i = it[v]; i < static_cast<int>(adj[v].size()); ++i) {
+      const int a = adj[v][i];
+      const int w = arcs[a].to;
+      if (arcs[a].cap > 1e-12 && level[w] == level[v] + 1) {
+        const double d = dfs(w, t, std::min(f, arcs[a].cap));
+        if (d > 0) {
+          arcs[a].cap -= d;
+          arcs[a ^ 1].cap += d;
+          return d;
+        }
+      }
+    }
+    return 0;
+  }
+  double run(int s, int t, double limit) {
+    double flow = 0;
+    while (flow < limit && bfs(s, t)) {
+      std::fill(it.begin(), it.end(), 0);
+      double f;
+      while (flow < limit && (f = dfs(s, t, limit - flow)) > 0) flow += f;
+    }
+    return flow;
+  }
+  // Nodes that reach t in the residual graph (the min cut nearest t).
+  std::vector<char> sink_side(int t) const {
+    std::vector<char> in(n, 0);
+    std::vector<int> q{t};
+    in[t] = 1;
+    for (std::size_t i = 0; i < q.size(); ++i)
+      for (int a : adj[q[i]]) {
+        const int u = arcs[a].to;  // arc a goes q[i] -> u; a ^ 1 goes u -> q[i]
+        if (!in[u] && arcs[a ^ 1].cap > 1e-12) in[u] = 1, q.push_back(u);
+      }
+    return in;
+  }
+  // Nodes the source reaches in the residual graph.
+  std::vector<char> source_side(int s) const {
+    std::vector<char> in(n, 0);
+    std::vector<int> q{s};
+    in[s] = 1;
+    for (std::size_t i = 0; i < q.size(); ++i)
+      for (int a : adj[q[i]])
+        if (!in[arcs[a].to] && arcs[a].cap > 1e-12) in[arcs[a].to] = 1, q.push_back(arcs[a].to);
+    return in;
+  }
+};
+
 /// Nodes reachable from `root` (BFS), as flags.
 inline std::vector<char> component_of(const Graph& g, int root) {
   std::vector<char> seen(g.n, 0);

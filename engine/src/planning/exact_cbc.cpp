@@ -251,7 +251,8 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
     r.status = SolveStatus::no_solution;
     r.proven_optimal = false;
     r.gap = std::numeric_limits<double>::infinity();
-  } else if (status == 0 && model.isProvenOptimal() && o.relative_gap <= 1e-9 && r.status != SolveStatus::partial) {
+  } else if (status == 0 && phusong::detail::cbc_finished(model) && o.relative_gap <= 1e-9 &&
+             r.status != SolveStatus::partial) {
     // CBC closed the tree (with no gap allowance): the plan is optimal.
     r.proven_optimal = true;
     r.status = SolveStatus::optimal;

@@ -142,7 +142,7 @@ MilpResult solve_milp(const MilpProblem& p, const MilpOptions& o) {
     double value = 0;
     for (int j = 0; j < n; ++j) value += p.objective[j] * r.x[j];
     r.objective = value;
-    const bool closed = model.status() == 0 && model.isProvenOptimal();
+    const bool closed = phusong::detail::cbc_finished(model);
     if (closed && o.relative_gap <= 1e-9) best_bound = sign * value;
     r.bound = std::abs(best_bound) < 1e40 ? sign * best_bound : (p.maximise ? kInf : -kInf);
     const double diff = p.maximise ? r.bound - value : value - r.bound;
