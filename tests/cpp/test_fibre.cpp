@@ -486,44 +486,10 @@ TEST(FibreNetwork, SlopeAndSurface) {
 // ---------------------------------------------------------------------------------------------
 // The household stage exactly (quota Steiner tree), against brute force: every subset of the
 // optional terminals whose prize reaches the target, each joined by the least Steiner tree
-// (enumerated: MST over every set of Steiner nodes) to the initial tree, whose two nodes are
+// (brute_force above: MST over every set of Steiner nodes) to the initial tree, whose two nodes are
 // joined by a 0-cost edge in the brute-force copy.
 
 namespace {
-double brute_force_steiner(const SteinerProblem& p) {
-  // The least tree joining p.terminals: MST of the terminals plus every subset of the other nodes.
-  std::vector<char> term(p.n_nodes, 0);
-  for (int t : p.terminals) term[t] = 1;
-  std::vector<int> steiner;
-  for (int v = 0; v < p.n_nodes; ++v)
-    if (!term[v]) steiner.push_back(v);
-  std::vector<int> order(p.edge_u.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return p.edge_cost[a] < p.edge_cost[b]; });
-  double best = std::numeric_limits<double>::infinity();
-  for (unsigned mask = 0; mask < (1u << steiner.size()); ++mask) {
-    std::vector<char> in = term;
-    for (std::size_t i = 0; i < steiner.size(); ++i)
-      if (mask >> i & 1) in[steiner[i]] = 1;
-    std::vector<int> parent(p.n_nodes);
-    std::iota(parent.begin(), parent.end(), 0);
-    auto find = [&](int x) {
-      while (parent[x] != x) x = parent[x] = parent[parent[x]];
-      return x;
-    };
-    double cost = 0;
-    int joined = 0, n_in = 0;
-    for (char c : in) n_in += c;
-    for (int e : order) {
-      if (!in[p.edge_u[e]] || !in[p.edge_v[e]]) continue;
-      const int a = find(p.edge_u[e]), b = find(p.edge_v[e]);
-      if (a != b) parent[a] = b, cost += p.edge_cost[e], ++joined;
-    }
-    if (joined == n_in - 1) best = std::min(best, cost);
-  }
-  return best;
-}
-
 // Every chosen terminal is joined to the tree through the result's edges.
 bool joins_the_tree(const SteinerProblem& g, const std::vector<int>& tree, const std::vector<int>& terminals,
                     const QuotaResult& r) {
@@ -574,7 +540,7 @@ TEST(QuotaTree, SmallRandomGraphsAgainstBruteForce) {
       for (int k = 0; k < n_opt; ++k)
         if (mask >> k & 1) pz += prize[k], ex += extra[k], bf.terminals.push_back(terminals[k]);
       if (pz < target) continue;
-      best = std::min(best, brute_force_steiner(bf) + ex);
+      best = std::min(best, brute_force(bf) + ex);
     }
     // The greedy as the warm start, then the exact solve.
     const GrowResult gr = grow_tree(g, tree, terminals, prize, extra, {target, false});
