@@ -110,6 +110,31 @@ def test_layers_read_back_and_costs_add_up(run):
     assert (spl["cq_km"].dropna() <= 20.0 + 1e-9).all()
 
 
+def test_new_routes_follow_the_least_cost_cells(run):
+    tmp, r, _ = run
+    fp = r.fibre
+    new = [rt for rt in fp.routes if rt.status == "new"]
+    assert new
+    # Each line runs from cell to cell (a move of r.cost -k at most: sqrt(5) cells of ~90 m), so it
+    # is never shorter than the graph's straight edges between the same nodes.
+    for rt in new:
+        for (x1, y1), (x2, y2) in zip(rt.coords, rt.coords[1:]):
+            kx = 111.32 * math.cos(math.radians((y1 + y2) / 2))
+            assert math.hypot((x2 - x1) * kx, (y2 - y1) * 110.57) < 0.3
+    assert fp.new_route_km >= fp.stats["graph_route_km"] * (1 - 1e-9)
+    assert fp.new_route_km <= fp.stats["graph_route_km"] * 1.5
+    assert sum(len(rt.coords) for rt in new) > 3 * len(new)
+    # The line's vertices avoid impassable cells: every interior vertex is on a finite-cost cell.
+    sc = r.scenario
+    dem = _core.Dem.open(sc.inputs.dem)
+    surface = _core.routing_surface(np.asarray(dem.heights_m, np.float32), list(dem.geotransform), dem.crs_wkt)
+    gt = dem.geotransform
+    for rt in new:
+        for lon, lat in rt.coords[1:-1]:
+            row, col = int((lat - gt[3]) // gt[5]), int((lon - gt[0]) // gt[1])
+            assert np.isfinite(surface[row, col])
+
+
 def test_every_facility_is_reached_and_the_household_target_met(run):
     tmp, r, _ = run
     fp = r.fibre

@@ -511,7 +511,8 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
     # Geometry: node positions in WGS84.
     nx_, ny_ = np.asarray(graph.node_x), np.asarray(graph.node_y)
     lon_n, lat_n = _to_lonlat(dem, nx_, ny_)
-    routes = _routes(real_edges, set(tree_edges), eu, ev, ec, elen, lon_n, lat_n, roots, cabinets, facilities, villages,
+    trace = _tracer(dem, surface, gt, crs, stride, nx_, ny_)
+    routes = _routes(real_edges, set(tree_edges), eu, ev, ec, elen, trace, roots, cabinets, facilities, villages,
                      fac_node, vil_node, fac_after & ~fac_before, vil_after & ~vil_before, hh)
     routes += _existing_routes(backbone)
     nodes = _nodes(olt_nodes, cabinets, olt_of, np.asarray(gp.optical_m), lon_n, lat_n, villages, vil_node,
@@ -539,7 +540,7 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
         olts=len(olt_nodes), cabinets=len(cabinets),
         splitters=int(sum(n.count for n in nodes if n.kind == "splitter")), new_route_km=float(new_km),
         seconds=time.perf_counter() - t0, graph_nodes=root + 1, graph_edges=len(eu),
-        stats={"stride_cells": stride, "steiner_seconds": seconds_steiner, "backbone_nodes": int(len(bb_nodes)),
+        stats={"stride_cells": stride, "graph_route_km": float(elen[real_edges].sum()) / 1000.0, "steiner_seconds": seconds_steiner, "backbone_nodes": int(len(bb_nodes)),
                "target_reached": grow.target_steps >= 0, "household_seconds": hh_seconds})
 
 
@@ -573,9 +574,58 @@ def _own_costs(chosen, cand, vil_node, lm, tree_nodes, edges, eu, ev, ec) -> lis
     return out
 
 
-def _routes(edges, stage1, eu, ev, ec, elen, lon, lat, roots, cabinets, facilities, villages, fac_node, vil_node,
+def _tracer(dem: _core.Dem, surface: np.ndarray, gt: list, crs: str, stride: int, nx_: np.ndarray, ny_: np.ndarray):
+    """A function from a chain of graph nodes to its line in WGS84: each edge drawn along the
+    least-cost cells between its two nodes (``_core.cost_distance``, 16 moves as r.cost -k, in a
+    window of the edge's cells widened by a stride), the nodes' own positions at the ends; a
+    straight edge where the window holds no passable path."""
+    rows, cols = surface.shape
+    margin = max(2, int(stride))
+
+    def cell(x: float, y: float) -> tuple[int, int]:
+        return (min(rows - 1, max(0, int(math.floor((y - gt[3]) / gt[5])))),
+                min(cols - 1, max(0, int(math.floor((x - gt[0]) / gt[1])))))
+
+    def segment(a: int, b: int) -> list[tuple[float, float]]:
+        (ra, ca), (rb, cb) = cell(nx_[a], ny_[a]), cell(nx_[b], ny_[b])
+        end = [(float(nx_[b]), float(ny_[b]))]
+        if (ra, ca) == (rb, cb) or not (math.isfinite(surface[ra, ca]) and math.isfinite(surface[rb, cb])):
+            return end
+        r0, r1 = max(0, min(ra, rb) - margin), min(rows - 1, max(ra, rb) + margin)
+        c0, c1 = max(0, min(ca, cb) - margin), min(cols - 1, max(ca, cb) + margin)
+        g = (gt[0] + c0 * gt[1], gt[1], 0.0, gt[3] + r0 * gt[5], 0.0, gt[5])
+        cd = _core.cost_distance(np.ascontiguousarray(surface[r0:r1 + 1, c0:c1 + 1]), g, crs,
+                                 sources=np.array([[ra - r0, ca - c0]], np.int32))
+        if not math.isfinite(float(cd.accumulated[rb - r0, cb - c0])):
+            return end
+        path = np.asarray(cd.path(rb - r0, cb - c0))[::-1][1:-1]  # from a to b, the end cells left out
+        inner = [(gt[0] + (c0 + c + 0.5) * gt[1], gt[3] + (r0 + r + 0.5) * gt[5]) for r, c in path]
+        return inner + end
+
+    def trace(chain: list[int]) -> list[tuple[float, float]]:
+        xy = [(float(nx_[chain[0]]), float(ny_[chain[0]]))]
+        for a, b in zip(chain, chain[1:]):
+            xy += segment(a, b)
+        lon, lat = _to_lonlat(dem, np.array([p[0] for p in xy]), np.array([p[1] for p in xy]))
+        return [(float(x), float(y)) for x, y in zip(lon, lat)]
+
+    return trace
+
+
+def _polyline_km(coords: list[tuple[float, float]]) -> float:
+    """Length of a lon/lat line in km (local east-west and north-south scales per segment)."""
+    km = 0.0
+    for (x1, y1), (x2, y2) in zip(coords, coords[1:]):
+        kx = 111.32 * math.cos(math.radians((y1 + y2) / 2))
+        km += math.hypot((x2 - x1) * kx, (y2 - y1) * 110.57)
+    return km
+
+
+def _routes(edges, stage1, eu, ev, ec, elen, trace, roots, cabinets, facilities, villages, fac_node, vil_node,
             fac_new, vil_new, hh) -> list[Route]:
-    """The new network as lines between branch points, each with what it serves downstream."""
+    """The new network as lines between branch points, each with what it serves downstream. A
+    line follows the least-cost cells between the graph's nodes (`trace`); its length is that
+    line's, its cost the plan's (the graph's edges)."""
     if not edges:
         return []
     adj: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -641,9 +691,9 @@ def _routes(edges, stage1, eu, ev, ec, elen, lon, lat, roots, cabinets, faciliti
             low = chain[-1]
             fac_c, vil_c, hh_c = down[low]
             ids = down_ids[low]
+            coords = trace(chain)
             routes.append(Route(
-                coords=[(float(lon[x]), float(lat[x])) for x in chain], status="new",
-                length_km=float(elen[es].sum()) / 1000.0, cost=float(ec[es].sum()),
+                coords=coords, status="new", length_km=_polyline_km(coords), cost=float(ec[es].sum()),
                 stage="facilities" if all(x in stage1 for x in es) else "households",
                 facilities=int(fac_c), villages=int(vil_c), households=float(hh_c), serves=ids))
     return routes
@@ -658,11 +708,7 @@ def _existing_routes(backbone: list[bytes]) -> list[Route]:
         parts = [g] if g.geom_type == "LineString" else list(g.geoms)
         for part in parts:
             coords = [(float(x), float(y)) for x, y in part.coords]
-            km = 0.0
-            for (x1, y1), (x2, y2) in zip(coords, coords[1:]):
-                kx = 111.32 * math.cos(math.radians((y1 + y2) / 2))
-                km += math.hypot((x2 - x1) * kx, (y2 - y1) * 110.57)
-            out.append(Route(coords=coords, status="existing", length_km=km, cost=0.0))
+            out.append(Route(coords=coords, status="existing", length_km=_polyline_km(coords), cost=0.0))
     return out
 
 
