@@ -540,7 +540,8 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
         olts=len(olt_nodes), cabinets=len(cabinets),
         splitters=int(sum(n.count for n in nodes if n.kind == "splitter")), new_route_km=float(new_km),
         seconds=time.perf_counter() - t0, graph_nodes=root + 1, graph_edges=len(eu),
-        stats={"stride_cells": stride, "graph_route_km": float(elen[real_edges].sum()) / 1000.0, "steiner_seconds": seconds_steiner, "backbone_nodes": int(len(bb_nodes)),
+        stats={"stride_cells": stride, "graph_route_km": float(elen[real_edges].sum()) / 1000.0,
+               "steiner_seconds": seconds_steiner, "backbone_nodes": int(len(bb_nodes)),
                "target_reached": grow.target_steps >= 0, "household_seconds": hh_seconds})
 
 
