@@ -270,14 +270,21 @@ def read_communes(path_or_dir: str | Path, province: str | None = None, name_fie
         if u.parent_code != "0":
             children.setdefault(u.parent_code, []).append(u)
 
+    # The units under a province by the key a label is matched on (the list's order kept): folded
+    # name and type for file names, name_key for a name field. Built once, not per label.
+    by_key: dict[tuple[str, str], list[Unit]] = {}
+    for us in children.values():
+        for u in us:
+            k = ((ascii_key(_TYPE_RE.sub("", u.name)), ascii_key(unit_type(u.name))) if name_field is None
+                 else (name_key(u.name), ""))
+            by_key.setdefault(k, []).append(u)
+
     def candidates(label: str) -> list[Unit]:
         if name_field is None:  # "doan_ket (xa)"
             folded, typ = label.rsplit(" (", 1)
-            typ = typ.rstrip(")")
-            return [u for us in children.values() for u in us
-                    if ascii_key(unit_type(u.name)) == typ and ascii_key(_TYPE_RE.sub("", u.name)) == folded]
-        key, typ = name_key(label), unit_type(label)
-        return [u for us in children.values() for u in us if name_key(u.name) == key and (not typ or unit_type(u.name) == typ)]
+            return list(by_key.get((folded, typ.rstrip(")")), []))
+        typ = unit_type(label)
+        return [u for u in by_key.get((name_key(label), ""), []) if not typ or unit_type(u.name) == typ]
 
     prov_units = {u.code: u for u in units if u.parent_code == "0"}
     cands = [candidates(label) for _, _, label, _ in found]
