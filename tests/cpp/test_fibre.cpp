@@ -13,6 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "CoinPackedMatrix.hpp"
+#include "CoinPackedVector.hpp"
+#include "OsiClpSolverInterface.hpp"
+#include "fibre/steiner_graph.hpp"
 #include "phusong/error.hpp"
 #include "phusong/fibre.hpp"
 #include "phusong/geo.hpp"
@@ -318,6 +322,69 @@ TEST(Steiner, SmallRandomGraphsAgainstBruteForce) {
   }
 }
 
+// The cuts the dual ascent raised (which start the exact solve's LP): each separates the root from
+// a terminal, and an LP of those cuts alone, solved by Clp, is at least the ascent's bound (the
+// ascent's duals are feasible for it), which is at most the optimum.
+TEST(Steiner, DualAscentCutsSeparateATerminalAndCarryTheBound) {
+  std::mt19937 rng(7);
+  const int side = 9;
+  for (int trial = 0; trial < 8; ++trial) {
+    SteinerProblem p;
+    p.n_nodes = side * side;
+    for (int r = 0; r < side; ++r)
+      for (int c = 0; c < side; ++c)
+        for (auto [dr, dc] : {std::pair{0, 1}, {1, 0}, {1, 1}, {1, -1}}) {
+          if (r + dr >= side || c + dc < 0 || c + dc >= side) continue;
+          p.edge_u.push_back(r * side + c);
+          p.edge_v.push_back((r + dr) * side + c + dc);
+          p.edge_cost.push_back(1 + rng() % 50);
+        }
+    std::vector<int> nodes(p.n_nodes);
+    std::iota(nodes.begin(), nodes.end(), 0);
+    std::shuffle(nodes.begin(), nodes.end(), rng);
+    p.terminals.assign(nodes.begin(), nodes.begin() + 4 + trial);
+    const detail::Graph g(p);
+    std::vector<double> rc;
+    std::vector<std::vector<int>> cuts;
+    const double bound = detail::dual_ascent_bound(g, p.terminals, detail::Clock::time_point::max(), &rc, &cuts);
+    ASSERT_FALSE(cuts.empty()) << "trial " << trial;
+    const int m = static_cast<int>(p.edge_u.size());
+    for (const auto& cut : cuts) {
+      std::vector<char> gone(2 * m, 0), seen(p.n_nodes, 0);
+      for (int a : cut) gone[a] = 1;
+      std::vector<int> q{p.terminals[0]};
+      seen[q[0]] = 1;
+      for (std::size_t i = 0; i < q.size(); ++i)
+        for (int e = 0; e < m; ++e)
+          for (int dir = 0; dir < 2; ++dir) {
+            const int from = dir ? p.edge_v[e] : p.edge_u[e], to = dir ? p.edge_u[e] : p.edge_v[e];
+            if (from == q[i] && !gone[2 * e + dir] && !seen[to]) seen[to] = 1, q.push_back(to);
+          }
+      EXPECT_TRUE(std::any_of(p.terminals.begin(), p.terminals.end(), [&](int t) { return !seen[t]; }))
+          << "trial " << trial << ": a cut of " << cut.size() << " arcs separates no terminal from the root";
+    }
+    CoinPackedMatrix rows(false, 0.0, 0.0);
+    rows.setDimensions(0, 2 * m);
+    for (const auto& cut : cuts) {
+      CoinPackedVector v;
+      for (int a : cut) v.insert(a, 1.0);
+      rows.appendRow(v);
+    }
+    std::vector<double> obj(2 * m), lo(2 * m, 0.0), hi(2 * m, 1.0);
+    for (int a = 0; a < 2 * m; ++a) obj[a] = p.edge_cost[a / 2];
+    const std::vector<double> rlo(cuts.size(), 1.0), rhi(cuts.size(), COIN_DBL_MAX);
+    OsiClpSolverInterface lp;
+    lp.messageHandler()->setLogLevel(0);
+    lp.loadProblem(rows, lo.data(), hi.data(), obj.data(), rlo.data(), rhi.data());
+    lp.initialSolve();
+    ASSERT_TRUE(lp.isProvenOptimal()) << "trial " << trial;
+    EXPECT_GE(lp.getObjValue(), bound - 1e-6 * bound) << "trial " << trial;
+    const auto e = solve_steiner_exact(p);
+    ASSERT_TRUE(e.proven_optimal) << "trial " << trial;
+    EXPECT_LE(bound, e.cost + 1e-9) << "trial " << trial;
+  }
+}
+
 TEST(Steiner, HandWorkedStarAndTrivialCases) {
   // Three terminals around a Steiner hub: edges to the hub cost 2, between terminals 4.
   SteinerProblem p;
@@ -595,4 +662,13 @@ TEST(QuotaTree, TrivialInfeasibleAndBadInput) {
   expect_throws_mentioning<InputError>([&] { solve_quota_tree(g, {0}, {9}, {1}, {1}, 1.0); }, {"outside the graph"});
   expect_throws_mentioning<InputError>([&] { solve_quota_tree(g, {0}, {2}, {1, 2}, {1}, 1.0); }, {"2 prizes"});
   expect_throws_mentioning<InputError>([&] { solve_quota_tree(g, {0}, {2}, {-1}, {1}, 1.0); }, {"must be finite"});
+  // The graph's edges are checked in place (the terminals are the quota tree's own).
+  SteinerProblem bad = g;
+  bad.edge_cost[1] = -2;
+  expect_throws_mentioning<InputError>([&] { solve_quota_tree(bad, {0}, {2}, {1}, {1}, 1.0); },
+                                       {"edge 1 (1, 2)", "cost -2"});
+  bad = g;
+  bad.edge_v[2] = 7;
+  expect_throws_mentioning<InputError>([&] { solve_quota_tree(bad, {0}, {2}, {1}, {1}, 1.0); },
+                                       {"edge 2 (2, 7)", "outside 0..3"});
 }

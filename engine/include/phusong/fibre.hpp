@@ -185,8 +185,8 @@ struct SteinerResult {
 /// until none improves; the cheapest result is kept (ties: the earlier root). Deterministic.
 SteinerResult solve_steiner_heuristic(const SteinerProblem& problem, const SteinerOptions& options = {});
 /// Exact: directed cut formulation rooted at the first terminal (in-degree 1 at terminals, at most
-/// 1 elsewhere, flow balance x(delta-(v)) <= x(delta+(v)) at Steiner nodes), cuts x(delta-(W)) >= 1 separated
-/// by max-flow on the LP until none is violated, then CBC on the MILP with those cuts; an integer
+/// 1 elsewhere, flow balance x(delta-(v)) <= x(delta+(v)) at Steiner nodes), starting from the cuts of the
+/// dual ascent, further cuts x(delta-(W)) >= 1 separated by max-flow on the LP until none is violated, then CBC on the MILP with those cuts; an integer
 /// solution that is not connected adds the cuts of its components and CBC runs again, until a
 /// connected optimum or the time limit. Reports the best tree (the heuristic's if CBC finds none
 /// better), the best proven bound and the gap.

@@ -18,10 +18,16 @@
 #include "fibre/steiner_graph.hpp"
 
 namespace phusong::fibre::detail {
+namespace {
+// The cuts handed out hold at most this many arcs in all (32 MB): on a large graph the later
+// ones are left out, which weakens the LP they start but not the bound returned.
+constexpr std::size_t kMaxCutArcs = std::size_t{1} << 23;
+}  // namespace
 
 double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Clock::time_point deadline,
-                         std::vector<double>* reduced) {
+                         std::vector<double>* reduced, std::vector<std::vector<int>>* cuts) {
   if (reduced) reduced->clear();
+  if (cuts) cuts->clear();
   if (terminals.size() < 2) return 0;
   const SteinerProblem& p = *g.p;
   const int root = terminals.front();
@@ -61,6 +67,7 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
   for (std::size_t i = 1; i < terminals.size(); ++i) queue.push({0, terminals[i]});
   double bound = 0;
   std::int64_t steps = 0;
+  std::size_t cut_arcs = 0;
   while (!queue.empty()) {
     if ((++steps & 63) == 0 && Clock::now() > deadline) break;
     const auto [key, t] = queue.top();
@@ -75,6 +82,7 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
     for (int a : cut) delta = std::min(delta, rc[a]);
     for (int a : cut) rc[a] = rc[a] == delta ? 0.0 : rc[a] - delta;
     bound += delta;
+    if (cuts && delta > 0 && cut_arcs + cut.size() <= kMaxCutArcs) cuts->push_back(cut), cut_arcs += cut.size();
     queue.push({cut.size(), t});
   }
   if (reduced) *reduced = std::move(rc);

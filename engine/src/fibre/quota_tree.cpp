@@ -286,9 +286,7 @@ QuotaResult solve_impl(const SteinerProblem& g, const std::vector<int>& tree_nod
                        double start_bound, const QuotaOptions& o) {
   const auto t0 = Clock::now();
   if (tree_nodes.empty()) throw InputError("quota tree: the initial tree has no node");
-  validate(SteinerProblem{g.n_nodes, g.edge_u, g.edge_v, g.edge_cost, tree_nodes.empty() ? std::vector<int>{}
-                                                                                        : std::vector<int>{tree_nodes[0]},
-                          g.name, g.declared_optimum});
+  detail::validate_graph(g);  // the edges in place; the terminals are checked below
   const int nt = static_cast<int>(terminals.size());
   if (prize.size() != terminals.size() || extra.size() != terminals.size())
     throw InputError("quota tree: " + std::to_string(nt) + " terminals but " + std::to_string(prize.size()) +

@@ -8,13 +8,17 @@
 //        x(delta+(root)) >= 1
 //        x(delta-(W)) >= 1                   W without the root, with a terminal (cuts)
 //        x in {0, 1}; no arc enters the root.
-// Cuts are separated on the LP by max-flow from the root to each terminal (the min cut nearest the
-// terminal and the back cut) until none is violated by 1e-6; CBC then solves the MILP with those
+// The LP starts with the cuts whose duals the dual ascent raised: the ascent's duals stay feasible
+// for it, so its bound starts at least at the ascent's (on a 3,600-node grid graph with 25
+// terminals, ~453,000 against ~83,000 from the degree rows alone, which ten rounds of separation
+// had not reached). Further cuts are separated on the LP by max-flow from the root to each
+// terminal (the min cut nearest the terminal and the back cut) until none is violated by 1e-6; CBC then solves the MILP with those
 // cuts, warm-started with the heuristic tree; an integer solution that is not connected adds the
 // cuts of its components and CBC runs again. Every CBC bound is a bound of a relaxation, so the
 // best one bounds the optimum.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <string>
 #include <utility>
@@ -115,6 +119,26 @@ class DirectedCut {
       for (int a : in_arcs_[w])
         if (!in_w[tail(a)]) arcs.push_back(a);
     }
+    return add_arcs(lp, std::move(arcs));
+  }
+
+  // A cut given by the problem's arcs entering W (arc 2e: edge_u -> edge_v, 2e + 1 back), such
+  // as the dual ascent's: arcs of edges the reductions removed are left out (their variables are
+  // 0 in the reduced problem). False when empty or added before.
+  bool add_problem_cut(OsiClpSolverInterface& lp, const std::vector<int>& problem_arcs) {
+    if (pos_.empty()) {
+      pos_.assign(p_.edge_u.size(), -1);
+      for (int i = 0; i < static_cast<int>(edges_.size()); ++i) pos_[edges_[i]] = i;
+    }
+    std::vector<int> arcs;
+    for (int a : problem_arcs) {
+      const int i = pos_[a / 2];
+      if (i >= 0 && head(2 * i + a % 2) != root_) arcs.push_back(2 * i + a % 2);
+    }
+    return add_arcs(lp, std::move(arcs));
+  }
+
+  bool add_arcs(OsiClpSolverInterface& lp, std::vector<int> arcs) {
     std::sort(arcs.begin(), arcs.end());
     if (arcs.empty() || !seen_.insert(arcs).second) return false;
     (void)lp;
@@ -244,7 +268,7 @@ class DirectedCut {
   const SteinerProblem& p_;
   std::vector<int> edges_;  // problem edge of each reduced edge
   int n_ = 0, root_ = 0;
-  std::vector<int> orig_, id_, eu_, ev_;
+  std::vector<int> orig_, id_, eu_, ev_, pos_;
   std::vector<char> is_terminal_;
   std::vector<std::vector<int>> in_arcs_, out_arcs_;
   std::set<std::vector<int>> seen_;
@@ -362,7 +386,8 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
 
   // Bound (dual ascent to the end, as the heuristic solve does), then the heuristic tree.
   std::vector<double> rc;
-  const double ascent = detail::dual_ascent_bound(g, terminals, at(0.5 * o.time_limit_s), &rc);
+  std::vector<std::vector<int>> ascent_cuts;
+  const double ascent = detail::dual_ascent_bound(g, terminals, at(0.5 * o.time_limit_s), &rc, &ascent_cuts);
   double bound = round_bound(std::max(detail::heuristic_lower_bound(g, terminals), ascent));
   std::vector<int> best = detail::heuristic_tree(g, terminals, o, at(std::min(0.25 * o.time_limit_s, 10.0)));
   double best_cost = detail::edges_cost(p, best);
@@ -401,6 +426,9 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
   // LP with cuts.
   OsiClpSolverInterface lp;
   dc.build(lp);
+  // The dual ascent's cuts first: the LP's bound starts at least at the ascent's.
+  for (const auto& cut : ascent_cuts) dc.add_problem_cut(lp, cut);
+  dc.flush(lp);
   // Clp stops at the time left for the LP (half the limit): a large graph's LP alone can take
   // longer than the whole limit; then the bound stays the heuristic's.
   auto lp_time = [&] {
@@ -409,7 +437,11 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
     lp.getModelPtr()->setMaximumWallSeconds(s);
   };
   lp_time();
+  const auto tl = Clock::now();
   lp.initialSolve();
+  if (o.log)
+    std::printf("Steiner exact: LP of %d rows (%d cuts from the dual ascent) x %d columns solved in %.2f s, bound %.6g\n",
+                lp.getNumRows(), dc.cuts(), lp.getNumCols(), detail::since(tl), lp.getObjValue());
   double last = -kInf;
   int stall = 0;
   while (left() > 0.5 * o.time_limit_s && lp.isProvenOptimal()) {  // at most half the time on the LP
@@ -420,9 +452,14 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
     stall = lb > last + 1e-7 * std::max(1.0, std::abs(lb)) ? 0 : stall + 1;
     last = lb;
     if (stall >= 25) break;  // tailing off: let branch and bound work
-    if (dc.separate(lp, lp.getColSolution()) == 0) break;
+    const int added = dc.separate(lp, lp.getColSolution());
+    if (added == 0) break;
     lp_time();
+    const auto ts = Clock::now();
     lp.resolve();
+    if (o.log)
+      std::printf("Steiner exact: cut round %d: %d cuts, LP solved again in %.2f s, bound %.6g\n", r.cut_rounds, added,
+                  detail::since(ts), lp.getObjValue());
   }
   if (lp.isProvenPrimalInfeasible()) throw Error("Steiner exact: the LP relaxation is infeasible (should not happen)");
   bool proven = closed();

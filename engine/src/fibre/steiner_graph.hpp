@@ -187,9 +187,12 @@ double heuristic_lower_bound(const Graph& g, const std::vector<int>& terminals);
 
 /// Wong's dual ascent on the directed cut formulation rooted at terminals[0] (dual_ascent.cpp): a
 /// proven lower bound; stopping at `deadline` leaves a smaller but still valid bound.
-/// `reduced`, when given, receives the arcs' reduced costs (arc 2e: edge_u -> edge_v, 2e + 1 back).
+/// `reduced`, when given, receives the arcs' reduced costs (arc 2e: edge_u -> edge_v, 2e + 1 back);
+/// `cuts`, when given, the arcs entering each cut whose dual was raised (each a valid directed
+/// cut x(delta-(W)) >= 1; together they give the LP relaxation at least the bound), up to 2^23
+/// arcs in all (then the later cuts are left out).
 double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Clock::time_point deadline,
-                         std::vector<double>* reduced = nullptr);
+                         std::vector<double>* reduced = nullptr, std::vector<std::vector<int>>* cuts = nullptr);
 
 /// Reduced-cost fixing (dual_ascent.cpp): an edge is kept unless both its arcs a = (u, v) have
 /// bound + rc-distance(root, u) + rc(a) + rc-distance(v, nearest other terminal) > upper: every
@@ -201,6 +204,10 @@ std::vector<char> reduced_cost_fixing(const Graph& g, const std::vector<int>& te
 /// The best heuristic tree (edges ascending) joining `terminals` (all in one component of `g`).
 std::vector<int> heuristic_tree(const Graph& g, const std::vector<int>& terminals, const SteinerOptions& o,
                                 Clock::time_point deadline);
+
+/// The node count and the edges of `p` (what validate() checks but the terminals): InputError
+/// naming the edge and what is wrong. For solvers given their terminals apart (the quota tree).
+void validate_graph(const SteinerProblem& p);
 
 /// Common preamble of both solvers: validates, finds the terminals reachable from the first.
 struct Prepared {

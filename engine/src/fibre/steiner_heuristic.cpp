@@ -16,7 +16,8 @@
 
 namespace phusong::fibre {
 
-void validate(const SteinerProblem& p) {
+namespace detail {
+void validate_graph(const SteinerProblem& p) {
   const std::string name = p.name.empty() ? "Steiner problem" : p.name;
   if (p.n_nodes < 1) throw InputError(name + ": " + std::to_string(p.n_nodes) + " nodes (needs at least 1)");
   const std::size_t m = p.edge_u.size();
@@ -34,6 +35,12 @@ void validate(const SteinerProblem& p) {
     if (!(std::isfinite(p.edge_cost[e]) && p.edge_cost[e] >= 0))
       throw InputError(what + ": cost " + limits::fmt(p.edge_cost[e]) + " (must be finite and >= 0)");
   }
+}
+}  // namespace detail
+
+void validate(const SteinerProblem& p) {
+  detail::validate_graph(p);
+  const std::string name = p.name.empty() ? "Steiner problem" : p.name;
   if (p.terminals.empty()) throw InputError(name + ": no terminals");
   std::vector<char> seen(p.n_nodes, 0);
   for (std::size_t i = 0; i < p.terminals.size(); ++i) {
