@@ -10,7 +10,7 @@ per row; cells above 2,600 m are impassable (NaN) so that impassable cells are e
 1. Steiner trees on instances cut from that surface: windows of 600 x 600 cells sampled every 10
    cells (60 x 60 = 3,600 nodes, 8-neighbour grid graph, ~14,000 edges; an edge costs its length
    in metres times the mean cost of its ends), with 25 to 200 random terminals. phusong's heuristic
-   and exact solvers (time limit 60 s) and networkx.algorithms.approximation.steiner_tree
+   and exact solvers (time limit 60 s, or --exact-time-limit) and networkx.algorithms.approximation.steiner_tree
    (Mehlhorn's method) on the same graph: cost, time, the heuristic's gap to the exact optimum and
    the ratios to networkx.
 2. Cost distance vs GRASS `r.cost -k` on the whole Sơn La cost raster (2,247 x 1,820 cells), five
@@ -102,7 +102,7 @@ def grid_instance(cost: np.ndarray, gt: tuple, row0: int, col0: int, size: int, 
     return rows * cols, u, v, c, terminals, g
 
 
-def bench_steiner(cost: np.ndarray, gt: tuple, quick: bool) -> None:
+def bench_steiner(cost: np.ndarray, gt: tuple, quick: bool, exact_limit_s: float = 60.0) -> None:
     from networkx.algorithms.approximation import steiner_tree
 
     print("\n== Steiner trees on Sơn La routing graphs (3,600 nodes, 8 neighbours) ==")
@@ -120,7 +120,7 @@ def bench_steiner(cost: np.ndarray, gt: tuple, quick: bool) -> None:
             p = _core.SteinerProblem(n, u, v, c, terms, f"sonla-w{wi}-t{k}")
             h = _core.solve_steiner(p, method="heuristic")
             h0 = _core.solve_steiner(p, method="heuristic", max_moves=0)  # no local search (the fibre plan's default)
-            e = _core.solve_steiner(p, method="exact", time_limit_s=60)
+            e = _core.solve_steiner(p, method="exact", time_limit_s=exact_limit_s)
             t0 = time.perf_counter()
             tree = steiner_tree(g, terms, weight="weight", method="mehlhorn")
             t_nx = time.perf_counter() - t0
@@ -252,6 +252,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", default="steiner,cost,plan", help="comma-separated parts: steiner, cost, plan")
     ap.add_argument("--quick", action="store_true", help="fewer Steiner instances")
+    ap.add_argument("--exact-time-limit", type=float, default=60.0,
+                    help="Steiner: the exact solver's time limit in seconds (default 60; half of it for the LP)")
     ap.add_argument("--repeat", type=int, default=1, help="timing runs of the cost distance (best kept)")
     ap.add_argument("--household-exact", action="store_true",
                     help="plan: also the exact household stage (quota Steiner MILP, 60 s)")
@@ -264,7 +266,7 @@ def main() -> int:
     print(f"cost surface: {cost.shape[1]} x {cost.shape[0]} cells, cost per metre {np.nanmin(cost):.2f}.."
           f"{np.nanmax(cost):.2f}, built in {time.perf_counter() - t0:.1f} s")
     if "steiner" in parts:
-        bench_steiner(cost, gt, a.quick)
+        bench_steiner(cost, gt, a.quick, a.exact_time_limit)
     if "cost" in parts:
         bench_cost_distance(cost.copy(), gt, a.repeat)
     if "plan" in parts:
