@@ -40,6 +40,9 @@ using detail::kInf;
 
 using detail::MaxFlow;
 
+// Dual ascents run for reduced-cost fixing (one per root terminal).
+constexpr std::size_t kAscentRoots = 8;
+
 class DirectedCut {
  public:
   DirectedCut(const SteinerProblem& p, const std::vector<int>& edges, const std::vector<int>& terminals)
@@ -407,12 +410,38 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
   for (std::size_t e = 0; e < alive.size(); ++e) alive[e] = comp[p.edge_u[e]];
   if (o.reduce) {
     // Edges no tree cheaper than the heuristic's can use (reduced costs of the dual ascent),
-    // the heuristic tree's own kept as the incumbent; then the graph reductions.
-    const std::vector<char> keep = detail::reduced_cost_fixing(g, terminals, ascent, rc, best_cost);
+    // the heuristic tree's own kept as the incumbent; then the graph reductions. The ascent is
+    // run again from other terminals as roots (up to kAscentRoots in all, evenly spread, within a
+    // quarter of the limit): each gives its own reduced costs, so each fixes edges the others
+    // may not, and each bound is a bound.
     std::vector<char> in_best(alive.size(), 0);
     for (int e : best) in_best[e] = 1;
-    for (std::size_t e = 0; e < alive.size(); ++e)
-      if (!keep[e] && !in_best[e]) alive[e] = 0;
+    auto fix = [&](const std::vector<int>& terms, double lb, const std::vector<double>& costs) {
+      const std::vector<char> keep = detail::reduced_cost_fixing(g, terms, lb, costs, best_cost);
+      for (std::size_t e = 0; e < alive.size(); ++e)
+        if (!keep[e] && !in_best[e]) alive[e] = 0;
+    };
+    fix(terminals, ascent, rc);
+    const std::size_t roots = std::min<std::size_t>(kAscentRoots, terminals.size());
+    for (std::size_t k = 1; k < roots && Clock::now() < at(0.25 * o.time_limit_s) && !closed(); ++k) {
+      std::vector<int> terms = terminals;
+      std::swap(terms[0], terms[k * terminals.size() / roots]);
+      std::vector<double> rc_k;
+      const double lb = detail::dual_ascent_bound(g, terms, at(0.25 * o.time_limit_s), &rc_k);
+      bound = std::max(bound, round_bound(lb));
+      fix(terms, lb, rc_k);
+    }
+    if (o.log) {
+      std::size_t n = 0;
+      for (char a : alive) n += a != 0;
+      std::printf("Steiner exact: %zu of %zu edges left by reduced-cost fixing from %zu roots, bound %.6g\n", n,
+                  alive.size(), roots, bound);
+    }
+    if (closed()) {
+      r.edges = best;
+      r.bound = bound;
+      return done(r, true);
+    }
     reduce(g, is_terminal, alive, at(0.5 * o.time_limit_s));
   }
   std::vector<int> kept;
