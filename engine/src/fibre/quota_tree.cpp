@@ -17,7 +17,6 @@
 // its components and CBC runs again.
 #include <algorithm>
 #include <cmath>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +24,7 @@
 #include "CoinError.hpp"
 #include "CoinPackedVector.hpp"
 #include "common/cbc.hpp"
+#include "fibre/cut_pool.hpp"
 #include "fibre/steiner_graph.hpp"
 #include "phusong/error.hpp"
 #include "phusong/fibre.hpp"
@@ -106,31 +106,10 @@ class QuotaModel {
 
   // x(delta-(W)) - y_k >= 0; false when this cut was added before.
   bool add_cut(const std::vector<char>& in_w, int k) {
-    std::vector<int> arcs;
-    for (int w = 0; w < n_; ++w) {
-      if (!in_w[w]) continue;
-      for (int a : in_arcs_[w])
-        if (!in_w[tail_[a]]) arcs.push_back(a);
-    }
-    std::sort(arcs.begin(), arcs.end());
-    arcs.push_back(-1 - k);
-    if (!seen_.insert(arcs).second) return false;
-    arcs.pop_back();
-    pending_.emplace_back();
-    for (int a : arcs) pending_.back().insert(a, 1.0);
-    pending_.back().insert(y(k), -1.0);
-    ++cuts_;
-    return true;
+    return pool_.add(detail::CutPool::entering(in_w, in_arcs_, [&](int a) { return tail_[a]; }), y(k), -1.0);
   }
 
-  void flush(OsiClpSolverInterface& lp) {
-    if (pending_.empty()) return;
-    std::vector<const CoinPackedVectorBase*> rows;
-    for (const auto& v : pending_) rows.push_back(&v);
-    const std::vector<double> lb(rows.size(), 0.0), ub(rows.size(), COIN_DBL_MAX);
-    lp.addRows(static_cast<int>(rows.size()), rows.data(), lb.data(), ub.data());
-    pending_.clear();
-  }
+  void flush(OsiClpSolverInterface& lp) { pool_.flush(lp); }
 
   void set_deadline(Clock::time_point t) { deadline_ = t; }
 
@@ -241,7 +220,7 @@ class QuotaModel {
     edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   }
 
-  int cuts() const { return cuts_; }
+  int cuts() const { return pool_.count(); }
 
  private:
   void add_arc(int u, int v, int e) {
@@ -267,10 +246,8 @@ class QuotaModel {
   std::vector<int> tail_, head_, edge_;  // per arc (arcs of one edge are consecutive)
   std::vector<std::vector<int>> in_arcs_, out_arcs_;
   std::vector<char> hosts_;
-  std::set<std::vector<int>> seen_;
-  std::vector<CoinPackedVector> pending_;
+  detail::CutPool pool_{0.0};
   Clock::time_point deadline_ = Clock::time_point::max();
-  int cuts_ = 0;
 };
 
 double solution_cost(const SteinerProblem& g, const std::vector<int>& edges, const std::vector<int>& chosen,

@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +26,7 @@
 #include "CoinError.hpp"
 #include "CoinPackedVector.hpp"
 #include "common/cbc.hpp"
+#include "fibre/cut_pool.hpp"
 #include "fibre/steiner_graph.hpp"
 #include "phusong/error.hpp"
 #include "phusong/fibre.hpp"
@@ -115,20 +115,14 @@ class DirectedCut {
   }
 
   // x(delta-(W)) >= 1; false when W was cut before.
-  bool add_cut(OsiClpSolverInterface& lp, const std::vector<char>& in_w) {
-    std::vector<int> arcs;
-    for (int w = 0; w < n_; ++w) {
-      if (!in_w[w]) continue;
-      for (int a : in_arcs_[w])
-        if (!in_w[tail(a)]) arcs.push_back(a);
-    }
-    return add_arcs(lp, std::move(arcs));
+  bool add_cut(const std::vector<char>& in_w) {
+    return pool_.add(detail::CutPool::entering(in_w, in_arcs_, [&](int a) { return tail(a); }));
   }
 
   // A cut given by the problem's arcs entering W (arc 2e: edge_u -> edge_v, 2e + 1 back), such
   // as the dual ascent's: arcs of edges the reductions removed are left out (their variables are
   // 0 in the reduced problem). False when empty or added before.
-  bool add_problem_cut(OsiClpSolverInterface& lp, const std::vector<int>& problem_arcs) {
+  bool add_problem_cut(const std::vector<int>& problem_arcs) {
     if (pos_.empty()) {
       pos_.assign(p_.edge_u.size(), -1);
       for (int i = 0; i < static_cast<int>(edges_.size()); ++i) pos_[edges_[i]] = i;
@@ -138,29 +132,12 @@ class DirectedCut {
       const int i = pos_[a / 2];
       if (i >= 0 && head(2 * i + a % 2) != root_) arcs.push_back(2 * i + a % 2);
     }
-    return add_arcs(lp, std::move(arcs));
-  }
-
-  bool add_arcs(OsiClpSolverInterface& lp, std::vector<int> arcs) {
     std::sort(arcs.begin(), arcs.end());
-    if (arcs.empty() || !seen_.insert(arcs).second) return false;
-    (void)lp;
-    pending_.emplace_back();
-    for (int a : arcs) pending_.back().insert(a, 1.0);
-    ++cuts_;
-    return true;
+    return pool_.add(arcs);
   }
 
-  // Adds the cuts found since the last flush in one call (Clp's matrix is column-ordered: one
-  // row at a time copies it each time).
-  void flush(OsiClpSolverInterface& lp) {
-    if (pending_.empty()) return;
-    std::vector<const CoinPackedVectorBase*> rows;
-    for (const auto& v : pending_) rows.push_back(&v);
-    const std::vector<double> lb(rows.size(), 1.0), ub(rows.size(), COIN_DBL_MAX);
-    lp.addRows(static_cast<int>(rows.size()), rows.data(), lb.data(), ub.data());
-    pending_.clear();
-  }
+  // Adds the cuts found since the last flush to the LP.
+  void flush(OsiClpSolverInterface& lp) { pool_.flush(lp); }
 
   /// Separation stops adding cuts after this time (the LP keeps the cuts found so far).
   void set_deadline(Clock::time_point t) { deadline_ = t; }
@@ -182,11 +159,11 @@ class DirectedCut {
         const double flow = mf.run(root_, t, 1.0);
         if (flow >= 1.0 - 1e-6) break;
         const std::vector<char> w = mf.sink_side(t);
-        if (add_cut(lp, w)) ++added;
+        if (add_cut(w)) ++added;
         if (nested == 0) {
           std::vector<char> back = mf.source_side(root_);
           for (auto& b : back) b = !b;
-          if (back != w && add_cut(lp, back)) ++added;
+          if (back != w && add_cut(back)) ++added;
         }
         for (int v = 0; v < n_; ++v)
           if (w[v])
@@ -225,11 +202,11 @@ class DirectedCut {
       for (std::size_t i = 0; i < s.size(); ++i)
         for (int w : und[s[i]])
           if (!in_w[w] && !reached[w]) in_w[w] = 1, comp[w] = t, s.push_back(w);
-      if (add_cut(lp, in_w)) ++added;
+      if (add_cut(in_w)) ++added;
       // And everything the root does not reach.
       std::vector<char> rest(n_);
       for (int v = 0; v < n_; ++v) rest[v] = !reached[v];
-      if (add_cut(lp, rest)) ++added;
+      if (add_cut(rest)) ++added;
     }
     flush(lp);
     return added;
@@ -265,7 +242,7 @@ class DirectedCut {
     return out;
   }
 
-  int cuts() const { return cuts_; }
+  int cuts() const { return pool_.count(); }
 
  private:
   const SteinerProblem& p_;
@@ -274,10 +251,8 @@ class DirectedCut {
   std::vector<int> orig_, id_, eu_, ev_, pos_;
   std::vector<char> is_terminal_;
   std::vector<std::vector<int>> in_arcs_, out_arcs_;
-  std::set<std::vector<int>> seen_;
-  std::vector<CoinPackedVector> pending_;
+  detail::CutPool pool_{1.0};
   Clock::time_point deadline_ = Clock::time_point::max();
-  int cuts_ = 0;
 };
 
 // The two reductions: edges (u, v, c) with a u-v path shorter than c (never in an optimal tree),
@@ -456,7 +431,7 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
   OsiClpSolverInterface lp;
   dc.build(lp);
   // The dual ascent's cuts first: the LP's bound starts at least at the ascent's.
-  for (const auto& cut : ascent_cuts) dc.add_problem_cut(lp, cut);
+  for (const auto& cut : ascent_cuts) dc.add_problem_cut(cut);
   dc.flush(lp);
   // Clp stops at the time left for the LP (half the limit): a large graph's LP alone can take
   // longer than the whole limit; then the bound stays the heuristic's.
