@@ -163,7 +163,7 @@ class Improver {
  public:
   Improver(const Graph& g, const std::vector<char>& is_terminal, Clock::time_point deadline, int max_moves)
       : g_(g), term_(is_terminal), deadline_(deadline), max_moves_(max_moves), dj_(g.n), label_(g.n, -1),
-        in_tree_(g.n, 0) {}
+        tin_(g.n, -1), tout_(g.n, -1), depth_(g.n, -1), in_tree_(g.n, 0) {}
 
   std::vector<int> clean(const std::vector<int>& edges) {
     std::vector<char> in_set(g_.n, 0);
@@ -213,6 +213,7 @@ class Improver {
   // of the components, then Kruskal over the boundary edges: Mehlhorn's construction). Returns
   // the connecting edges and their cost (infinite if they cannot all be joined), giving up above `limit`.
   std::pair<std::vector<int>, double> reconnect(const TreeAdj& t, int n_comp, double limit) {
+    if (n_comp == 2) return join_two(t, limit);
     dj_.reset();
     for (int v : t.nodes)
       if (label_[v] >= 0) dj_.seed(v, 0);
@@ -263,6 +264,45 @@ class Improver {
     return {out, edges_cost(*g_.p, out)};
   }
 
+  // Two components: Mehlhorn's cheapest link between two Voronoi regions is the shortest path
+  // between the two node sets, so one Dijkstra from one component (`from`: every node for which
+  // side() says so is seeded by for_each_seed), through nodes outside both (side -1), to the first
+  // node of the other finds it without growing regions around the whole tree. Returns its edges
+  // and cost (infinite when none is shorter than `limit`).
+  template <class Seeds, class Side>
+  std::pair<std::vector<int>, double> join(Seeds&& for_each_seed, Side&& side, int from, double limit) {
+    dj_.reset();
+    for_each_seed([&](int v) { dj_.seed(v, 0); });
+    auto allowed = [&](int w) { return side(w) != from; };
+    while (!dj_.heap.empty()) {
+      auto [d, v] = dj_.heap.top();
+      dj_.heap.pop();
+      if (d > dj_.dist[v]) continue;
+      if (d >= limit) break;
+      if (side(v) == 1 - from) {
+        std::vector<int> out;
+        for (int y = v; dj_.pred_edge[y] >= 0; y = g_.other(dj_.pred_edge[y], y)) out.push_back(dj_.pred_edge[y]);
+        std::sort(out.begin(), out.end());
+        return {out, edges_cost(*g_.p, out)};
+      }
+      dj_.relax(g_, v, allowed);
+    }
+    return {{}, kInf};
+  }
+
+  // join() on the labelled components 0 and 1, from the smaller.
+  std::pair<std::vector<int>, double> join_two(const TreeAdj& t, double limit) {
+    std::size_t size0 = 0, size1 = 0;
+    for (int v : t.nodes) size0 += label_[v] == 0, size1 += label_[v] == 1;
+    const int from = size0 <= size1 ? 0 : 1;
+    return join(
+        [&](auto&& seed) {
+          for (int v : t.nodes)
+            if (label_[v] == from) seed(v);
+        },
+        [&](int w) { return label_[w]; }, from, limit);
+  }
+
   bool apply(std::vector<int>& edges, double& cost, const std::vector<char>& removed_edge, const std::vector<int>& added) {
     std::vector<int> next;
     for (int e : edges)
@@ -278,25 +318,74 @@ class Improver {
     return true;
   }
 
+  // Each key path taken out in turn and the two parts joined again by the shortest path between
+  // them, when shorter. The tree is rooted at a leaf (a terminal: never inside a key path), so the
+  // part below a key path's lower end is an interval of the depth-first order: which part a node
+  // is in costs O(1), and only the smaller part is enumerated.
   bool key_path_exchange(std::vector<int>& edges, double& cost) {
     const TreeAdj t(g_, edges);
+    if (t.nodes.empty()) return false;
     const auto paths = key_paths(g_, t, term_);
-    std::vector<char> removed_node(g_.n, 0), removed_edge(g_.p->edge_u.size(), 0);
-    for (const KeyPath& kp : paths) {
-      if (Clock::now() > deadline_) return false;
-      for (int v : kp.interior) removed_node[v] = 1;
-      for (int e : kp.edges) removed_edge[e] = 1;
-      const int n_comp = label_components(t, removed_node, removed_edge);
-      bool done = false;
-      if (n_comp == 2) {
-        auto [added, c] = reconnect(t, n_comp, kp.cost);
-        if (better(c, kp.cost)) done = apply(edges, cost, removed_edge, added);
+    int root = t.nodes.front();
+    for (int v : t.nodes)
+      if (t.adj[v].size() == 1) {
+        root = v;
+        break;
       }
-      for (int v : kp.interior) removed_node[v] = 0;
-      for (int e : kp.edges) removed_edge[e] = 0;
-      if (done) return true;
+    // Depth-first order: tin_[v] its position, tout_[v] one past its subtree's last.
+    std::vector<int> order;
+    order.reserve(t.nodes.size());
+    {
+      std::vector<std::pair<int, std::size_t>> stack{{root, 0}};
+      tin_[root] = 0, depth_[root] = 0;
+      order.push_back(root);
+      while (!stack.empty()) {
+        auto& [v, k] = stack.back();
+        if (k == t.adj[v].size()) {
+          tout_[v] = static_cast<int>(order.size());
+          stack.pop_back();
+          continue;
+        }
+        const int w = t.adj[v][k++].first;
+        if (tin_[w] >= 0) continue;
+        tin_[w] = static_cast<int>(order.size()), depth_[w] = depth_[v] + 1;
+        order.push_back(w);
+        stack.push_back({w, 0});
+      }
     }
-    return false;
+    std::vector<char> removed_edge(g_.p->edge_u.size(), 0);
+    std::vector<int> saved;
+    bool done = false;
+    for (const KeyPath& kp : paths) {
+      if (Clock::now() > deadline_) break;
+      const int low = depth_[kp.a] > depth_[kp.b] ? kp.a : kp.b;
+      const int lo = tin_[low], hi = tout_[low];
+      saved.clear();
+      for (int v : kp.interior) saved.push_back(tin_[v]), tin_[v] = -2;  // out of both parts
+      // side: 1 below `low`, 0 the rest of the tree, -1 outside the tree or inside the key path.
+      auto side = [&](int w) { return tin_[w] < 0 ? -1 : tin_[w] >= lo && tin_[w] < hi ? 1 : 0; };
+      const std::size_t below = static_cast<std::size_t>(hi - lo);
+      const int from = below <= t.nodes.size() - below - kp.interior.size() ? 1 : 0;
+      auto [added, c] = join(
+          [&](auto&& seed) {
+            if (from == 1) {
+              for (int i = lo; i < hi; ++i) seed(order[i]);
+            } else {
+              for (int i = 0; i < static_cast<int>(order.size()); ++i)
+                if ((i < lo || i >= hi) && tin_[order[i]] >= 0) seed(order[i]);
+            }
+          },
+          side, from, kp.cost);
+      for (std::size_t i = 0; i < kp.interior.size(); ++i) tin_[kp.interior[i]] = saved[i];
+      if (better(c, kp.cost)) {
+        for (int e : kp.edges) removed_edge[e] = 1;
+        done = apply(edges, cost, removed_edge, added);
+        for (int e : kp.edges) removed_edge[e] = 0;
+        if (done) break;
+      }
+    }
+    for (int v : t.nodes) tin_[v] = tout_[v] = depth_[v] = -1;
+    return done;
   }
 
   bool key_vertex_elimination(std::vector<int>& edges, double& cost) {
@@ -379,6 +468,7 @@ class Improver {
   int max_moves_;
   Dijkstra dj_;
   std::vector<int> label_, base_, labelled_;
+  std::vector<int> tin_, tout_, depth_;  // key_path_exchange's depth-first order (-1 outside the tree)
   std::vector<char> in_tree_;
 };
 
