@@ -1,13 +1,17 @@
-// Cut rows of the fibre layer's directed-cut LPs (the exact Steiner tree, the quota tree): the arcs
-// entering a node set W, each cut queued once and added to the LP in one call.
+// The fibre layer's directed-cut LPs (the exact Steiner tree, the quota tree): cut rows (the arcs
+// entering a node set W, each cut queued once and added to the LP in one call) and the LP phase
+// (solve, separate, solve again) that both run before branch and bound.
 #pragma once
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <set>
 #include <vector>
 
 #include "CoinPackedVector.hpp"
 #include "OsiClpSolverInterface.hpp"
+#include "fibre/steiner_graph.hpp"
 
 namespace phusong::fibre::detail {
 
@@ -66,5 +70,64 @@ class CutPool {
   std::vector<CoinPackedVector> pending_;
   int count_ = 0;
 };
+
+/// What an LP phase ended with.
+struct LpPhase {
+  bool optimal = false;     ///< the last LP was solved to its optimum (its value is in the bound)
+  double slowest_s = 0;     ///< the longest single LP solve
+  int rounds = 0;           ///< separation rounds
+  /// Branch and bound may follow: the LP is at its optimum and the time left holds twice its
+  /// slowest solve (CBC solves the root LP again, which its own time limit does not stop).
+  bool room_for_branching(double seconds_left) const { return optimal && seconds_left > 2.0 * slowest_s; }
+};
+
+/// The LP phase of a directed-cut solver: `lp` solved, then `separate(x)` (returns the cuts it
+/// added, already flushed) and solved again, until no cut is violated, the bound has not risen
+/// for 25 rounds, `closed(bound)` says the incumbent is proven, or `deadline` (Clp stops there).
+/// Every optimal LP value goes to `raise(value)`. `who`: names the solver in the log (`log`).
+template <class Separate, class Raise, class Closed>
+LpPhase run_lp_phase(OsiClpSolverInterface& lp, Clock::time_point deadline, Separate&& separate, Raise&& raise,
+                     Closed&& closed, bool log, const char* who) {
+  auto left = [&] { return std::chrono::duration<double>(deadline - Clock::now()).count(); };
+  auto limit = [&] {
+    const double s = std::max(0.01, left());
+    lp.getModelPtr()->setMaximumSeconds(s);
+    lp.getModelPtr()->setMaximumWallSeconds(s);
+  };
+  LpPhase out;
+  limit();
+  auto t = Clock::now();
+  lp.initialSolve();
+  out.slowest_s = since(t);
+  if (log)
+    std::printf("%s: LP of %d rows x %d columns solved in %.2f s, value %.6g\n", who, lp.getNumRows(),
+                lp.getNumCols(), out.slowest_s, lp.isProvenOptimal() ? lp.getObjValue() : NAN);
+  double last = -kInf;
+  int stall = 0;
+  while (lp.isProvenOptimal()) {
+    const double value = lp.getObjValue();
+    raise(value);
+    if (closed() || left() <= 0) break;
+    stall = value > last + 1e-7 * std::max(1.0, std::abs(value)) ? 0 : stall + 1;
+    last = value;
+    if (stall >= 25) break;  // tailing off: let branch and bound work
+    ++out.rounds;
+    const int added = separate(lp.getColSolution());
+    if (added == 0) break;
+    limit();
+    t = Clock::now();
+    lp.resolve();
+    out.slowest_s = std::max(out.slowest_s, since(t));
+    if (log)
+      std::printf("%s: cut round %d: %d cuts, LP solved again in %.2f s, value %.6g\n", who, out.rounds, added,
+                  since(t), lp.isProvenOptimal() ? lp.getObjValue() : NAN);
+  }
+  out.optimal = lp.isProvenOptimal();
+  // Clp's limit must not pass to branch and bound: with it, the node LPs stop at once and CBC
+  // returns the warm start untouched.
+  lp.getModelPtr()->setMaximumSeconds(-1.0);
+  lp.getModelPtr()->setMaximumWallSeconds(-1.0);
+  return out;
+}
 
 }  // namespace phusong::fibre::detail

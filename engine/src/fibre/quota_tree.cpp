@@ -347,7 +347,7 @@ QuotaResult solve_impl(const SteinerProblem& g, const std::vector<int>& tree_nod
     if (node_of[v] >= 0 && dj.dist[v] < kInf && dj.dist[v] + extra[k] <= best_cost + slack) term_node[k] = node_of[v];
   }
   QuotaModel model(g, node_of, n_model, term_node, prize, extra, target);
-  model.set_deadline(at(0.5 * o.time_limit_s));
+  model.set_deadline(deadline);
   r.model_nodes = n_model;
   r.model_arcs = model.n_arcs();
   auto closed = [&] { return std::isfinite(best_cost) && best_cost <= bound + 1e-9 * std::max(1.0, bound); };
@@ -357,42 +357,19 @@ QuotaResult solve_impl(const SteinerProblem& g, const std::vector<int>& tree_nod
 
   OsiClpSolverInterface lp;
   model.build(lp);
-  auto lp_time = [&] {
-    const double s = std::max(0.01, left() - 0.5 * o.time_limit_s);
-    lp.getModelPtr()->setMaximumSeconds(s);
-    lp.getModelPtr()->setMaximumWallSeconds(s);
-  };
-  if (!closed()) {
-    lp_time();
-    lp.initialSolve();
-    double last = -kInf;
-    int stall = 0;
-    while (left() > 0.5 * o.time_limit_s && lp.isProvenOptimal()) {
-      ++r.cut_rounds;
-      const double lb = lp.getObjValue();
-      bound = std::max(bound, lb);
-      if (closed()) break;
-      stall = lb > last + 1e-7 * std::max(1.0, std::abs(lb)) ? 0 : stall + 1;
-      last = lb;
-      if (stall >= 25) break;
-      if (model.separate(lp, lp.getColSolution()) == 0) break;
-      lp_time();
-      lp.resolve();
-    }
-  }
+  // The LP phase may use the whole limit (as the exact Steiner solve's): on the province's graph
+  // the LP bound is what a limit of seconds can raise.
+  detail::LpPhase phase;
+  if (!closed())
+    phase = detail::run_lp_phase(
+        lp, deadline, [&](const double* x) { return model.separate(lp, x); },
+        [&](double value) { bound = std::max(bound, value); }, closed, o.log, "quota tree");
+  r.cut_rounds += phase.rounds;
   const int n_cols = lp.getNumCols();
-  // Branch and bound only on an LP solved to its optimum: CBC solves the root LP again from
-  // scratch, which its time limit does not stop; an LP the first half of the time could not solve
-  // would run on past the limit.
-  const bool lp_solved = lp.isProvenOptimal();
+  // Branch and bound only on an LP solved to its optimum, with time left for its root (see LpPhase).
+  const bool lp_solved = phase.room_for_branching(left());
   while (lp_solved && !closed() && !within_gap() && left() > 0.01) {
     ++r.cut_rounds;
-    // The LP phase's limit (the half left for it) must not pass to branch and bound: with it, the
-    // node LPs stop at once and CBC returns the warm start untouched. CBC's own limit bounds the
-    // search, but not its first solve of the root LP, which is why CBC runs only after the LP
-    // phase reached the LP optimum (see below).
-    lp.getModelPtr()->setMaximumSeconds(-1.0);
-    lp.getModelPtr()->setMaximumWallSeconds(-1.0);
     OsiClpSolverInterface mip(lp);
     for (int c = 0; c < n_cols; ++c) mip.setInteger(c), mip.setColName(c, "c" + std::to_string(c));
     phusong::detail::name_rows(mip);

@@ -433,59 +433,23 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
   // The dual ascent's cuts first: the LP's bound starts at least at the ascent's.
   for (const auto& cut : ascent_cuts) dc.add_problem_cut(cut);
   dc.flush(lp);
-  // The LP phase runs until no cut is violated, the bound stalls or the time is up (Clp stops at
-  // the limit): on a large graph each LP takes seconds to tens of seconds, and the LP bound is
-  // what closes the gap there, so it gets the time branch and bound could not use.
-  auto lp_time = [&] {
-    const double s = std::max(0.01, left());
-    lp.getModelPtr()->setMaximumSeconds(s);
-    lp.getModelPtr()->setMaximumWallSeconds(s);
-  };
-  lp_time();
-  const auto tl = Clock::now();
-  lp.initialSolve();
-  double slowest_lp_s = detail::since(tl);  // the longest LP solve, to budget CBC's root solve
-  if (o.log)
-    std::printf("Steiner exact: LP of %d rows (%d cuts from the dual ascent) x %d columns solved in %.2f s, bound %.6g\n",
-                lp.getNumRows(), dc.cuts(), lp.getNumCols(), detail::since(tl), lp.getObjValue());
-  double last = -kInf;
-  int stall = 0;
-  while (left() > 0 && lp.isProvenOptimal()) {
-    ++r.cut_rounds;
-    const double lb = lp.getObjValue();
-    bound = std::max(bound, round_bound(lb));
-    if (closed()) break;
-    stall = lb > last + 1e-7 * std::max(1.0, std::abs(lb)) ? 0 : stall + 1;
-    last = lb;
-    if (stall >= 25) break;  // tailing off: let branch and bound work
-    const int added = dc.separate(lp, lp.getColSolution());
-    if (added == 0) break;
-    lp_time();
-    const auto ts = Clock::now();
-    lp.resolve();
-    slowest_lp_s = std::max(slowest_lp_s, detail::since(ts));
-    if (o.log)
-      std::printf("Steiner exact: cut round %d: %d cuts, LP solved again in %.2f s, bound %.6g\n", r.cut_rounds, added,
-                  detail::since(ts), lp.getObjValue());
-  }
+  // The LP phase may use the whole limit: on a large graph each LP takes seconds to tens of
+  // seconds, and the LP bound is what closes the gap there, so it gets the time branch and bound
+  // could not use.
+  if (o.log) std::printf("Steiner exact: %d cuts from the dual ascent\n", dc.cuts());
+  const detail::LpPhase phase = detail::run_lp_phase(
+      lp, deadline, [&](const double* x) { return dc.separate(lp, x); },
+      [&](double value) { bound = std::max(bound, round_bound(value)); }, closed, o.log, "Steiner exact");
+  r.cut_rounds += phase.rounds;
   if (lp.isProvenPrimalInfeasible()) throw Error("Steiner exact: the LP relaxation is infeasible (should not happen)");
-  if (lp.isProvenOptimal()) bound = std::max(bound, round_bound(lp.getObjValue()));  // the last LP's
   bool proven = closed();
 
   // MILP rounds.
   const int n_cols = lp.getNumCols();
-  // Branch and bound only on an LP solved to its optimum, and with time left for twice the
-  // slowest LP solve: CBC solves the root LP again, which its time limit does not stop, so an LP
-  // that took long would run on past the limit.
-  const bool lp_solved = lp.isProvenOptimal() && left() > 2.0 * slowest_lp_s;
+  // Branch and bound only on an LP solved to its optimum, with time left for its root (see LpPhase).
+  const bool lp_solved = phase.room_for_branching(left());
   while (lp_solved && !proven && !within_gap() && left() > 0.01) {
     ++r.cut_rounds;
-    // The LP phase's Clp limit must not pass to branch and bound: with it, the
-    // node LPs stop at once and CBC returns the warm start untouched. CBC's own limit bounds the
-    // search, but not its first solve of the root LP, which is why CBC runs only after the LP
-    // phase reached the LP optimum (see below).
-    lp.getModelPtr()->setMaximumSeconds(-1.0);
-    lp.getModelPtr()->setMaximumWallSeconds(-1.0);
     OsiClpSolverInterface mip(lp);
     for (int c = 0; c < n_cols; ++c) mip.setInteger(c), mip.setColName(c, "x" + std::to_string(c));
     phusong::detail::name_rows(mip);
