@@ -435,8 +435,10 @@ def solve_steiner(n_nodes: int, edge_u: Sequence[int], edge_v: Sequence[int], ed
 def solve_steiner(*args: Any, **kwargs: Any) -> SteinerResult:
     """Least-cost Steiner tree joining the terminals: method "heuristic" (shortest-path heuristic
     from several roots, MST + pruning, key-path exchange, key-vertex elimination, vertex insertion)
-    or "exact" (directed-cut MILP through CBC with max-flow separation, warm-started, within
-    time_limit_s). `params` and/or SteinerOptions fields as keywords. The GIL is released."""
+    or "exact" (directed-cut MILP through CBC within time_limit_s: reduced-cost fixing from dual
+    ascents, the LP started from the ascent's cuts, max-flow separation, then branch and bound
+    warm-started with the heuristic). `params` and/or SteinerOptions fields as keywords. The GIL is
+    released."""
     ...
 def read_steinlib(path: str) -> SteinerProblem:
     """Reads an undirected SteinLib STP file (nodes become 0-based); InputError names the file,
@@ -549,8 +551,8 @@ def solve_quota_tree(graph: SteinerProblem, tree_nodes: Sequence[int], terminals
                      relative_gap: float = 1e-9, log: bool = False) -> QuotaResult:
     """The household stage exactly: the least-cost set of optional terminals whose prize reaches
     target_prize, joined to the tree of tree_nodes (quota Steiner tree, directed-cut MILP through
-    CBC, warm-started with start_terminals/start_edges; bound from start_bound, the LP and branch
-    and bound). The GIL is released."""
+    CBC, warm-started with start_terminals/start_edges; bound from start_bound, the LP — which may
+    use the whole time limit — and branch and bound). The GIL is released."""
     ...
 
 class Gpon:

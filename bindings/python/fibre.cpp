@@ -438,7 +438,8 @@ A directed-cut MILP through CBC with the tree contracted into its root, cuts x(d
 separated by max-flow, warm-started with start_terminals/start_edges (e.g. the greedy's), nodes
 farther from the tree than that solution's cost left out; the bound starts at start_bound (a proven
 lower bound, e.g. grow_tree's target_bound) and is raised by the LP and branch and bound. Within
-time_limit_s; the GIL is released.
+time_limit_s (the LP may use all of it; branch and bound follows once the LP is at its optimum with
+time left); the GIL is released.
 
 Returns:
     QuotaResult: status, chosen, edges, cost, prize, bound, gap, proven_optimal, seconds, ...
@@ -537,8 +538,10 @@ Returns:
 
   const char* solve_doc = R"doc(Least-cost Steiner tree joining the terminals, by "heuristic" (shortest-path
 heuristic from several roots + MST/pruning, key-path exchange and key-vertex elimination) or "exact"
-(directed-cut MILP through CBC with max-flow separation, warm-started with the heuristic, within
-time_limit_s).
+(directed-cut MILP through CBC within time_limit_s: edges fixed out by the reduced costs of dual
+ascents from several roots, the LP started from the ascent's cuts with further cuts by max-flow for
+as long as it rises, then branch and bound warm-started with the heuristic; `log` prints the LP
+rounds and CBC's log).
 
 Call with a SteinerProblem, or with n_nodes, edge_u, edge_v, edge_cost (0-based nodes) and terminals.
 Options: `params` (a SteinerOptions) and/or its fields as keywords (time_limit_s, threads, ...).
