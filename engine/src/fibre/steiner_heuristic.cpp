@@ -163,7 +163,8 @@ class Improver {
  public:
   Improver(const Graph& g, const std::vector<char>& is_terminal, Clock::time_point deadline, int max_moves)
       : g_(g), term_(is_terminal), deadline_(deadline), max_moves_(max_moves), dj_(g.n), label_(g.n, -1),
-        tin_(g.n, -1), tout_(g.n, -1), depth_(g.n, -1), in_tree_(g.n, 0) {}
+        base_(g.n, -1), tin_(g.n, -1), tout_(g.n, -1), depth_(g.n, -1), in_tree_(g.n, 0),
+        zero_cost_edges_(std::any_of(g.p->edge_cost.begin(), g.p->edge_cost.end(), [](double c) { return c == 0; })) {}
 
   std::vector<int> clean(const std::vector<int>& edges) {
     std::vector<char> in_set(g_.n, 0);
@@ -215,19 +216,30 @@ class Improver {
   std::pair<std::vector<int>, double> reconnect(const TreeAdj& t, int n_comp, double limit) {
     if (n_comp == 2) return join_two(t, limit);
     dj_.reset();
-    for (int v : t.nodes)
-      if (label_[v] >= 0) dj_.seed(v, 0);
-    base_.assign(g_.n, -1);  // component whose region a node lies in
-    for (int v : t.nodes)
-      if (label_[v] >= 0) base_[v] = label_[v];
-    // Region growth, bounded by `limit` (a path longer than the removed part is useless).
+    for (int v : based_) base_[v] = -1;  // base_: the component whose region a node lies in
+    based_.clear();
     auto allowed = [&](int w) { return label_[w] < 0; };
+    for (int v : t.nodes)
+      if (label_[v] >= 0) base_[v] = label_[v], based_.push_back(v);
+    if (zero_cost_edges_ || !(limit > 0)) {
+      for (int v : t.nodes)
+        if (label_[v] >= 0) dj_.seed(v, 0);
+    } else {
+      // The sources all sit at distance 0 and, with every edge dearer than 0, would leave the heap
+      // first in ascending order (t.nodes' order) without anything in between: relaxed here
+      // directly, the same regions without a heap entry per tree node.
+      for (int v : t.nodes)
+        if (label_[v] >= 0) dj_.dist[v] = 0, dj_.pred_edge[v] = -1, dj_.touched.push_back(v);
+      for (int v : t.nodes)
+        if (label_[v] >= 0) dj_.relax(g_, v, allowed);
+    }
+    // Region growth, bounded by `limit` (a path longer than the removed part is useless).
     while (!dj_.heap.empty()) {
       auto [d, v] = dj_.heap.top();
       dj_.heap.pop();
       if (d > dj_.dist[v]) continue;
       if (d >= limit) break;
-      if (dj_.pred_edge[v] >= 0) base_[v] = base_[g_.other(dj_.pred_edge[v], v)];
+      if (dj_.pred_edge[v] >= 0) base_[v] = base_[g_.other(dj_.pred_edge[v], v)], based_.push_back(v);
       dj_.relax(g_, v, allowed);
     }
     struct Link {
@@ -467,9 +479,10 @@ class Improver {
   Clock::time_point deadline_;
   int max_moves_;
   Dijkstra dj_;
-  std::vector<int> label_, base_, labelled_;
+  std::vector<int> label_, base_, labelled_, based_;
   std::vector<int> tin_, tout_, depth_;  // key_path_exchange's depth-first order (-1 outside the tree)
   std::vector<char> in_tree_;
+  bool zero_cost_edges_;
 };
 
 // Shortest-path heuristic from `root`: repeatedly joins the terminal nearest to the tree by its
