@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "CbcModel.hpp"
@@ -46,6 +47,22 @@ struct CbcRun {
 /// one (coin-or/Cbc#515: crashes that depend on what memory holds).
 inline void name_rows(OsiClpSolverInterface& solver) {
   for (int r = 0; r < solver.getNumRows(); ++r) solver.setRowName(r, "r" + std::to_string(r));
+}
+
+/// Names every column "c0", "c1", ... (how set_mip_start finds them) and then every row (name_rows).
+inline void name_columns_and_rows(OsiClpSolverInterface& solver) {
+  for (int c = 0; c < solver.getNumCols(); ++c) solver.setColName(c, "c" + std::to_string(c));
+  name_rows(solver);
+}
+
+/// Gives `model` (prepared by cbc_prepare, its columns named by name_columns_and_rows) the MIP
+/// start `x`, one value per column. Nothing when `x` is empty.
+inline void set_mip_start(CbcModel& model, const std::vector<double>& x) {
+  if (x.empty()) return;
+  std::vector<std::pair<std::string, double>> start;
+  start.reserve(x.size());
+  for (std::size_t c = 0; c < x.size(); ++c) start.emplace_back("c" + std::to_string(c), x[c]);
+  model.setMIPStart(start);
 }
 
 inline int cbc_no_callback(CbcModel*, int) { return 0; }
@@ -91,6 +108,37 @@ inline bool cbc_bound_is_valid(CbcModel& model, bool finished, double incumbent)
   if (!std::isfinite(b) || std::abs(b) >= 1e50) return false;
   if (std::isfinite(incumbent) && b > incumbent + 1e-9 * std::max(1.0, std::abs(incumbent))) return false;
   return finished || model.getNodeCount() > 0;
+}
+
+/// What one integer round of a cutting-plane solver gave (solve_integer_round).
+struct IntegerRound {
+  std::vector<double> x;           ///< CBC's best solution (empty: none within the time)
+  bool finished = false;           ///< cbc_finished
+  double bound = -HUGE_VAL;        ///< CBC's best possible value when it is a bound (cbc_bound_is_valid)
+  double objective = HUGE_VAL;     ///< CBC's value of `x`
+};
+
+/// Branch and bound on `lp`'s rows with every column integer, from the MIP start `start` (empty:
+/// none), for a problem whose best known solution costs `incumbent`, with the settings `run` (with a
+/// start, preprocessing off: see CbcRun::preprocess).
+inline IntegerRound solve_integer_round(const OsiClpSolverInterface& lp, const std::vector<double>& start,
+                                        double incumbent, const CbcRun& run) {
+  OsiClpSolverInterface mip(lp);
+  for (int c = 0; c < mip.getNumCols(); ++c) mip.setInteger(c);
+  name_columns_and_rows(mip);
+  CbcModel model(mip);
+  CbcSolverUsefulData data;
+  cbc_prepare(model, data, run.log);
+  set_mip_start(model, start);
+  cbc_solve(model, data, run);
+  IntegerRound out;
+  out.finished = cbc_finished(model);
+  if (cbc_bound_is_valid(model, out.finished, incumbent)) out.bound = model.getBestPossibleObjValue();
+  if (const double* x = model.bestSolution()) {
+    out.x.assign(x, x + mip.getNumCols());
+    out.objective = model.getObjValue();
+  }
+  return out;
 }
 
 }  // namespace phusong::detail

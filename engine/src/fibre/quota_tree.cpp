@@ -365,40 +365,24 @@ QuotaResult solve_impl(const SteinerProblem& g, const std::vector<int>& tree_nod
         lp, deadline, [&](const double* x) { return model.separate(lp, x); },
         [&](double value) { bound = std::max(bound, value); }, closed, o.log, "quota tree");
   r.cut_rounds += phase.rounds;
-  const int n_cols = lp.getNumCols();
   // Branch and bound only on an LP solved to its optimum, with time left for its root (see LpPhase).
   const bool lp_solved = phase.room_for_branching(left());
   while (lp_solved && !closed() && !within_gap() && left() > 0.01) {
     ++r.cut_rounds;
-    OsiClpSolverInterface mip(lp);
-    for (int c = 0; c < n_cols; ++c) mip.setInteger(c), mip.setColName(c, "c" + std::to_string(c));
-    phusong::detail::name_rows(mip);
-    CbcModel cbc(mip);
-    CbcSolverUsefulData data;
-    phusong::detail::cbc_prepare(cbc, data, o.log);
-    if (std::isfinite(best_cost)) {
-      const std::vector<double> x = model.columns(best_edges, best_chosen);
-      if (!x.empty()) {
-        std::vector<std::pair<std::string, double>> start;
-        start.reserve(n_cols);
-        for (int c = 0; c < n_cols; ++c) start.emplace_back("c" + std::to_string(c), x[c]);
-        cbc.setMIPStart(start);
-      }
-    }
-    phusong::detail::cbc_solve(cbc, data, {left(), o.threads, o.relative_gap, o.log, false});
-    const bool finished = phusong::detail::cbc_finished(cbc);
-    if (phusong::detail::cbc_bound_is_valid(cbc, finished, best_cost)) bound = std::max(bound, cbc.getBestPossibleObjValue());
-    const double* x = cbc.bestSolution();
-    if (!x) break;
+    const phusong::detail::IntegerRound round = phusong::detail::solve_integer_round(
+        lp, std::isfinite(best_cost) ? model.columns(best_edges, best_chosen) : std::vector<double>{}, best_cost,
+        {left(), o.threads, o.relative_gap, o.log, /*preprocess=*/false});
+    bound = std::max(bound, round.bound);
+    if (round.x.empty()) break;
     bool connected = false;
-    const int added = model.separate_integer(lp, x, connected);
+    const int added = model.separate_integer(lp, round.x.data(), connected);
     if (connected) {
       std::vector<int> edges, chosen;
-      model.solution(x, edges, chosen);
+      model.solution(round.x.data(), edges, chosen);
       const double c = solution_cost(g, edges, chosen, extra);
       if (!std::isfinite(best_cost) || c < best_cost - 1e-9 * std::max(1.0, best_cost))
         best_edges = edges, best_chosen = chosen, best_cost = c;
-      if (finished && o.relative_gap <= 1e-9) bound = std::max(bound, cbc.getObjValue());
+      if (round.finished && o.relative_gap <= 1e-9) bound = std::max(bound, round.objective);
       break;
     }
     if (added == 0) break;

@@ -442,45 +442,26 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
       [&](double value) { bound = std::max(bound, round_bound(value)); }, closed, o.log, "Steiner exact");
   r.cut_rounds += phase.rounds;
   if (lp.isProvenPrimalInfeasible()) throw Error("Steiner exact: the LP relaxation is infeasible (should not happen)");
-  bool proven = closed();
 
   // MILP rounds.
-  const int n_cols = lp.getNumCols();
   // Branch and bound only on an LP solved to its optimum, with time left for its root (see LpPhase).
   const bool lp_solved = phase.room_for_branching(left());
-  while (lp_solved && !proven && !within_gap() && left() > 0.01) {
+  while (lp_solved && !closed() && !within_gap() && left() > 0.01) {
     ++r.cut_rounds;
-    OsiClpSolverInterface mip(lp);
-    for (int c = 0; c < n_cols; ++c) mip.setInteger(c), mip.setColName(c, "x" + std::to_string(c));
-    phusong::detail::name_rows(mip);
-    CbcModel model(mip);
-    CbcSolverUsefulData data;
-    phusong::detail::cbc_prepare(model, data, o.log);
-    if (o.warm_start) {
-      const std::vector<double> x = dc.orient(best);
-      if (!x.empty()) {
-        std::vector<std::pair<std::string, double>> start;
-        start.reserve(n_cols);
-        for (int c = 0; c < n_cols; ++c) start.emplace_back("x" + std::to_string(c), x[c]);
-        model.setMIPStart(start);
-      }
-    }
-    phusong::detail::cbc_solve(model, data, {left(), o.threads, o.relative_gap, o.log, false});
-    const bool finished = phusong::detail::cbc_finished(model);
-    if (phusong::detail::cbc_bound_is_valid(model, finished, best_cost))
-      bound = std::max(bound, round_bound(model.getBestPossibleObjValue()));
-    const double* x = model.bestSolution();
-    if (!x) break;  // time limit before any solution: keep the heuristic tree
+    const phusong::detail::IntegerRound round = phusong::detail::solve_integer_round(
+        lp, o.warm_start ? dc.orient(best) : std::vector<double>{}, best_cost,
+        {left(), o.threads, o.relative_gap, o.log, /*preprocess=*/false});
+    bound = std::max(bound, round_bound(round.bound));
+    if (round.x.empty()) break;  // time limit before any solution: keep the heuristic tree
     bool connected = false;
-    const int added = dc.separate_integer(lp, x, connected);
+    const int added = dc.separate_integer(lp, round.x.data(), connected);
     if (connected) {
       std::vector<char> in_set(p.n_nodes, 0);
-      for (int e : dc.chosen_edges(x)) in_set[p.edge_u[e]] = in_set[p.edge_v[e]] = 1;
+      for (int e : dc.chosen_edges(round.x.data())) in_set[p.edge_u[e]] = in_set[p.edge_v[e]] = 1;
       std::vector<int> tree = detail::mst_prune(g, in_set, is_terminal);
       const double c = detail::edges_cost(p, tree);
       if (c < best_cost - 1e-9 * std::max(1.0, best_cost)) best = std::move(tree), best_cost = c;
-      if (finished && o.relative_gap <= 1e-9) bound = std::max(bound, round_bound(model.getObjValue()));
-      proven = closed();
+      if (round.finished && o.relative_gap <= 1e-9) bound = std::max(bound, round_bound(round.objective));
       break;  // connected: optimal for the MILP (or the time is up)
     }
     if (added == 0) break;  // cannot happen: a disconnected solution always yields a new cut

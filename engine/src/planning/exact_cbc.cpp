@@ -192,8 +192,7 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
   load(solver, M);
   const int n_cols = static_cast<int>(M.col_lb.size());
   for (int j = 0; j < M.n_x; ++j) solver.setInteger(j);
-  for (int c = 0; c < n_cols; ++c) solver.setColName(c, (c < M.n_x ? "x" : "y") + std::to_string(c));
-  detail::name_rows(solver);
+  detail::name_columns_and_rows(solver);
 
   CbcModel model(solver);
   CbcSolverUsefulData data;
@@ -205,12 +204,10 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
       x[j] = 1;
       for (int i : p.sets[j]) covered[i] = 1;
     }
-    std::vector<std::pair<std::string, double>> start;
-    start.reserve(n_cols);
-    for (int j = 0; j < M.n_x; ++j) start.emplace_back("x" + std::to_string(j), x[j] ? 1.0 : 0.0);
-    for (std::size_t k = 0; k < M.y_item.size(); ++k)
-      start.emplace_back("y" + std::to_string(M.n_x + k), covered[M.y_item[k]] ? 1.0 : 0.0);
-    model.setMIPStart(start);
+    std::vector<double> start(n_cols, 0.0);
+    for (int j = 0; j < M.n_x; ++j) start[j] = x[j] ? 1.0 : 0.0;
+    for (std::size_t k = 0; k < M.y_item.size(); ++k) start[M.n_x + k] = covered[M.y_item[k]] ? 1.0 : 0.0;
+    detail::set_mip_start(model, start);
   }
   detail::cbc_solve(model, data, {std::max(0.01, o.time_limit_s - since(t0)), o.threads, o.relative_gap, o.log});
 

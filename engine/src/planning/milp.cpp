@@ -111,20 +111,15 @@ MilpResult solve_milp(const MilpProblem& p, const MilpOptions& o) {
     r.seconds = since(t0);
     return r;
   }
-  for (int j = 0; j < n; ++j) {
+  for (int j = 0; j < n; ++j)
     if (p.integer[j]) solver.setInteger(j);
-    solver.setColName(j, "c" + std::to_string(j));
-  }
-  detail::name_rows(solver);
+  detail::name_columns_and_rows(solver);
   CbcModel model(solver);
   CbcSolverUsefulData data;
   detail::cbc_prepare(model, data, o.log);
   detail::CbcRun run{std::max(0.01, o.time_limit_s - since(t0)), o.threads, o.relative_gap, o.log};
   if (!o.start.empty()) {
-    std::vector<std::pair<std::string, double>> start;
-    start.reserve(n);
-    for (int j = 0; j < n; ++j) start.emplace_back("c" + std::to_string(j), o.start[j]);
-    model.setMIPStart(start);
+    detail::set_mip_start(model, o.start);
     run.preprocess = false;  // names are looked up in the model as given (see CbcRun::preprocess)
   }
   detail::cbc_solve(model, data, run);
