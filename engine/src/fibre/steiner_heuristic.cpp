@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <queue>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,14 @@ struct UnionFind {
   }
 };
 
+// A boundary edge between two Voronoi regions, standing for the path base - edge - base.
+struct Link {
+  double cost;
+  int e;
+  int base_u = -1, base_v = -1;  // the regions of the edge's ends (boundary_ only)
+  bool operator<(const Link& o) const { return cost < o.cost || (cost == o.cost && e < o.e); }
+};
+
 // Tree adjacency of a set of edges: for each node, (neighbour, edge).
 struct TreeAdj {
   std::vector<std::vector<std::pair<int, int>>> adj;
@@ -163,8 +172,8 @@ class Improver {
  public:
   Improver(const Graph& g, const std::vector<char>& is_terminal, Clock::time_point deadline, int max_moves)
       : g_(g), term_(is_terminal), deadline_(deadline), max_moves_(max_moves), dj_(g.n), label_(g.n, -1),
-        base_(g.n, -1), tin_(g.n, -1), tout_(g.n, -1), depth_(g.n, -1), in_tree_(g.n, 0),
-        zero_cost_edges_(std::any_of(g.p->edge_cost.begin(), g.p->edge_cost.end(), [](double c) { return c == 0; })) {}
+        vdist_(g.n, kInf), ndist_(g.n, kInf), vbase_(g.n, -1), vpred_(g.n, -1), nbase_(g.n, -1), npred_(g.n, -1),
+        region_start_(g.n + 1, 0), mark_(g.n, 0), removed_mark_(g.n, 0), tin_(g.n, -1), tout_(g.n, -1), depth_(g.n, -1) {}
 
   std::vector<int> clean(const std::vector<int>& edges) {
     std::vector<char> in_set(g_.n, 0);
@@ -210,109 +219,134 @@ class Improver {
     return n_comp;
   }
 
-  // Reconnects the labelled components at least cost through nodes outside them (Voronoi regions
-  // of the components, then Kruskal over the boundary edges: Mehlhorn's construction). Returns
-  // the connecting edges and their cost (infinite if they cannot all be joined), giving up above `limit`.
-  std::pair<std::vector<int>, double> reconnect(const TreeAdj& t, int n_comp, double limit) {
-    if (n_comp == 2) return join_two(t, limit);
+  // The Voronoi diagram of the tree's nodes (each node's nearest tree node `vbase_`, its distance
+  // `vdist_` and the edge towards it `vpred_`), the nodes of each region (CSR by base) and the
+  // boundary edges (ends in different regions). Built once per tree: a move takes tree nodes out,
+  // and only their regions change (repair).
+  void build_diagram(const TreeAdj& t, const std::vector<int>& edges) {
+    if (diagram_ok_ && diagram_edges_ == edges) return;
     dj_.reset();
-    for (int v : based_) base_[v] = -1;  // base_: the component whose region a node lies in
-    based_.clear();
-    auto allowed = [&](int w) { return label_[w] < 0; };
-    for (int v : t.nodes)
-      if (label_[v] >= 0) base_[v] = label_[v], based_.push_back(v);
-    if (zero_cost_edges_ || !(limit > 0)) {
-      for (int v : t.nodes)
-        if (label_[v] >= 0) dj_.seed(v, 0);
-    } else {
-      // The sources all sit at distance 0 and, with every edge dearer than 0, would leave the heap
-      // first in ascending order (t.nodes' order) without anything in between: relaxed here
-      // directly, the same regions without a heap entry per tree node.
-      for (int v : t.nodes)
-        if (label_[v] >= 0) dj_.dist[v] = 0, dj_.pred_edge[v] = -1, dj_.touched.push_back(v);
-      for (int v : t.nodes)
-        if (label_[v] >= 0) dj_.relax(g_, v, allowed);
-    }
-    // Region growth, bounded by `limit` (a path longer than the removed part is useless).
+    for (int v : t.nodes) dj_.seed(v, 0);
+    std::fill(vbase_.begin(), vbase_.end(), -1);
+    auto all = [](int) { return true; };
     while (!dj_.heap.empty()) {
       auto [d, v] = dj_.heap.top();
       dj_.heap.pop();
       if (d > dj_.dist[v]) continue;
-      if (d >= limit) break;
-      if (dj_.pred_edge[v] >= 0) base_[v] = base_[g_.other(dj_.pred_edge[v], v)], based_.push_back(v);
-      dj_.relax(g_, v, allowed);
+      vbase_[v] = dj_.pred_edge[v] >= 0 ? vbase_[g_.other(dj_.pred_edge[v], v)] : v;
+      dj_.relax(g_, v, all);
     }
-    struct Link {
-      double cost;
-      int e;
-    };
-    std::vector<Link> links;
-    for (int v : dj_.touched) {
-      if (base_[v] < 0 || !std::isfinite(dj_.dist[v])) continue;
-      for (int k = g_.start[v]; k < g_.start[v + 1]; ++k) {
+    for (int v = 0; v < g_.n; ++v) vdist_[v] = dj_.dist[v], vpred_[v] = dj_.pred_edge[v];
+    std::fill(region_start_.begin(), region_start_.end(), 0);
+    for (int v = 0; v < g_.n; ++v)
+      if (vbase_[v] >= 0) ++region_start_[vbase_[v] + 1];
+    for (int v = 0; v < g_.n; ++v) region_start_[v + 1] += region_start_[v];
+    region_nodes_.assign(region_start_[g_.n], 0);
+    std::vector<int> fill(region_start_.begin(), region_start_.end() - 1);
+    for (int v = 0; v < g_.n; ++v)
+      if (vbase_[v] >= 0) region_nodes_[fill[vbase_[v]]++] = v;
+    boundary_.clear();
+    for (std::size_t e = 0; e < g_.p->edge_u.size(); ++e) {
+      const int u = g_.p->edge_u[e], v = g_.p->edge_v[e];
+      if (vbase_[u] >= 0 && vbase_[v] >= 0 && vbase_[u] != vbase_[v])
+        boundary_.push_back({vdist_[u] + g_.cost(static_cast<int>(e)) + vdist_[v], static_cast<int>(e), vbase_[u], vbase_[v]});
+    }
+    std::sort(boundary_.begin(), boundary_.end());
+    diagram_edges_ = edges;
+    diagram_ok_ = true;
+  }
+
+  bool in_a(int v) const { return mark_[v] == stamp_; }
+  double rdist(int v) const { return in_a(v) ? ndist_[v] : vdist_[v]; }
+  int rbase(int v) const { return in_a(v) ? nbase_[v] : vbase_[v]; }
+  int rpred(int v) const { return in_a(v) ? npred_[v] : vpred_[v]; }
+
+  // The diagram without the tree nodes `removed`: the nodes of their regions (A) take the nearest
+  // remaining tree node through the rest of the diagram, by one Dijkstra inside A seeded from A's
+  // border (the other nodes keep theirs: their shortest paths stay inside their own regions).
+  // Distances of `limit` or more are left infinite (a path that long is useless).
+  void repair(const std::vector<int>& removed, double limit) {
+    ++stamp_;
+    area_.clear();
+    for (int r : removed) removed_mark_[r] = stamp_;
+    for (int r : removed)
+      for (int k = region_start_[r]; k < region_start_[r + 1]; ++k) mark_[region_nodes_[k]] = stamp_, area_.push_back(region_nodes_[k]);
+    using Item = std::pair<double, int>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap;
+    for (int x : area_) {
+      ndist_[x] = kInf, nbase_[x] = -1, npred_[x] = -1;
+      for (int k = g_.start[x]; k < g_.start[x + 1]; ++k) {
         const int w = g_.nbr[k];
-        if (w < v || base_[w] < 0 || base_[w] == base_[v]) continue;  // each edge once
-        const double c = dj_.dist[v] + g_.cost(g_.edge[k]) + dj_.dist[w];
-        if (c < limit) links.push_back({c, g_.edge[k]});
+        if (in_a(w) || vbase_[w] < 0) continue;
+        const double c = vdist_[w] + g_.cost(g_.edge[k]);
+        if (c < ndist_[x] && c < limit) ndist_[x] = c, nbase_[x] = vbase_[w], npred_[x] = g_.edge[k];
+      }
+      if (ndist_[x] < kInf) heap.push({ndist_[x], x});
+    }
+    while (!heap.empty()) {
+      auto [d, x] = heap.top();
+      heap.pop();
+      if (d > ndist_[x]) continue;
+      for (int k = g_.start[x]; k < g_.start[x + 1]; ++k) {
+        const int w = g_.nbr[k];
+        if (!in_a(w)) continue;
+        const double nd = d + g_.cost(g_.edge[k]);
+        if (nd < ndist_[w] && nd < limit) ndist_[w] = nd, nbase_[w] = nbase_[x], npred_[w] = g_.edge[k], heap.push({nd, w});
       }
     }
-    std::sort(links.begin(), links.end(), [](const Link& a, const Link& b) { return a.cost < b.cost || (a.cost == b.cost && a.e < b.e); });
+  }
+
+  // After repair(): joins the `n_comp` parts of the remaining tree (comp(b): the part of tree
+  // node b) at least cost by Mehlhorn's construction: Kruskal over the boundary edges between
+  // regions of different parts, each standing for its shortest path. Returns the connecting edges
+  // and their cost (infinite if they cannot all be joined), giving up at `limit`.
+  template <class Comp>
+  std::pair<std::vector<int>, double> reconnect(int n_comp, Comp&& comp, double limit) {
+    std::vector<Link> links;
+    auto consider = [&](int e, int u, int w) {
+      const int bu = rbase(u), bw = rbase(w);
+      if (bu < 0 || bw < 0) return;
+      const int cu = comp(bu), cw = comp(bw);
+      if (cu == cw) return;
+      const double c = rdist(u) + g_.cost(e) + rdist(w);
+      if (c < limit) links.push_back({c, e});
+    };
+    for (int x : area_)
+      for (int k = g_.start[x]; k < g_.start[x + 1]; ++k) {
+        const int w = g_.nbr[k];
+        if (in_a(w) && w < x) continue;  // each edge inside A once
+        consider(g_.edge[k], x, w);
+      }
+    // Two parts: one link joins them, so the scan stops above the cheapest link found.
+    double stop = limit;
+    if (n_comp == 2)
+      for (const Link& l : links) stop = std::min(stop, std::nextafter(l.cost, kInf));
+    for (const Link& l : boundary_) {  // ascending: the links at `limit` or more are useless
+      if (l.cost >= stop) break;
+      // An end in A is an end whose region was removed (those links were considered above).
+      if (removed_mark_[l.base_u] == stamp_ || removed_mark_[l.base_v] == stamp_) continue;
+      if (comp(l.base_u) == comp(l.base_v)) continue;
+      links.push_back({l.cost, l.e});
+      if (n_comp == 2) stop = std::nextafter(l.cost, kInf);
+    }
+    std::sort(links.begin(), links.end());
     UnionFind uf(n_comp);
     std::vector<int> out;
     double total = 0;
     int joined = 0;
     for (const Link& l : links) {
       const int u = g_.p->edge_u[l.e], v = g_.p->edge_v[l.e];
-      if (!uf.unite(base_[u], base_[v])) continue;
+      if (!uf.unite(comp(rbase(u)), comp(rbase(v)))) continue;
       total += l.cost;
       out.push_back(l.e);
       for (int x : {u, v})
-        for (int y = x; dj_.pred_edge[y] >= 0; y = g_.other(dj_.pred_edge[y], y)) out.push_back(dj_.pred_edge[y]);
+        for (int y = x; rpred(y) >= 0; y = g_.other(rpred(y), y)) out.push_back(rpred(y));
       if (++joined == n_comp - 1 || total >= limit) break;
     }
     if (joined < n_comp - 1) return {{}, kInf};
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return {out, edges_cost(*g_.p, out)};
-  }
-
-  // Two components: Mehlhorn's cheapest link between two Voronoi regions is the shortest path
-  // between the two node sets, so one Dijkstra from one component (`from`: every node for which
-  // side() says so is seeded by for_each_seed), through nodes outside both (side -1), to the first
-  // node of the other finds it without growing regions around the whole tree. Returns its edges
-  // and cost (infinite when none is shorter than `limit`).
-  template <class Seeds, class Side>
-  std::pair<std::vector<int>, double> join(Seeds&& for_each_seed, Side&& side, int from, double limit) {
-    dj_.reset();
-    for_each_seed([&](int v) { dj_.seed(v, 0); });
-    auto allowed = [&](int w) { return side(w) != from; };
-    while (!dj_.heap.empty()) {
-      auto [d, v] = dj_.heap.top();
-      dj_.heap.pop();
-      if (d > dj_.dist[v]) continue;
-      if (d >= limit) break;
-      if (side(v) == 1 - from) {
-        std::vector<int> out;
-        for (int y = v; dj_.pred_edge[y] >= 0; y = g_.other(dj_.pred_edge[y], y)) out.push_back(dj_.pred_edge[y]);
-        std::sort(out.begin(), out.end());
-        return {out, edges_cost(*g_.p, out)};
-      }
-      dj_.relax(g_, v, allowed);
-    }
-    return {{}, kInf};
-  }
-
-  // join() on the labelled components 0 and 1, from the smaller.
-  std::pair<std::vector<int>, double> join_two(const TreeAdj& t, double limit) {
-    std::size_t size0 = 0, size1 = 0;
-    for (int v : t.nodes) size0 += label_[v] == 0, size1 += label_[v] == 1;
-    const int from = size0 <= size1 ? 0 : 1;
-    return join(
-        [&](auto&& seed) {
-          for (int v : t.nodes)
-            if (label_[v] == from) seed(v);
-        },
-        [&](int w) { return label_[w]; }, from, limit);
   }
 
   bool apply(std::vector<int>& edges, double& cost, const std::vector<char>& removed_edge, const std::vector<int>& added) {
@@ -365,30 +399,16 @@ class Improver {
         stack.push_back({w, 0});
       }
     }
+    build_diagram(t, edges);
     std::vector<char> removed_edge(g_.p->edge_u.size(), 0);
-    std::vector<int> saved;
     bool done = false;
     for (const KeyPath& kp : paths) {
       if (Clock::now() > deadline_) break;
       const int low = depth_[kp.a] > depth_[kp.b] ? kp.a : kp.b;
       const int lo = tin_[low], hi = tout_[low];
-      saved.clear();
-      for (int v : kp.interior) saved.push_back(tin_[v]), tin_[v] = -2;  // out of both parts
-      // side: 1 below `low`, 0 the rest of the tree, -1 outside the tree or inside the key path.
-      auto side = [&](int w) { return tin_[w] < 0 ? -1 : tin_[w] >= lo && tin_[w] < hi ? 1 : 0; };
-      const std::size_t below = static_cast<std::size_t>(hi - lo);
-      const int from = below <= t.nodes.size() - below - kp.interior.size() ? 1 : 0;
-      auto [added, c] = join(
-          [&](auto&& seed) {
-            if (from == 1) {
-              for (int i = lo; i < hi; ++i) seed(order[i]);
-            } else {
-              for (int i = 0; i < static_cast<int>(order.size()); ++i)
-                if ((i < lo || i >= hi) && tin_[order[i]] >= 0) seed(order[i]);
-            }
-          },
-          side, from, kp.cost);
-      for (std::size_t i = 0; i < kp.interior.size(); ++i) tin_[kp.interior[i]] = saved[i];
+      // The part of a remaining tree node: 1 below `low`, 0 the rest.
+      repair(kp.interior, kp.cost);
+      auto [added, c] = reconnect(2, [&](int b) { return tin_[b] >= lo && tin_[b] < hi ? 1 : 0; }, kp.cost);
       if (better(c, kp.cost)) {
         for (int e : kp.edges) removed_edge[e] = 1;
         done = apply(edges, cost, removed_edge, added);
@@ -406,6 +426,8 @@ class Improver {
     std::vector<std::vector<int>> at(g_.n);
     for (std::size_t i = 0; i < paths.size(); ++i) at[paths[i].a].push_back(static_cast<int>(i)), at[paths[i].b].push_back(static_cast<int>(i));
     std::vector<char> removed_node(g_.n, 0), removed_edge(g_.p->edge_u.size(), 0);
+    std::vector<int> removed;
+    build_diagram(t, edges);
     for (int v : t.nodes) {
       if (term_[v] || t.adj[v].size() < 3) continue;
       if (Clock::now() > deadline_) return false;
@@ -419,7 +441,10 @@ class Improver {
       const int n_comp = label_components(t, removed_node, removed_edge);
       bool done = false;
       if (n_comp >= 2) {
-        auto [added, c] = reconnect(t, n_comp, removed_cost);
+        removed.assign(1, v);
+        for (int i : at[v]) removed.insert(removed.end(), paths[i].interior.begin(), paths[i].interior.end());
+        repair(removed, removed_cost);
+        auto [added, c] = reconnect(n_comp, [&](int b) { return label_[b]; }, removed_cost);
         if (better(c, removed_cost)) done = apply(edges, cost, removed_edge, added);
       }
       removed_node[v] = 0;
@@ -479,10 +504,15 @@ class Improver {
   Clock::time_point deadline_;
   int max_moves_;
   Dijkstra dj_;
-  std::vector<int> label_, base_, labelled_, based_;
+  std::vector<int> label_, labelled_;
+  // build_diagram / repair
+  std::vector<double> vdist_, ndist_;
+  std::vector<int> vbase_, vpred_, nbase_, npred_, region_start_, region_nodes_, mark_, removed_mark_, area_;
+  std::vector<Link> boundary_;  // the diagram's boundary edges by their links' cost
+  std::vector<int> diagram_edges_;
+  bool diagram_ok_ = false;
+  int stamp_ = 0;
   std::vector<int> tin_, tout_, depth_;  // key_path_exchange's depth-first order (-1 outside the tree)
-  std::vector<char> in_tree_;
-  bool zero_cost_edges_;
 };
 
 // Shortest-path heuristic from `root`: repeatedly joins the terminal nearest to the tree by its
