@@ -185,6 +185,7 @@ class Improver {
   std::vector<int> improve(std::vector<int> edges) {
     edges = clean(edges);
     double cost = edges_cost(*g_.p, edges);
+    kpe_from_ = kve_from_ = 0;
     for (int pass = 0; pass < max_moves_ && Clock::now() < deadline_; ++pass) {
       if (key_path_exchange(edges, cost)) continue;
       if (key_vertex_elimination(edges, cost)) continue;
@@ -402,7 +403,12 @@ class Improver {
     build_diagram(t, edges);
     std::vector<char> removed_edge(g_.p->edge_u.size(), 0);
     bool done = false;
-    for (const KeyPath& kp : paths) {
+    // First improvement, scanning on from where the last one was found (the paths before it were
+    // just tried, and most of the tree is unchanged): the scan wraps round once.
+    const std::size_t first = static_cast<std::size_t>(
+        std::find_if(paths.begin(), paths.end(), [&](const KeyPath& kp) { return kp.a >= kpe_from_; }) - paths.begin());
+    for (std::size_t j = 0; j < paths.size(); ++j) {
+      const KeyPath& kp = paths[(first + j) % paths.size()];
       if (Clock::now() > deadline_) break;
       const int low = depth_[kp.a] > depth_[kp.b] ? kp.a : kp.b;
       const int lo = tin_[low], hi = tout_[low];
@@ -413,7 +419,10 @@ class Improver {
         for (int e : kp.edges) removed_edge[e] = 1;
         done = apply(edges, cost, removed_edge, added);
         for (int e : kp.edges) removed_edge[e] = 0;
-        if (done) break;
+        if (done) {
+          kpe_from_ = kp.a;
+          break;
+        }
       }
     }
     for (int v : t.nodes) tin_[v] = tout_[v] = depth_[v] = -1;
@@ -428,7 +437,11 @@ class Improver {
     std::vector<char> removed_node(g_.n, 0), removed_edge(g_.p->edge_u.size(), 0);
     std::vector<int> removed;
     build_diagram(t, edges);
-    for (int v : t.nodes) {
+    // As key_path_exchange: on from the last improvement, once round.
+    const std::size_t first = static_cast<std::size_t>(
+        std::lower_bound(t.nodes.begin(), t.nodes.end(), kve_from_) - t.nodes.begin());
+    for (std::size_t j = 0; j < t.nodes.size(); ++j) {
+      const int v = t.nodes[(first + j) % t.nodes.size()];
       if (term_[v] || t.adj[v].size() < 3) continue;
       if (Clock::now() > deadline_) return false;
       double removed_cost = 0;
@@ -452,7 +465,10 @@ class Improver {
         for (int x : paths[i].interior) removed_node[x] = 0;
         for (int e : paths[i].edges) removed_edge[e] = 0;
       }
-      if (done) return true;
+      if (done) {
+        kve_from_ = v;
+        return true;
+      }
     }
     return false;
   }
@@ -512,6 +528,7 @@ class Improver {
   std::vector<int> diagram_edges_;
   bool diagram_ok_ = false;
   int stamp_ = 0;
+  int kpe_from_ = 0, kve_from_ = 0;  // where the scans of the two moves go on (node ids)
   std::vector<int> tin_, tout_, depth_;  // key_path_exchange's depth-first order (-1 outside the tree)
 };
 
