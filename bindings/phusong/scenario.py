@@ -380,9 +380,10 @@ class Fibre(_Strict):
                               "(quota Steiner MILP through CBC, warm-started with the greedy, within time_limit_s)")
     time_limit_s: float = Field(60.0, gt=0, description="the Steiner solve's time limit (exact; a safety net for "
                                                         "the heuristic); the exact household stage has as much again")
-    improvement_moves: int = Field(0, ge=0, description="improving moves of the heuristic's local search at most "
-                                                        "(a count, not seconds: the plan does not depend on the "
-                                                        "machine's speed); each costs seconds on a province's graph")
+    improvement_moves: int = Field(1000, ge=0, description="improving moves of the heuristic's local search at most "
+                                                           "(a count, not seconds: the plan does not depend on the "
+                                                           "machine's speed); 0: none. Sơn La's tree reaches its "
+                                                           "local optimum in under 20 moves, 3 s")
     backhaul: bool = Field(True, description="new routes are backhaul for the 4G plan's sites")
     surface: FibreSurface = Field(default_factory=FibreSurface)
     costs: FibreCosts = Field(default_factory=FibreCosts)
