@@ -6,8 +6,9 @@
 // entering W all have positive reduced cost, and raising the dual of the cut (W) by the least of
 // them keeps every reduced cost >= 0, adds that amount to the bound and zeroes at least one arc.
 // A terminal is done once the root is in its W. The terminal with the fewest arcs entering its W
-// goes first (Duin's rule; lazily re-evaluated, ties by node). Any prefix of the ascent is a valid
-// bound, so the deadline can stop it at any step.
+// goes first (Duin's rule; lazily re-evaluated, ties by node). When the same terminal goes on, its
+// W grows from the arcs the raise zeroed instead of from the terminal again. Any prefix of the
+// ascent is a valid bound, so the deadline can stop it at any step.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -40,13 +41,11 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
   };
   std::vector<int> mark(g.n, -1);  // mark[v] == stamp: v is in the current W
   int stamp = 0;
-  std::vector<int> members, cut;
-  // W of t and its entering arcs; returns false when the root is in W (t is joined).
-  auto grow = [&](int t) {
-    ++stamp;
-    members.assign(1, t);
-    mark[t] = stamp;
-    for (std::size_t i = 0; i < members.size(); ++i) {
+  std::vector<int> members, cut, fresh, kept;
+  // Adds to W (marked) the nodes that reach the members from index `from` on through arcs of zero
+  // reduced cost; false when the root is among them (the terminal is joined).
+  auto close = [&](std::size_t from) {
+    for (std::size_t i = from; i < members.size(); ++i) {
       const int x = members[i];
       for (int k = g.start[x]; k < g.start[x + 1]; ++k) {
         const int y = g.nbr[k];
@@ -56,10 +55,49 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
         members.push_back(y);
       }
     }
-    cut.clear();
-    for (int x : members)
+    return true;
+  };
+  // The arcs entering W from outside at the members from index `from` on, appended to `cut`.
+  auto entering = [&](std::size_t from) {
+    for (std::size_t i = from; i < members.size(); ++i) {
+      const int x = members[i];
       for (int k = g.start[x]; k < g.start[x + 1]; ++k)
         if (mark[g.nbr[k]] != stamp) cut.push_back(arc_into(x, k));
+    }
+  };
+  // W of t and its entering arcs; returns false when the root is in W (t is joined).
+  auto grow = [&](int t) {
+    ++stamp;
+    members.assign(1, t);
+    mark[t] = stamp;
+    if (!close(0)) return false;
+    cut.clear();
+    entering(0);
+    return true;
+  };
+  // After a raise on W's own cut: the tails of the arcs it zeroed join W with all that reaches
+  // them through zero arcs (the same W as grow() from scratch: only those arcs changed), and the
+  // cut keeps its arcs whose tails stayed outside, plus the arcs entering the new members.
+  auto extend = [&]() {
+    const std::size_t from = members.size();
+    fresh.clear();
+    for (int a : cut)
+      if (rc[a] <= 0) fresh.push_back(a);
+    for (int a : fresh) {
+      const int tail = (a & 1) ? p.edge_v[a >> 1] : p.edge_u[a >> 1];
+      if (mark[tail] == stamp) continue;
+      if (tail == root) return false;
+      mark[tail] = stamp;
+      members.push_back(tail);
+    }
+    if (!close(from)) return false;
+    kept.clear();
+    for (int a : cut) {
+      const int tail = (a & 1) ? p.edge_v[a >> 1] : p.edge_u[a >> 1];
+      if (mark[tail] != stamp) kept.push_back(a);
+    }
+    cut.swap(kept);
+    entering(from);
     return true;
   };
   using Key = std::pair<std::size_t, int>;  // (arcs entering W, terminal)
@@ -68,11 +106,18 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
   double bound = 0;
   std::int64_t steps = 0;
   std::size_t cut_arcs = 0;
+  // W and its cut are kept for `held` while they stay valid: `fresh_raise` when the only raise
+  // since they were computed was on that cut (extend), `current` when there was none.
+  int held = -1;
+  bool current = false, fresh_raise = false;
   while (!queue.empty()) {
     if ((++steps & 63) == 0 && Clock::now() > deadline) break;
     const auto [key, t] = queue.top();
     queue.pop();
-    if (!grow(t)) continue;     // joined to the root
+    const bool in_w = held == t && current ? true : held == t && fresh_raise ? extend() : grow(t);
+    held = in_w ? t : -1;
+    current = in_w, fresh_raise = false;
+    if (!in_w) continue;        // joined to the root
     if (cut.empty()) continue;  // not connected to the root at all
     if (!queue.empty() && cut.size() > queue.top().first) {
       queue.push({cut.size(), t});  // another terminal's cut may now be smaller
@@ -83,6 +128,7 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
     for (int a : cut) rc[a] = rc[a] == delta ? 0.0 : rc[a] - delta;
     bound += delta;
     if (cuts && delta > 0 && cut_arcs + cut.size() <= kMaxCutArcs) cuts->push_back(cut), cut_arcs += cut.size();
+    current = false, fresh_raise = true;
     queue.push({cut.size(), t});
   }
   if (reduced) *reduced = std::move(rc);
