@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <queue>
 #include <random>
 #include <string>
 #include <vector>
@@ -392,6 +393,105 @@ TEST(Steiner, DualAscentCutsSeparateATerminalAndCarryTheBound) {
     ASSERT_TRUE(u.proven_optimal) << "trial " << trial;
     EXPECT_NEAR(e.cost, u.cost, 1e-9) << "trial " << trial;
   }
+}
+
+// A 9-neighbour lattice (right, down and both diagonals) with costs 1..50.
+SteinerProblem lattice(int side, std::mt19937& rng, int n_terminals) {
+  SteinerProblem p;
+  p.n_nodes = side * side;
+  for (int r = 0; r < side; ++r)
+    for (int c = 0; c < side; ++c)
+      for (auto [dr, dc] : {std::pair{0, 1}, {1, 0}, {1, 1}, {1, -1}}) {
+        if (r + dr >= side || c + dc < 0 || c + dc >= side) continue;
+        p.edge_u.push_back(r * side + c);
+        p.edge_v.push_back((r + dr) * side + c + dc);
+        p.edge_cost.push_back(1 + rng() % 50);
+      }
+  std::vector<int> nodes(p.n_nodes);
+  std::iota(nodes.begin(), nodes.end(), 0);
+  std::shuffle(nodes.begin(), nodes.end(), rng);
+  p.terminals.assign(nodes.begin(), nodes.begin() + n_terminals);
+  return p;
+}
+
+// Wong's dual ascent written plainly (W grown from its terminal at every step, Duin's rule with
+// lazy re-evaluation): the engine's, which grows W on from the arcs a raise zeroed, must raise the
+// same cuts by the same amounts.
+TEST(Steiner, DualAscentSameAsGrowingEveryCutFromItsTerminal) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 12; ++trial) {
+    const SteinerProblem p = lattice(10 + trial % 3, rng, 3 + 2 * trial);
+    const int m = static_cast<int>(p.edge_u.size()), root = p.terminals[0];
+    std::vector<double> rc(2 * m);
+    for (int e = 0; e < m; ++e) rc[2 * e] = rc[2 * e + 1] = p.edge_cost[e];
+    auto tail = [&](int a) { return a % 2 ? p.edge_v[a / 2] : p.edge_u[a / 2]; };
+    auto head = [&](int a) { return a % 2 ? p.edge_u[a / 2] : p.edge_v[a / 2]; };
+    using Key = std::pair<std::size_t, int>;
+    std::priority_queue<Key, std::vector<Key>, std::greater<Key>> queue;
+    for (std::size_t i = 1; i < p.terminals.size(); ++i) queue.push({0, p.terminals[i]});
+    double bound = 0;
+    std::vector<std::vector<int>> raised;
+    while (!queue.empty()) {
+      const int t = queue.top().second;
+      queue.pop();
+      std::vector<char> in(p.n_nodes, 0);
+      in[t] = 1;
+      for (bool grew = true; grew;) {  // W: all that reaches t through arcs of zero reduced cost
+        grew = false;
+        for (int a = 0; a < 2 * m; ++a)
+          if (in[head(a)] && !in[tail(a)] && rc[a] <= 0) in[tail(a)] = 1, grew = true;
+      }
+      if (in[root]) continue;
+      std::vector<int> cut;
+      for (int a = 0; a < 2 * m; ++a)
+        if (in[head(a)] && !in[tail(a)]) cut.push_back(a);
+      if (cut.empty()) continue;
+      if (!queue.empty() && cut.size() > queue.top().first) {
+        queue.push({cut.size(), t});
+        continue;
+      }
+      double delta = rc[cut[0]];
+      for (int a : cut) delta = std::min(delta, rc[a]);
+      for (int a : cut) rc[a] = rc[a] == delta ? 0.0 : rc[a] - delta;
+      bound += delta;
+      if (delta > 0) raised.push_back(cut);
+      queue.push({cut.size(), t});
+    }
+    const detail::Graph g(p);
+    std::vector<double> engine_rc;
+    std::vector<std::vector<int>> cuts;
+    EXPECT_DOUBLE_EQ(detail::dual_ascent_bound(g, p.terminals, detail::Clock::time_point::max(), &engine_rc, &cuts),
+                     bound)
+        << "trial " << trial;
+    for (auto& c : cuts) std::sort(c.begin(), c.end());
+    EXPECT_EQ(cuts, raised) << "trial " << trial;
+    EXPECT_EQ(engine_rc, rc) << "trial " << trial;
+  }
+}
+
+// The local search (key-path exchange and key-vertex elimination on the tree's Voronoi diagram,
+// vertex insertion) never makes a tree dearer, finds improvements over the shortest-path trees,
+// and stays at or above the proven optimum.
+TEST(Steiner, LocalSearchImprovesTheShortestPathTrees) {
+  std::mt19937 rng(5);
+  int improved = 0;
+  double sum_gap = 0;
+  for (int trial = 0; trial < 10; ++trial) {
+    const SteinerProblem p = lattice(12, rng, 6 + 3 * trial);
+    SteinerOptions none;
+    none.max_moves = 0;
+    const auto plain = solve_steiner_heuristic(p, none);
+    const auto searched = solve_steiner_heuristic(p);
+    const auto best = solve_steiner_exact(p);
+    ASSERT_TRUE(best.proven_optimal) << "trial " << trial;
+    EXPECT_TRUE(is_tree_joining(p, searched)) << "trial " << trial;
+    EXPECT_LE(searched.cost, plain.cost + 1e-9) << "trial " << trial;
+    EXPECT_GE(searched.cost, best.cost - 1e-9) << "trial " << trial;
+    improved += searched.cost < plain.cost - 1e-9;
+    sum_gap += searched.cost / best.cost - 1;
+  }
+  EXPECT_GE(improved, 3);           // the moves do find something on these lattices
+  EXPECT_LE(sum_gap / 10, 0.01);    // and leave the trees within 1 % of the optimum on average
 }
 
 TEST(Steiner, HandWorkedStarAndTrivialCases) {
