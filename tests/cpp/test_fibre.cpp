@@ -324,28 +324,33 @@ TEST(Steiner, SmallRandomGraphsAgainstBruteForce) {
   }
 }
 
+// A 8-neighbour lattice (right, down and both diagonals) with costs 1..50.
+SteinerProblem lattice(int side, std::mt19937& rng, int n_terminals) {
+  SteinerProblem p;
+  p.n_nodes = side * side;
+  for (int r = 0; r < side; ++r)
+    for (int c = 0; c < side; ++c)
+      for (auto [dr, dc] : {std::pair{0, 1}, {1, 0}, {1, 1}, {1, -1}}) {
+        if (r + dr >= side || c + dc < 0 || c + dc >= side) continue;
+        p.edge_u.push_back(r * side + c);
+        p.edge_v.push_back((r + dr) * side + c + dc);
+        p.edge_cost.push_back(1 + rng() % 50);
+      }
+  std::vector<int> nodes(p.n_nodes);
+  std::iota(nodes.begin(), nodes.end(), 0);
+  std::shuffle(nodes.begin(), nodes.end(), rng);
+  p.terminals.assign(nodes.begin(), nodes.begin() + n_terminals);
+  return p;
+}
+
 // The cuts the dual ascent raised (which start the exact solve's LP): each separates the root from
 // a terminal, and an LP of those cuts alone, solved by Clp, is at least the ascent's bound (the
 // ascent's duals are feasible for it), which is at most the optimum; and the exact solve finds the
 // same least cost with the reductions as without.
 TEST(Steiner, DualAscentCutsSeparateATerminalAndCarryTheBound) {
   std::mt19937 rng(7);
-  const int side = 9;
   for (int trial = 0; trial < 8; ++trial) {
-    SteinerProblem p;
-    p.n_nodes = side * side;
-    for (int r = 0; r < side; ++r)
-      for (int c = 0; c < side; ++c)
-        for (auto [dr, dc] : {std::pair{0, 1}, {1, 0}, {1, 1}, {1, -1}}) {
-          if (r + dr >= side || c + dc < 0 || c + dc >= side) continue;
-          p.edge_u.push_back(r * side + c);
-          p.edge_v.push_back((r + dr) * side + c + dc);
-          p.edge_cost.push_back(1 + rng() % 50);
-        }
-    std::vector<int> nodes(p.n_nodes);
-    std::iota(nodes.begin(), nodes.end(), 0);
-    std::shuffle(nodes.begin(), nodes.end(), rng);
-    p.terminals.assign(nodes.begin(), nodes.begin() + 4 + trial);
+    const SteinerProblem p = lattice(9, rng, 4 + trial);
     const detail::Graph g(p);
     std::vector<double> rc;
     std::vector<std::vector<int>> cuts;
@@ -393,25 +398,6 @@ TEST(Steiner, DualAscentCutsSeparateATerminalAndCarryTheBound) {
     ASSERT_TRUE(u.proven_optimal) << "trial " << trial;
     EXPECT_NEAR(e.cost, u.cost, 1e-9) << "trial " << trial;
   }
-}
-
-// A 9-neighbour lattice (right, down and both diagonals) with costs 1..50.
-SteinerProblem lattice(int side, std::mt19937& rng, int n_terminals) {
-  SteinerProblem p;
-  p.n_nodes = side * side;
-  for (int r = 0; r < side; ++r)
-    for (int c = 0; c < side; ++c)
-      for (auto [dr, dc] : {std::pair{0, 1}, {1, 0}, {1, 1}, {1, -1}}) {
-        if (r + dr >= side || c + dc < 0 || c + dc >= side) continue;
-        p.edge_u.push_back(r * side + c);
-        p.edge_v.push_back((r + dr) * side + c + dc);
-        p.edge_cost.push_back(1 + rng() % 50);
-      }
-  std::vector<int> nodes(p.n_nodes);
-  std::iota(nodes.begin(), nodes.end(), 0);
-  std::shuffle(nodes.begin(), nodes.end(), rng);
-  p.terminals.assign(nodes.begin(), nodes.begin() + n_terminals);
-  return p;
 }
 
 // Wong's dual ascent written plainly (W grown from its terminal at every step, Duin's rule with
