@@ -294,6 +294,24 @@ NOTEBOOKS = {
                       '                         "gap": p.gap, "proven": p.proven_optimal,\n'
                       '                         "heuristic above it (%)": 100 * (greedy.tree_objective / p.tree_objective - 1)}\n'
                       '              for p in (greedy, tree)})'),
+        new_markdown_cell("The heuristic's tree is the best of shortest-path trees from 8 roots, then improved by a local "
+                          "search (key-path exchange, key-vertex elimination, vertex insertion) on a Voronoi diagram of "
+                          "the tree's nodes. `fibre.improvement_moves` (default 1,000; `phusong steiner --max-moves`) "
+                          "bounds the improving moves, a count rather than seconds so the plan does not depend on the "
+                          "machine. On the province's own graph (44,069 nodes) the search stops at its local optimum "
+                          "in seconds:"),
+        new_code_cell('import time\n\n'
+                      'rows = {}\n'
+                      'for moves in (0, 1000):\n'
+                      '    full = phusong.load_scenario(SCENARIOS / "sonla-white-villages.yaml")\n'
+                      '    full.fibre.improvement_moves = moves\n'
+                      '    t0 = time.perf_counter()\n'
+                      '    p = fibre.plan_fibre(full, dem, r.villages)\n'
+                      '    rows[f"{moves} moves"] = {"facilities\' tree": p.tree_objective, "proven lower bound": p.bound,\n'
+                      '                              "gap": p.gap, "seconds": time.perf_counter() - t0}\n'
+                      'search = pd.DataFrame(rows)\n'
+                      'assert search.loc["facilities\' tree", "1000 moves"] <= search.loc["facilities\' tree", "0 moves"]\n'
+                      'search'),
     ],
 }
 

@@ -227,6 +227,15 @@ def test_cli_steiner(tmp_path):
     res = CliRunner().invoke(main, ["steiner", str(STEINLIB / "b05.stp")])
     out = json.loads(res.output)
     assert out["method"] == "heuristic" and out["cost"] >= 61 and out["bound"] <= 61
+    # The local search (on by default) reaches b10's published optimum, 86; without it, 90.
+    costs = {}
+    for moves in ([], ["--max-moves", "0"]):
+        res = CliRunner().invoke(main, ["steiner", str(STEINLIB / "b10.stp"), *moves])
+        assert res.exit_code == 0, res.output
+        costs[tuple(moves)] = json.loads(res.output)["cost"]
+    assert costs == {(): 86, ("--max-moves", "0"): 90}
+    res = CliRunner().invoke(main, ["steiner", str(STEINLIB / "b10.stp"), "--max-moves", "-1"])
+    assert res.exit_code != 0 and "--max-moves" in res.output
     bad = tmp_path / "x.stp"
     bad.write_text("not stp\n")
     res = CliRunner().invoke(main, ["steiner", str(bad)])
