@@ -17,6 +17,7 @@
 #include "CoinPackedMatrix.hpp"
 #include "CoinPackedVector.hpp"
 #include "OsiClpSolverInterface.hpp"
+#include "fibre/cut_pool.hpp"
 #include "fibre/steiner_graph.hpp"
 #include "phusong/error.hpp"
 #include "phusong/fibre.hpp"
@@ -478,6 +479,42 @@ TEST(Steiner, LocalSearchImprovesTheShortestPathTrees) {
   }
   EXPECT_GE(improved, 3);           // the moves do find something on these lattices
   EXPECT_LE(sum_gap / 10, 0.01);    // and leave the trees within 1 % of the optimum on average
+}
+
+// The cut pool deletes the rows slack at the last solve (and only those), keeps the rows added
+// since, leaves the LP's value as it was, and lets a deleted cut be added again.
+TEST(Steiner, CutPoolDropsSlackCutsAndTakesThemBack) {
+  // min x0 + x1 + 3 x2, 0 <= x <= 1, one structural row x0 + x1 + x2 <= 3.
+  CoinPackedMatrix m(false, 0.0, 0.0);
+  m.setDimensions(0, 3);
+  CoinPackedVector all;
+  for (int c = 0; c < 3; ++c) all.insert(c, 1.0);
+  m.appendRow(all);
+  const std::vector<double> lo(3, 0.0), hi(3, 1.0), obj{1.0, 1.0, 3.0}, rlo{-COIN_DBL_MAX}, rhi{3.0};
+  OsiClpSolverInterface lp;
+  lp.messageHandler()->setLogLevel(0);
+  lp.loadProblem(m, lo.data(), hi.data(), obj.data(), rlo.data(), rhi.data());
+  detail::CutPool pool(1.0);
+  EXPECT_TRUE(pool.add({0, 1}));  // x0 + x1 >= 1: tight at the optimum
+  EXPECT_TRUE(pool.add({0, 2}));  // x0 + x2 >= 1: tight
+  EXPECT_TRUE(pool.add({1, 2}));  // x1 + x2 >= 1: tight
+  pool.flush(lp);
+  lp.initialSolve();
+  ASSERT_TRUE(lp.isProvenOptimal());
+  EXPECT_NEAR(lp.getObjValue(), 2.0, 1e-9);  // x0 = x1 = 1, x2 = 0 (the only optimum)
+  std::vector<double> activity(lp.getRowActivity(), lp.getRowActivity() + lp.getNumRows());
+  EXPECT_FALSE(pool.add({0, 1}));  // queued before
+  EXPECT_TRUE(pool.add({0}));      // x0 >= 1, added after the solve: kept whatever its activity
+  pool.flush(lp);
+  // Row 2 (x0 + x2 = 1) and row 3 (x1 + x2 = 1) are tight; row 1 (x0 + x1 = 2) is slack.
+  EXPECT_EQ(pool.drop_slack(lp, activity), 1);
+  EXPECT_EQ(lp.getNumRows(), 4);
+  lp.resolve();
+  ASSERT_TRUE(lp.isProvenOptimal());
+  EXPECT_NEAR(lp.getObjValue(), 2.0, 1e-9);
+  EXPECT_TRUE(pool.add({0, 1}));  // deleted, so it may come again
+  EXPECT_FALSE(pool.add({0, 2}));  // still in the LP
+  EXPECT_EQ(pool.count(), 5);
 }
 
 TEST(Steiner, HandWorkedStarAndTrivialCases) {

@@ -42,7 +42,8 @@ class CutPool {
     if (arcs.empty() && column < 0) return false;
     std::vector<int> key = arcs;
     if (column >= 0) key.push_back(-1 - column);
-    if (!seen_.insert(std::move(key)).second) return false;
+    if (!seen_.insert(key).second) return false;
+    pending_keys_.push_back(std::move(key));
     pending_.emplace_back();
     for (int a : arcs) pending_.back().insert(a, 1.0);
     if (column >= 0) pending_.back().insert(column, coef);
@@ -53,6 +54,9 @@ class CutPool {
   /// Adds the queued rows to `lp`.
   void flush(OsiClpSolverInterface& lp) {
     if (pending_.empty()) return;
+    if (first_row_ < 0) first_row_ = lp.getNumRows();
+    for (auto& k : pending_keys_) rows_.push_back(std::move(k));
+    pending_keys_.clear();
     std::vector<const CoinPackedVectorBase*> rows;
     rows.reserve(pending_.size());
     for (const auto& v : pending_) rows.push_back(&v);
@@ -64,10 +68,35 @@ class CutPool {
   /// Cuts queued so far (added or pending).
   int count() const { return count_; }
 
+  /// Deletes from `lp` the cut rows that were slack (activity above rhs) at the last optimal solve,
+  /// whose row activities are `activity`; they may be found again. Call before solving again: the
+  /// rows added since that solve (beyond `activity`) stay. The LP's optimum is unchanged (a slack
+  /// row's dual is 0), so its value still only rises as cuts come. Returns how many went.
+  int drop_slack(OsiClpSolverInterface& lp, const std::vector<double>& activity) {
+    std::vector<int> gone;
+    std::vector<std::vector<int>> kept;
+    kept.reserve(rows_.size());
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      const std::size_t row = static_cast<std::size_t>(first_row_) + i;
+      if (row < activity.size() && activity[row] > rhs_ + 1e-6) {
+        gone.push_back(static_cast<int>(row));
+        seen_.erase(rows_[i]);
+      } else {
+        kept.push_back(std::move(rows_[i]));
+      }
+    }
+    if (!gone.empty()) lp.deleteRows(static_cast<int>(gone.size()), gone.data());
+    rows_ = std::move(kept);
+    return static_cast<int>(gone.size());
+  }
+
  private:
   double rhs_;
   std::set<std::vector<int>> seen_;
   std::vector<CoinPackedVector> pending_;
+  std::vector<std::vector<int>> pending_keys_;
+  std::vector<std::vector<int>> rows_;  // the keys of the cut rows in the LP, from row first_row_ on
+  int first_row_ = -1;
   int count_ = 0;
 };
 
@@ -82,12 +111,13 @@ struct LpPhase {
 };
 
 /// The LP phase of a directed-cut solver: `lp` solved, then `separate(x)` (returns the cuts it
-/// added, already flushed) and solved again, until no cut is violated, the bound has not risen
+/// added, already flushed), `drop(activity)` (may delete cut rows slack at that solve: returns how
+/// many) and solved again, until no cut is violated, the bound has not risen
 /// for 25 rounds, `closed(bound)` says the incumbent is proven, or `deadline` (Clp stops there).
 /// Every optimal LP value goes to `raise(value)`. `who`: names the solver in the log (`log`).
-template <class Separate, class Raise, class Closed>
+template <class Separate, class Raise, class Closed, class Drop>
 LpPhase run_lp_phase(OsiClpSolverInterface& lp, Clock::time_point deadline, Separate&& separate, Raise&& raise,
-                     Closed&& closed, bool log, const char* who) {
+                     Closed&& closed, Drop&& drop, bool log, const char* who) {
   auto left = [&] { return std::chrono::duration<double>(deadline - Clock::now()).count(); };
   auto limit = [&] {
     const double s = std::max(0.01, left());
@@ -112,15 +142,17 @@ LpPhase run_lp_phase(OsiClpSolverInterface& lp, Clock::time_point deadline, Sepa
     last = value;
     if (stall >= 25) break;  // tailing off: let branch and bound work
     ++out.rounds;
+    const std::vector<double> activity(lp.getRowActivity(), lp.getRowActivity() + lp.getNumRows());
     const int added = separate(lp.getColSolution());
-    if (added == 0) break;
+    if (added == 0) break;  // the LP stays as solved (its status is read below)
+    const int dropped = drop(activity);
     limit();
     t = Clock::now();
     lp.resolve();
     out.slowest_s = std::max(out.slowest_s, since(t));
     if (log)
-      std::printf("%s: cut round %d: %d cuts, LP solved again in %.2f s, value %.6g\n", who, out.rounds, added,
-                  since(t), lp.isProvenOptimal() ? lp.getObjValue() : NAN);
+      std::printf("%s: cut round %d: %d cuts (%d slack ones deleted), LP of %d rows solved again in %.2f s, value %.6g\n",
+                  who, out.rounds, added, dropped, lp.getNumRows(), since(t), lp.isProvenOptimal() ? lp.getObjValue() : NAN);
   }
   out.optimal = lp.isProvenOptimal();
   // Clp's limit must not pass to branch and bound: with it, the node LPs stop at once and CBC

@@ -363,7 +363,8 @@ QuotaResult solve_impl(const SteinerProblem& g, const std::vector<int>& tree_nod
   if (!closed())
     phase = detail::run_lp_phase(
         lp, deadline, [&](const double* x) { return model.separate(lp, x); },
-        [&](double value) { bound = std::max(bound, value); }, closed, o.log, "quota tree");
+        [&](double value) { bound = std::max(bound, value); }, closed, [](const std::vector<double>&) { return 0; }, o.log,
+        "quota tree");
   r.cut_rounds += phase.rounds;
   // Branch and bound only on an LP solved to its optimum, with time left for its root (see LpPhase).
   const bool lp_solved = phase.room_for_branching(left());

@@ -138,6 +138,9 @@ class DirectedCut {
 
   // Adds the cuts found since the last flush to the LP.
   void flush(OsiClpSolverInterface& lp) { pool_.flush(lp); }
+  int drop_slack(OsiClpSolverInterface& lp, const std::vector<double>& activity) {
+    return pool_.drop_slack(lp, activity);
+  }
 
   /// Separation stops adding cuts after this time (the LP keeps the cuts found so far).
   void set_deadline(Clock::time_point t) { deadline_ = t; }
@@ -439,7 +442,11 @@ SteinerResult solve_exact_impl(const SteinerProblem& p, const SteinerOptions& o)
   if (o.log) std::printf("Steiner exact: %d cuts from the dual ascent\n", dc.cuts());
   const detail::LpPhase phase = detail::run_lp_phase(
       lp, deadline, [&](const double* x) { return dc.separate(lp, x); },
-      [&](double value) { bound = std::max(bound, round_bound(value)); }, closed, o.log, "Steiner exact");
+      [&](double value) { bound = std::max(bound, round_bound(value)); }, closed,
+      // Cuts slack at a solve are deleted at once (they may be found again): on the Sơn La cuts
+      // the LP then stays near its first size, and each solve is faster than with every cut kept
+      // (or with cuts kept until slack in 3 solves in a row).
+      [&](const std::vector<double>& activity) { return dc.drop_slack(lp, activity); }, o.log, "Steiner exact");
   r.cut_rounds += phase.rounds;
   if (lp.isProvenPrimalInfeasible()) throw Error("Steiner exact: the LP relaxation is infeasible (should not happen)");
 
