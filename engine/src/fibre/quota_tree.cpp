@@ -110,6 +110,9 @@ class QuotaModel {
   }
 
   void flush(OsiClpSolverInterface& lp) { pool_.flush(lp); }
+  int drop_slack(OsiClpSolverInterface& lp, const std::vector<double>& activity) {
+    return pool_.drop_slack(lp, activity);
+  }
 
   void set_deadline(Clock::time_point t) { deadline_ = t; }
 
@@ -363,8 +366,8 @@ QuotaResult solve_impl(const SteinerProblem& g, const std::vector<int>& tree_nod
   if (!closed())
     phase = detail::run_lp_phase(
         lp, deadline, [&](const double* x) { return model.separate(lp, x); },
-        [&](double value) { bound = std::max(bound, value); }, closed, [](const std::vector<double>&) { return 0; }, o.log,
-        "quota tree");
+        [&](double value) { bound = std::max(bound, value); }, closed,
+        [&](const std::vector<double>& activity) { return model.drop_slack(lp, activity); }, o.log, "quota tree");
   r.cut_rounds += phase.rounds;
   // Branch and bound only on an LP solved to its optimum, with time left for its root (see LpPhase).
   const bool lp_solved = phase.room_for_branching(left());
