@@ -112,9 +112,25 @@ struct UnionFind {
 struct Link {
   double cost;
   int e;
-  int base_u = -1, base_v = -1;  // the regions of the edge's ends (boundary_ only)
+  int base_u = -1, base_v = -1;  // the regions of the edge's ends (for the diagram's boundary)
   bool operator<(const Link& o) const { return cost < o.cost || (cost == o.cost && e < o.e); }
 };
+
+// Voronoi regions of `sources`: one Dijkstra from all of them (dj: distances and the edges
+// towards the nearest source), base[v] = the source whose region holds v (-1: unreached).
+void voronoi(const Graph& g, const std::vector<int>& sources, Dijkstra& dj, std::vector<int>& base) {
+  dj.reset();
+  for (int s : sources) dj.seed(s, 0);
+  base.assign(g.n, -1);
+  auto all = [](int) { return true; };
+  while (!dj.heap.empty()) {
+    auto [d, v] = dj.heap.top();
+    dj.heap.pop();
+    if (d > dj.dist[v]) continue;
+    base[v] = dj.pred_edge[v] >= 0 ? base[g.other(dj.pred_edge[v], v)] : v;
+    dj.relax(g, v, all);
+  }
+}
 
 // Tree adjacency of a set of edges: for each node, (neighbour, edge).
 struct TreeAdj {
@@ -225,18 +241,8 @@ class Improver {
   // boundary edges (ends in different regions). Built once per tree: a move takes tree nodes out,
   // and only their regions change (repair).
   void build_diagram(const TreeAdj& t, const std::vector<int>& edges) {
-    if (diagram_ok_ && diagram_edges_ == edges) return;
-    dj_.reset();
-    for (int v : t.nodes) dj_.seed(v, 0);
-    std::fill(vbase_.begin(), vbase_.end(), -1);
-    auto all = [](int) { return true; };
-    while (!dj_.heap.empty()) {
-      auto [d, v] = dj_.heap.top();
-      dj_.heap.pop();
-      if (d > dj_.dist[v]) continue;
-      vbase_[v] = dj_.pred_edge[v] >= 0 ? vbase_[g_.other(dj_.pred_edge[v], v)] : v;
-      dj_.relax(g_, v, all);
-    }
+    if (!edges.empty() && diagram_edges_ == edges) return;
+    voronoi(g_, t.nodes, dj_, vbase_);
     for (int v = 0; v < g_.n; ++v) vdist_[v] = dj_.dist[v], vpred_[v] = dj_.pred_edge[v];
     std::fill(region_start_.begin(), region_start_.end(), 0);
     for (int v = 0; v < g_.n; ++v)
@@ -254,7 +260,6 @@ class Improver {
     }
     std::sort(boundary_.begin(), boundary_.end());
     diagram_edges_ = edges;
-    diagram_ok_ = true;
   }
 
   bool in_a(int v) const { return mark_[v] == stamp_; }
@@ -526,7 +531,6 @@ class Improver {
   std::vector<int> vbase_, vpred_, nbase_, npred_, region_start_, region_nodes_, mark_, removed_mark_, area_;
   std::vector<Link> boundary_;  // the diagram's boundary edges by their links' cost
   std::vector<int> diagram_edges_;
-  bool diagram_ok_ = false;
   int stamp_ = 0;
   int kpe_from_ = 0, kve_from_ = 0;  // where the scans of the two moves go on (node ids)
   std::vector<int> tin_, tout_, depth_;  // key_path_exchange's depth-first order (-1 outside the tree)
@@ -625,34 +629,22 @@ double heuristic_lower_bound(const Graph& g, const std::vector<int>& terminals) 
   for (int t : terminals) far = std::max(far, dj.dist[t]);
   // Mehlhorn: Voronoi regions of the terminals, MST over the boundary edges = MST of the
   // terminals' distance graph, which is at most 2 (1 - 1/l) times the optimum.
-  dj.reset();
-  std::vector<int> base(g.n, -1);
-  for (int i = 0; i < l; ++i) dj.seed(terminals[i], 0), base[terminals[i]] = i;
-  while (!dj.heap.empty()) {
-    auto [d, v] = dj.heap.top();
-    dj.heap.pop();
-    if (d > dj.dist[v]) continue;
-    if (dj.pred_edge[v] >= 0) base[v] = base[g.other(dj.pred_edge[v], v)];
-    dj.relax(g, v, all);
-  }
-  struct Link {
-    double cost;
-    int a, b;
-  };
+  std::vector<int> base;
+  voronoi(g, terminals, dj, base);
   std::vector<Link> links;
   for (int v = 0; v < g.n; ++v) {
     if (base[v] < 0) continue;
     for (int k = g.start[v]; k < g.start[v + 1]; ++k) {
       const int w = g.nbr[k];
       if (w <= v || base[w] < 0 || base[w] == base[v]) continue;
-      links.push_back({dj.dist[v] + g.cost(g.edge[k]) + dj.dist[w], base[v], base[w]});
+      links.push_back({dj.dist[v] + g.cost(g.edge[k]) + dj.dist[w], g.edge[k], base[v], base[w]});
     }
   }
-  std::sort(links.begin(), links.end(), [](const Link& a, const Link& b) { return a.cost < b.cost; });
-  UnionFind uf(l);
+  std::sort(links.begin(), links.end());
+  UnionFind uf(g.n);  // over the terminals' nodes
   double mst = 0;
   for (const Link& k : links)
-    if (uf.unite(k.a, k.b)) mst += k.cost;
+    if (uf.unite(k.base_u, k.base_v)) mst += k.cost;
   return std::max(far, mst / (2.0 * (1.0 - 1.0 / l)));
 }
 
