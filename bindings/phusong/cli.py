@@ -299,14 +299,16 @@ def solve(instance, fmt, method, time_limit, threads, budget) -> None:
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True, help="CBC threads (exact).")
 @click.option("--max-moves", type=click.IntRange(min=0), default=None,
               help="Heuristic: improving local-search moves at most (0 = none)." + _default(_core.SteinerOptions().max_moves))
-def steiner(instance, fmt, method, time_limit, threads, max_moves) -> None:
+@click.option("--log", is_flag=True, help="The solvers' progress (ours, Clp's and CBC's) on standard output, "
+                                          "before the JSON.")
+def steiner(instance, fmt, method, time_limit, threads, max_moves, log) -> None:
     """Solve a Steiner tree INSTANCE (SteinLib STP); prints JSON (cost, tree edges, bound, optimality)."""
     import json
     import math
 
     try:
         p = _core.read_steinlib(instance)
-        r = _core.solve_steiner(p, method=method, time_limit_s=time_limit, threads=threads,
+        r = _core.solve_steiner(p, method=method, time_limit_s=time_limit, threads=threads, log=log,
                                 **({} if max_moves is None else {"max_moves": max_moves}))
     except _core.PhusongError as exc:
         raise click.ClickException(str(exc)) from None

@@ -5,6 +5,8 @@ paths, bad input; Steiner trees on SteinLib set B against the published optima
 
 import json
 import math
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -240,3 +242,12 @@ def test_cli_steiner(tmp_path):
     bad.write_text("not stp\n")
     res = CliRunner().invoke(main, ["steiner", str(bad)])
     assert res.exit_code != 0 and "x.stp:1: not a SteinLib STP file" in res.output
+
+
+def test_cli_steiner_log():
+    # The engine writes its log to the process's standard output (not Python's): a new process.
+    run = subprocess.run([sys.executable, "-m", "phusong", "steiner", str(STEINLIB / "b13.stp"), "--method", "exact",
+                          "--log"], capture_output=True, text=True, check=True)
+    assert "Steiner exact: LP of" in run.stdout  # b13's optimum needs the LP (b05's does not)
+    out = json.loads(run.stdout[run.stdout.rindex("\n{\n") + 1:])
+    assert (out["cost"], out["optimal"]) == (165, True)
