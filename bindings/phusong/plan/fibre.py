@@ -522,7 +522,7 @@ def plan_fibre(sc, dem: _core.Dem, villages: list, clutter: _core.Dem | None = N
                  else "greedy, least (path + last mile) per household first")
     method = ("Steiner MILP (CBC, directed cuts)" if f.method == "exact" else
               "Steiner heuristic (shortest paths from 8 roots, MST and pruning"
-              + (f", {f.improvement_moves} key-path moves at most)" if f.improvement_moves else ")"))
+              + (f", local search of at most {f.improvement_moves} improving moves)" if f.improvement_moves else ")"))
     new_km = sum(r.length_km for r in routes if r.status == "new")
     step(6, 6)
     return FibrePlan(
