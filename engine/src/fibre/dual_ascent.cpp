@@ -39,6 +39,7 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
     const int e = g.edge[k];
     return p.edge_v[e] == v ? 2 * e : 2 * e + 1;
   };
+  auto tail_of = [&](int a) { return a % 2 == 0 ? p.edge_u[a / 2] : p.edge_v[a / 2]; };
   std::vector<int> mark(g.n, -1);  // mark[v] == stamp: v is in the current W
   int stamp = 0;
   std::vector<int> members, cut, fresh, kept;
@@ -84,7 +85,7 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
     for (int a : cut)
       if (rc[a] <= 0) fresh.push_back(a);
     for (int a : fresh) {
-      const int tail = (a & 1) ? p.edge_v[a >> 1] : p.edge_u[a >> 1];
+      const int tail = tail_of(a);
       if (mark[tail] == stamp) continue;
       if (tail == root) return false;
       mark[tail] = stamp;
@@ -92,10 +93,8 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
     }
     if (!close(from)) return false;
     kept.clear();
-    for (int a : cut) {
-      const int tail = (a & 1) ? p.edge_v[a >> 1] : p.edge_u[a >> 1];
-      if (mark[tail] != stamp) kept.push_back(a);
-    }
+    for (int a : cut)
+      if (mark[tail_of(a)] != stamp) kept.push_back(a);
     cut.swap(kept);
     entering(from);
     return true;
@@ -106,18 +105,18 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
   double bound = 0;
   std::int64_t steps = 0;
   std::size_t cut_arcs = 0;
-  // W and its cut are kept for `held` while they stay valid: `fresh_raise` when the only raise
-  // since they were computed was on that cut (extend), `current` when there was none.
+  // W and its cut belong to terminal `held` (-1: none): still exact (`current`), or after a raise
+  // on that cut and no other (`raised`: extend them).
   int held = -1;
-  bool current = false, fresh_raise = false;
+  enum class Held { current, raised } state = Held::current;
   while (!queue.empty()) {
     if ((++steps & 63) == 0 && Clock::now() > deadline) break;
     const auto [key, t] = queue.top();
     queue.pop();
-    const bool in_w = held == t && current ? true : held == t && fresh_raise ? extend() : grow(t);
-    held = in_w ? t : -1;
-    current = in_w, fresh_raise = false;
-    if (!in_w) continue;        // joined to the root
+    const bool open = held != t ? grow(t) : state == Held::raised ? extend() : true;  // false: t is joined
+    held = open ? t : -1;
+    state = Held::current;
+    if (!open) continue;        // joined to the root
     if (cut.empty()) continue;  // not connected to the root at all
     if (!queue.empty() && cut.size() > queue.top().first) {
       queue.push({cut.size(), t});  // another terminal's cut may now be smaller
@@ -128,7 +127,7 @@ double dual_ascent_bound(const Graph& g, const std::vector<int>& terminals, Cloc
     for (int a : cut) rc[a] = rc[a] == delta ? 0.0 : rc[a] - delta;
     bound += delta;
     if (cuts && delta > 0 && cut_arcs + cut.size() <= kMaxCutArcs) cuts->push_back(cut), cut_arcs += cut.size();
-    current = false, fresh_raise = true;
+    state = Held::raised;
     queue.push({cut.size(), t});
   }
   if (reduced) *reduced = std::move(rc);
