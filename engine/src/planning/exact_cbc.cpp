@@ -199,13 +199,12 @@ SolveResult solve_exact(const CoverProblem& p, const SolveOptions& o) {
   detail::cbc_prepare(model, data, o.log);
   if (have_heuristic) {
     // Full start vector: x from the plan, y = covered.
-    std::vector<char> x(M.n_x, 0), covered(p.weight.size(), 0);
+    std::vector<double> start(n_cols, 0.0);
+    std::vector<char> covered(p.weight.size(), 0);
     for (int j : heuristic.chosen) {
-      x[j] = 1;
+      start[j] = 1.0;
       for (int i : p.sets[j]) covered[i] = 1;
     }
-    std::vector<double> start(n_cols, 0.0);
-    for (int j = 0; j < M.n_x; ++j) start[j] = x[j] ? 1.0 : 0.0;
     for (std::size_t k = 0; k < M.y_item.size(); ++k) start[M.n_x + k] = covered[M.y_item[k]] ? 1.0 : 0.0;
     detail::set_mip_start(model, start);
   }
