@@ -344,6 +344,45 @@ SteinerProblem lattice(int side, std::mt19937& rng, int n_terminals) {
   return p;
 }
 
+// Many equal and zero costs (ties everywhere in the Voronoi diagrams, the boundary links and the
+// dual ascent): the heuristic still returns a tree joining the terminals, never below the optimum,
+// never dearer with its local search than without, and the exact solve proves the optimum.
+TEST(Steiner, TiesAndZeroCostEdgesAgainstBruteForce) {
+  std::mt19937 rng(31);
+  for (int trial = 0; trial < 40; ++trial) {
+    SteinerProblem p;
+    p.n_nodes = 7 + static_cast<int>(rng() % 6);  // 7..12 nodes
+    for (int v = 1; v < p.n_nodes; ++v) {
+      p.edge_u.push_back(static_cast<int>(rng() % v));
+      p.edge_v.push_back(v);
+      p.edge_cost.push_back(static_cast<double>(rng() % 4));  // 0..3
+    }
+    for (int k = 0; k < 2 * p.n_nodes; ++k) {
+      const int a = static_cast<int>(rng() % p.n_nodes), b = static_cast<int>(rng() % p.n_nodes);
+      if (a == b) continue;
+      p.edge_u.push_back(a);
+      p.edge_v.push_back(b);
+      p.edge_cost.push_back(static_cast<double>(rng() % 4));
+    }
+    std::vector<int> nodes(p.n_nodes);
+    std::iota(nodes.begin(), nodes.end(), 0);
+    std::shuffle(nodes.begin(), nodes.end(), rng);
+    p.terminals.assign(nodes.begin(), nodes.begin() + 2 + rng() % (p.n_nodes - 3));
+    const double best = brute_force(p);
+    SteinerOptions none;
+    none.max_moves = 0;
+    const auto plain = solve_steiner_heuristic(p, none);
+    const auto h = solve_steiner_heuristic(p);
+    const auto e = solve_steiner_exact(p);
+    EXPECT_TRUE(is_tree_joining(p, h) && is_tree_joining(p, plain) && is_tree_joining(p, e)) << "trial " << trial;
+    EXPECT_GE(h.cost, best - 1e-9) << "trial " << trial;
+    EXPECT_LE(h.cost, plain.cost + 1e-9) << "trial " << trial;
+    EXPECT_LE(h.bound, best + 1e-9) << "trial " << trial;
+    EXPECT_TRUE(e.proven_optimal) << "trial " << trial;
+    EXPECT_DOUBLE_EQ(e.cost, best) << "trial " << trial;
+  }
+}
+
 // The cuts the dual ascent raised (which start the exact solve's LP): each separates the root from
 // a terminal, and an LP of those cuts alone, solved by Clp, is at least the ascent's bound (the
 // ascent's duals are feasible for it), which is at most the optimum; and the exact solve finds the
