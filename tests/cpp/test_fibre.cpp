@@ -291,28 +291,37 @@ double brute_force(const SteinerProblem& p) {
   return best;
 }
 
+// A connected random graph: min_nodes + rng() % spread nodes, a random spanning tree, then
+// chords_per_node x n random chords (self-loops skipped), costs drawn by cost(rng), and
+// 2..n-2 random terminals.
+template <class Cost>
+SteinerProblem random_graph(std::mt19937& rng, int min_nodes, int spread, int chords_per_node, Cost cost) {
+  SteinerProblem p;
+  p.n_nodes = min_nodes + static_cast<int>(rng() % spread);
+  for (int v = 1; v < p.n_nodes; ++v) {
+    p.edge_u.push_back(static_cast<int>(rng() % v));
+    p.edge_v.push_back(v);
+    p.edge_cost.push_back(cost(rng));
+  }
+  for (int k = 0; k < chords_per_node * p.n_nodes; ++k) {
+    const int a = static_cast<int>(rng() % p.n_nodes), b = static_cast<int>(rng() % p.n_nodes);
+    if (a == b) continue;
+    p.edge_u.push_back(a);
+    p.edge_v.push_back(b);
+    p.edge_cost.push_back(cost(rng));
+  }
+  std::vector<int> nodes(p.n_nodes);
+  std::iota(nodes.begin(), nodes.end(), 0);
+  std::shuffle(nodes.begin(), nodes.end(), rng);
+  p.terminals.assign(nodes.begin(), nodes.begin() + 2 + rng() % (p.n_nodes - 3));
+  return p;
+}
+
 TEST(Steiner, SmallRandomGraphsAgainstBruteForce) {
   std::mt19937 rng(2026);
   for (int trial = 0; trial < 40; ++trial) {
-    SteinerProblem p;
-    p.n_nodes = 6 + static_cast<int>(rng() % 7);  // 6..12 nodes
-    // A spanning path keeps it connected, plus random chords.
-    for (int v = 1; v < p.n_nodes; ++v) {
-      p.edge_u.push_back(static_cast<int>(rng() % v));
-      p.edge_v.push_back(v);
-      p.edge_cost.push_back(1 + rng() % 20);
-    }
-    for (int k = 0; k < p.n_nodes; ++k) {
-      const int a = static_cast<int>(rng() % p.n_nodes), b = static_cast<int>(rng() % p.n_nodes);
-      if (a == b) continue;
-      p.edge_u.push_back(a);
-      p.edge_v.push_back(b);
-      p.edge_cost.push_back(1 + rng() % 20);
-    }
-    std::vector<int> nodes(p.n_nodes);
-    std::iota(nodes.begin(), nodes.end(), 0);
-    std::shuffle(nodes.begin(), nodes.end(), rng);
-    p.terminals.assign(nodes.begin(), nodes.begin() + 2 + rng() % (p.n_nodes - 3));
+    // 6..12 nodes, costs 1..20.
+    const SteinerProblem p = random_graph(rng, 6, 7, 1, [](std::mt19937& r) { return static_cast<double>(1 + r() % 20); });
     const double best = brute_force(p);
     const auto e = solve_steiner_exact(p);
     const auto h = solve_steiner_heuristic(p);
@@ -350,24 +359,8 @@ SteinerProblem lattice(int side, std::mt19937& rng, int n_terminals) {
 TEST(Steiner, TiesAndZeroCostEdgesAgainstBruteForce) {
   std::mt19937 rng(31);
   for (int trial = 0; trial < 40; ++trial) {
-    SteinerProblem p;
-    p.n_nodes = 7 + static_cast<int>(rng() % 6);  // 7..12 nodes
-    for (int v = 1; v < p.n_nodes; ++v) {
-      p.edge_u.push_back(static_cast<int>(rng() % v));
-      p.edge_v.push_back(v);
-      p.edge_cost.push_back(static_cast<double>(rng() % 4));  // 0..3
-    }
-    for (int k = 0; k < 2 * p.n_nodes; ++k) {
-      const int a = static_cast<int>(rng() % p.n_nodes), b = static_cast<int>(rng() % p.n_nodes);
-      if (a == b) continue;
-      p.edge_u.push_back(a);
-      p.edge_v.push_back(b);
-      p.edge_cost.push_back(static_cast<double>(rng() % 4));
-    }
-    std::vector<int> nodes(p.n_nodes);
-    std::iota(nodes.begin(), nodes.end(), 0);
-    std::shuffle(nodes.begin(), nodes.end(), rng);
-    p.terminals.assign(nodes.begin(), nodes.begin() + 2 + rng() % (p.n_nodes - 3));
+    // 7..12 nodes, twice as many chords, costs 0..3.
+    const SteinerProblem p = random_graph(rng, 7, 6, 2, [](std::mt19937& r) { return static_cast<double>(r() % 4); });
     const double best = brute_force(p);
     SteinerOptions none;
     none.max_moves = 0;
