@@ -100,6 +100,8 @@ def test_report_is_self_contained(wv):
     assert html.count("data:image/png;base64,") >= 3
     md = (wv / "report.md").read_text(encoding="utf-8")
     assert "dữ liệu do phusong tạo (GENERATED)" in md and "99,56" in md  # the Vietnamese report
+    # The fibre figures are percentages, written as such.
+    assert "(mục tiêu 80,00 %)" in md and "đạt mục tiêu 80,00 % số hộ" in md
 
 
 def test_budget_scenario(tmp_path):

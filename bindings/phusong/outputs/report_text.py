@@ -138,12 +138,12 @@ T = {
         "communes_2025": ("Theo các xã, phường từ ngày 1/7/2025 (chính quyền địa phương hai cấp); mỗi bản thuộc xã mới "
                           "theo bảng sắp xếp chính thức từ xã cũ của bản (theo vị trí khi xã cũ được chia)."),
         "s_fibre": "Cáp quang",
-        "sum_fibre": ("Cáp quang: {fac} cơ sở (UBND xã, trường, trạm y tế) được kéo cáp mới; hộ có cáp quang từ {b} "
-                      "lên {a} (mục tiêu {target}); {km} km tuyến mới; chi phí {cost} {unit}."),
+        "sum_fibre": ("Cáp quang: {fac} cơ sở (UBND xã, trường, trạm y tế) được kéo cáp mới; hộ có cáp quang từ {b} % "
+                      "lên {a} % (mục tiêu {target} %); {km} km tuyến mới; chi phí {cost} {unit}."),
         "fibre_intro": ("Quy hoạch cáp quang nối mọi UBND xã, trường học và trạm y tế chưa có cáp tới trục cáp hiện có "
                         "theo cây Steiner chi phí thấp nhất trên bề mặt chi phí (độ dốc địa hình, lớp phủ, sông, "
                         "đường giao thông và lưới điện), rồi kéo tới các bản có chi phí trên mỗi hộ thấp nhất cho đến "
-                        "khi đạt mục tiêu {target} số hộ. Một cơ sở hoặc bản cách trục hiện có không quá {conn} m "
+                        "khi đạt mục tiêu {target} % số hộ. Một cơ sở hoặc bản cách trục hiện có không quá {conn} m "
                         "được coi là đã có cáp. Chi phí tính bằng {unit}."),
         "fi_fac": "Tuyến cáp tới UBND xã, trường, trạm y tế",
         "fi_hh": "Tuyến cáp và thuê bao đầu cuối (bộ chia, cáp thuê bao) tới các bản",
@@ -332,11 +332,11 @@ T = {
                           "commune was split)."),
         "s_fibre": "Fibre",
         "sum_fibre": ("Fibre: {fac} facilities (commune seats, schools, health stations) newly connected; households "
-                      "with fibre from {b} to {a} (target {target}); {km} km of new routes; cost {cost} {unit}."),
+                      "with fibre from {b} % to {a} % (target {target} %); {km} km of new routes; cost {cost} {unit}."),
         "fibre_intro": ("The fibre plan joins every commune seat, school and health station without fibre to the existing "
                         "backbone by the least-cost Steiner tree over a cost surface (terrain slope, land cover, rivers, "
                         "roads and the power grid), then reaches the bản with the least cost per household until "
-                        "{target} of households are passed. A facility or bản within {conn} m of the backbone counts "
+                        "{target} % of households are passed. A facility or bản within {conn} m of the backbone counts "
                         "as having fibre today. Costs in {unit}."),
         "fi_fac": "Routes to commune seats, schools and health stations",
         "fi_hh": "Routes and last mile (splitters, drop cables) to the bản",
